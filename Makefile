@@ -1,0 +1,150 @@
+# migrant: `make` builds, `make run` boots, `make check` tests. See README.md.
+
+LOCKING   ?= fine
+LOCKDEBUG ?= 0
+HARTS     ?= 4
+MEM       ?= 256M
+JOBS      ?= 2
+
+ifeq ($(filter $(LOCKING),fine bkl),)
+$(error LOCKING must be fine or bkl)
+endif
+
+# The cross toolchain: the bare-metal one first, then Linux's.
+CROSS_COMPILE ?= $(shell for p in riscv64-unknown-elf- riscv64-linux-gnu-; do \
+                   command -v $${p}gcc >/dev/null 2>&1 && { echo $$p; exit; }; done; \
+                   echo riscv64-unknown-elf-)
+CC      := $(CROSS_COMPILE)gcc
+AR      := $(CROSS_COMPILE)ar
+OBJCOPY := $(CROSS_COMPILE)objcopy
+HOSTCC  ?= gcc
+QEMU    ?= qemu-system-riscv64
+PYTHON  ?= python3
+
+# V=1 shows every command.
+Q := $(if $(filter 1,$(V)),,@)
+
+VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)
+B       := build/$(VARIANT)
+UB      := build/user
+DEPS    := build/deps/stamp
+CKDIR    = $(shell cat build/deps/ck.path 2>/dev/null)
+
+ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
+# The extension suffixes hide the rv64imac/lp64 multilib from gcc's own lookup.
+LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
+CFLAGS_COMMON := $(ARCHFLAGS) -O2 -g -std=gnu11 -ffreestanding -fno-builtin -nostdlib \
+    -fno-omit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
+KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG)
+KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Isrc/lib/include \
+    -Isrc/sync/ck -I$(CKDIR)/include -MMD -MP
+UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Isrc/lib/include -Iuser/include -MMD -MP
+
+KSRC := $(shell find src -name '*.c' -o -name '*.S' | sort)
+KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(B)/k/ck_epoch.o
+
+ULIB_SRC := user/crt0.S user/start.c user/printf.c user/test.c src/lib/fmt.c src/lib/string.c
+ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
+TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c))))
+RUN_PROGS  := hello
+
+.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl
+all: kernel $(UB)/test.cpio $(UB)/run.cpio
+kernel: $(B)/migrant.elf $(B)/migrant.bin
+
+deps: $(DEPS)
+$(DEPS): tools/deps.sh
+	@tools/deps.sh
+
+# ---- kernel ----
+$(B)/k/%.c.o: src/%.c $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/k/%.S.o: src/%.S $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+# Concurrency Kit's epoch code, compiled from Debian's source for our target.
+$(B)/k/ck_epoch.o: $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c $(CKDIR)/src/ck_epoch.c -o $@
+
+$(B)/migrant.elf: $(KOBJ) src/arch/riscv/kernel.ld
+	$(Q)$(CC) $(KCFLAGS) -T src/arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments -o $@ $(KOBJ) $(LIBGCC)
+
+$(B)/migrant.bin: $(B)/migrant.elf
+	$(OBJCOPY) -O binary $< $@
+
+# ---- user programs ----
+$(UB)/lib/%.c.o: %.c $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(UB)/lib/%.S.o: %.S $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
+
+$(UB)/libuser.a: $(ULIB_OBJ)
+	$(AR) rcs $@ $^
+
+$(UB)/%.elf: $(UB)/lib/tests/%.c.o $(UB)/libuser.a user/user.ld
+	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
+
+$(UB)/%.elf: $(UB)/lib/user/%.c.o $(UB)/libuser.a user/user.ld
+	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
+
+# An initrd is a cpio (newc) archive; /init is the program that runs first.
+define mkcpio
+	@rm -rf $@.d && mkdir -p $@.d
+	@cp $(1) $@.d/init
+	@for p in $(2); do cp $(UB)/$$p.elf $@.d/$$p; done
+	@(cd $@.d && find . -type f | sort | cpio -o -H newc --quiet) > $@
+	@rm -rf $@.d
+endef
+
+$(UB)/test.cpio: $(UB)/tinit.elf $(patsubst %,$(UB)/%.elf,$(TEST_PROGS))
+	$(call mkcpio,$(UB)/tinit.elf,$(TEST_PROGS))
+
+$(UB)/run.cpio: $(UB)/init.elf $(patsubst %,$(UB)/%.elf,$(RUN_PROGS))
+	$(call mkcpio,$(UB)/init.elf,$(RUN_PROGS))
+
+# ---- running ----
+run: all
+	$(PYTHON) tools/qemu.py --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) --mem $(MEM)
+
+debug: all
+	@echo "debug: QEMU waits for gdb on :1234; gdb-multiarch attaches with symbols from $(B)/migrant.elf"
+	$(PYTHON) tools/qemu.py --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) \
+	    --mem $(MEM) --extra-qemu "-s -S" & \
+	gdb-multiarch -q $(B)/migrant.elf -ex 'target remote :1234'; kill %1 2>/dev/null || true
+
+# ---- tests ----
+HOST_TESTS := $(basename $(notdir $(wildcard tests/host/*.c)))
+HOST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all \
+    -Iinclude -Isrc -Itests/host
+
+build/host/%: tests/host/%.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -o $@ $< $(HOST_SRCS_$*)
+
+host-test: $(patsubst %,build/host/%,$(HOST_TESTS))
+	@for t in $^; do echo "host: $$t"; $$t || exit 1; done
+
+selfcheck: all
+	$(PYTHON) tools/runtest.py --kernel $(B)/migrant.bin --initrd $(UB)/test.cpio --locking $(LOCKING) --selfcheck
+
+test-%:
+	$(MAKE) --no-print-directory LOCKING=$* all
+	$(PYTHON) tools/runtest.py --kernel build/$*/migrant.bin --initrd $(UB)/test.cpio --locking $* --jobs $(JOBS)
+
+check: deps
+	$(MAKE) --no-print-directory host-test
+	$(MAKE) --no-print-directory selfcheck
+	$(MAKE) --no-print-directory test-fine
+
+clean:
+	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+.SECONDARY:

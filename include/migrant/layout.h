@@ -1,0 +1,34 @@
+/*
+ * The user address-space layout and the first-entry convention, shared by
+ * the kernel and the user runtime.
+ */
+#ifndef MIGRANT_LAYOUT_H
+#define MIGRANT_LAYOUT_H
+
+/* Programs are linked at USER_TEXT; nothing is ever mapped below it. */
+#define USER_TEXT        0x10000ul
+/* mem_alloc places private memory in [USER_HEAP, USER_HEAP_END). */
+#define USER_HEAP        0x1000000000ul
+#define USER_HEAP_END    0x2000000000ul
+/* Device MMIO mapped by devmem_map lands in [USER_DEV, USER_DEV_END). */
+#define USER_DEV         0x2000000000ul
+#define USER_DEV_END     0x2800000000ul
+/*
+ * Each thread's stack sits in its own slot, indexed by the thread's slot in
+ * the kernel's thread table, so no two threads of any process overlap.
+ * The lowest page of every slot stays unmapped as a guard.
+ */
+#define USER_STACK_BASE  0x3000000000ul
+#define USER_STACK_SLOT  0x100000ul          /* 1 MiB of address space a thread */
+#define USER_STACK_SIZE  0x10000ul           /* 64 KiB mapped at the slot's top */
+/* First address that is not user space (Sv39 lower half). */
+#define USER_TOP         0x4000000000ul
+
+/*
+ * A thread enters a process at _start(pid, tid, d0, d1, d2, d3) in a0..a5.
+ * pid 0 means the kernel started it; then d0 says why.
+ */
+#define START_MAIN       0   /* a process's first thread; d1..d3 are 0 */
+#define START_THREAD     1   /* thread_create(hart, d1, d2, d3) */
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * The syscall ABI. Number in a7, arguments in a0..a5, status or value back
+ * in a0 (negative values are codes from errno.h), extra results in a1..a5.
+ * Each entry names its arguments and the codes it can return besides
+ * E_OK; docs/syscalls.md gives the full table.
+ */
+#ifndef MIGRANT_SYSCALL_H
+#define MIGRANT_SYSCALL_H
+
+#define SYS_EXIT           0  /* (status) -> does not return */
+#define SYS_PUTS           1  /* (buf, len) -> len | E_FAULT E_RANGE */
+#define SYS_POWEROFF       2  /* (status) -> E_PERM, else does not return */
+#define SYS_CLOCK          3  /* () -> a0 ticks, a1 timebase Hz */
+#define SYS_SPAWN          4  /* (path, len, rights) -> pid | E_PERM E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_INVAL */
+#define SYS_EXEC           5  /* (path, len) -> E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_BUSY, else no return */
+#define SYS_FORK           6  /* () -> child pid in parent, 0 in child | E_PERM E_NOMEM E_BUSY */
+#define SYS_KILL           7  /* (pid) -> E_NOENT E_PERM E_INVAL */
+#define SYS_WAIT           8  /* (pid) -> a0 E_OK, a1 status | E_NOENT E_PERM E_INVAL E_KILLED */
+#define SYS_THREAD_CREATE  9  /* (hart, d0, d1, d2) -> tid | E_INVAL E_NOMEM */
+#define SYS_THREAD_EXIT   10  /* (value) -> does not return */
+#define SYS_THREAD_KILL   11  /* (tid) -> E_NOENT E_PERM */
+#define SYS_THREAD_JOIN   12  /* (tid) -> exit value in a1 | E_NOENT E_PERM E_DEADLK E_KILLED */
+#define SYS_THREAD_PIN    13  /* (hart) -> E_INVAL; moves the caller */
+#define SYS_MEM_ALLOC     14  /* (size) -> va | E_INVAL E_RANGE E_NOMEM */
+#define SYS_MEM_FREE      15  /* (va, size) -> E_INVAL E_NOENT */
+#define SYS_YIELD         16  /* () -> E_OK */
+#define SYS_STATS         17  /* () -> a0 free pages, a1 processes, a2 threads, a3 harts */
+#define SYS_SELF          18  /* () -> a0 pid, a1 tid, a2 hart index, a3 hart id */
+#define SYS_RIGHTS        19  /* (drop mask) -> rights held after dropping | E_INVAL */
+#define SYS_CMDLINE       20  /* (buf, len) -> length copied | E_FAULT E_RANGE */
+#define SYS_DEVMEM_MAP    21  /* (phys, size) -> va | E_PERM E_INVAL E_RANGE E_NOMEM */
+
+#define SYS_COUNT         22
+
+/* Limits the kernel enforces; a larger value gets E_RANGE. */
+#define PUTS_MAX        4096
+#define PATH_MAX_LEN     255
+#define CMDLINE_MAX      256
+#define MEM_ALLOC_MAX   (64ul << 20)   /* one private allocation */
+
+#define HART_ANY        (-1l)           /* thread_create: let the kernel pick */
+
+/*
+ * Process status as wait() reports it: exit(s) and a last thread_exit(s)
+ * give s & 0xff; a kill gives EXIT_KILLED; a fault gives EXIT_FAULT plus
+ * the RISC-V exception cause.
+ */
+#define EXIT_KILLED     0x100
+#define EXIT_FAULT      0x200
+
+#endif

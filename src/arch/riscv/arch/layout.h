@@ -1,0 +1,27 @@
+/*
+ * The kernel's virtual layout (Sv39). Shared by C and assembly.
+ *   0xffffffc000000000  direct map of the first 64 GiB of physical space
+ *   0xffffffff80000000  the kernel image, wherever it was loaded
+ */
+#ifndef ARCH_LAYOUT_H
+#define ARCH_LAYOUT_H
+
+#define PAGE_SHIFT    12
+#define PAGE_SIZE     4096
+#define DMAP_BASE     0xffffffc000000000
+#define DMAP_GIGS     64
+#define KERNEL_VBASE  0xffffffff80000000
+/* The kernel image, bss included, must fit in this many 2 MiB pages. */
+#define KERNEL_MEGAS  16
+
+/* struct hart offsets the trap path needs; checked by static asserts. */
+#define HART_KSTACK   0
+#define HART_SCRATCH  8
+
+/* The trap frame: regs[0] holds sepc, regs[1..31] x1..x31. */
+#define TF_SSTATUS    256
+#define TF_SCAUSE     264
+#define TF_STVAL      272
+#define TF_SIZE       288
+
+#endif

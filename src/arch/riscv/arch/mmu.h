@@ -1,0 +1,32 @@
+/*
+ * Page tables and address-space identifiers, as generic code sees them.
+ * A page table is named by the physical address of its root.
+ */
+#ifndef ARCH_MMU_H
+#define ARCH_MMU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <arch/layout.h>
+
+#define PROT_R 1u
+#define PROT_W 2u
+#define PROT_X 4u
+#define PROT_U 8u
+
+uint64_t pt_create(void);
+void pt_destroy(uint64_t root);
+int pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot);
+uint64_t pt_unmap(uint64_t root, uint64_t va);
+bool pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot);
+
+void mmu_init(void);
+void mmu_activate(uint64_t root, uint16_t asid);
+void mmu_activate_kernel(void);
+uint64_t mmu_kernel_satp(void);
+void tlb_flush_asid(uint16_t asid);   /* every hart */
+unsigned asid_bits(void);
+int asid_alloc(uint16_t *asid);
+void asid_free(uint16_t asid);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * Entry from the firmware (OpenSBI directly, or U-Boot's booti) in S-mode:
+ * a0 = hart id, a1 = physical address of the device tree. The image may be
+ * loaded at any 2 MiB-aligned address, so everything before paging is
+ * PC-relative. We build one page table that maps the image at KERNEL_VBASE,
+ * the direct map at DMAP_BASE, and the gigabyte we run in at its own
+ * address so the instruction after `csrw satp` still fetches.
+ */
+#include <arch/layout.h>
+
+#define PTE_V   0x01
+#define PTE_RWX 0x0e
+#define PTE_G   0x20
+#define PTE_AD  0xc0
+#define PTE_LEAF (PTE_V | PTE_RWX | PTE_AD | PTE_G)
+
+    .section .text.boot, "ax"
+    .globl _start
+_start:
+    /* A Linux-style RISC-V image header, so U-Boot's booti accepts us. */
+    j       boot_hart
+    .word   0
+    .dword  0x200000                 /* text_offset: load 2 MiB into RAM */
+    .dword  __image_end - _start     /* image_size, bss included */
+    .dword  0                        /* flags: little endian */
+    .word   2                        /* header version 0.2 */
+    .word   0
+    .dword  0
+    .ascii  "RISCV\0\0\0"
+    .ascii  "RSC\x05"
+    .word   0
+
+boot_hart:
+    csrw    sie, zero
+    csrw    satp, zero
+    mv      s0, a0
+    mv      s1, a1
+    lla     s2, _start               /* physical load address */
+    li      t0, 0x1fffff
+    and     t0, s2, t0
+    bnez    t0, boot_hang            /* not 2 MiB aligned: cannot map */
+
+    lla     t0, __bss_start
+    lla     t1, __bss_end
+1:  bgeu    t0, t1, 2f
+    sd      zero, 0(t0)
+    addi    t0, t0, 8
+    j       1b
+2:
+    lla     s3, boot_root
+    /* Identity gigapage around the image, only for the jump below. */
+    srli    t0, s2, 30
+    slli    t1, t0, 3
+    add     t1, s3, t1
+    slli    t0, t0, 28
+    ori     t0, t0, PTE_LEAF
+    sd      t0, 0(t1)
+    /* Direct map: root[256 + i] -> gigabyte i. */
+    li      t2, 0
+    li      t3, DMAP_GIGS
+    li      t4, 256 * 8
+    add     t4, s3, t4
+3:  slli    t0, t2, 28
+    ori     t0, t0, PTE_LEAF
+    sd      t0, 0(t4)
+    addi    t4, t4, 8
+    addi    t2, t2, 1
+    bltu    t2, t3, 3b
+    /* The image: root[510] -> boot_kernel_l1, whose entries map 2 MiB pages. */
+    lla     t5, boot_kernel_l1
+    srli    t0, t5, 2
+    ori     t0, t0, PTE_V
+    li      t1, 510 * 8
+    add     t1, s3, t1
+    sd      t0, 0(t1)
+    li      t2, 0
+    li      t3, KERNEL_MEGAS
+    mv      t6, s2
+4:  srli    t0, t6, 2
+    ori     t0, t0, PTE_LEAF
+    sd      t0, 0(t5)
+    addi    t5, t5, 8
+    li      t0, 0x200000
+    add     t6, t6, t0
+    addi    t2, t2, 1
+    bltu    t2, t3, 4b
+
+    srli    t0, s3, 12
+    li      t1, 8
+    slli    t1, t1, 60
+    or      t0, t0, t1
+    sfence.vma
+    csrw    satp, t0
+    sfence.vma
+    ld      t0, boot_high_addr
+    jr      t0
+
+boot_high:
+    lla     sp, boot_stack_top
+    mv      tp, zero
+    mv      a0, s0
+    mv      a1, s1
+    mv      a2, s2
+    call    kmain
+boot_hang:
+    wfi
+    j       boot_hang
+
+/*
+ * Secondary harts enter here from SBI HSM with a1 = physical address of
+ * their struct hart_boot: { satp, stack top, struct hart * }.
+ */
+    .globl secondary_entry
+secondary_entry:
+    csrw    sie, zero
+    ld      t0, 0(a1)
+    ld      sp, 8(a1)
+    ld      tp, 16(a1)
+    sfence.vma
+    csrw    satp, t0
+    sfence.vma
+    ld      t0, secondary_high_addr
+    jr      t0
+secondary_high:
+    call    hart_main
+    j       boot_hang
+
+    .balign 8
+boot_high_addr:      .dword boot_high
+secondary_high_addr: .dword secondary_high
+
+    .section .bss.boot, "aw", @nobits
+    .balign 4096
+    .globl boot_root
+boot_root:           .space 4096
+boot_kernel_l1:      .space 4096
+boot_stack:          .space 16384
+boot_stack_top:

@@ -1,0 +1,150 @@
+#include <arch/mmu.h>
+#include <arch/csr.h>
+#include <arch/smp.h>
+#include <mm/page.h>
+#include <migrant/errno.h>
+#include <string.h>
+
+#define PTE_V (1ul << 0)
+#define PTE_R (1ul << 1)
+#define PTE_W (1ul << 2)
+#define PTE_X (1ul << 3)
+#define PTE_U (1ul << 4)
+#define PTE_G (1ul << 5)
+#define PTE_A (1ul << 6)
+#define PTE_D (1ul << 7)
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+#define PTES 512
+
+typedef uint64_t pte_t;
+
+extern pte_t boot_root[PTES];
+
+static uint64_t pte_pa(pte_t e) { return (e >> 10) << 12; }
+static pte_t *table_va(uint64_t pa) { return pa_to_va(pa); }
+static unsigned vpn(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 0x1ff; }
+
+/* Every process's root shares the kernel half (entries 256..511) with boot_root. */
+uint64_t pt_create(void)
+{
+    uint64_t root = page_alloc();
+    if (root)
+        memcpy(table_va(root) + PTES / 2, boot_root + PTES / 2, PTES / 2 * sizeof(pte_t));
+    return root;
+}
+
+static void free_table(uint64_t pa, int level)
+{
+    pte_t *t = table_va(pa);
+    for (int i = 0; level > 0 && i < PTES; i++)
+        if ((t[i] & PTE_V) && !(t[i] & PTE_LEAF))
+            free_table(pte_pa(t[i]), level - 1);
+    page_free(pa);
+}
+
+/* Frees the user half's tables; the caller has already unmapped every leaf. */
+void pt_destroy(uint64_t root)
+{
+    pte_t *t = table_va(root);
+    for (int i = 0; i < PTES / 2; i++)
+        if (t[i] & PTE_V)
+            free_table(pte_pa(t[i]), 1);
+    page_free(root);
+}
+
+static pte_t *walk(uint64_t root, uint64_t va, bool alloc)
+{
+    pte_t *t = table_va(root);
+    for (int level = 2; level > 0; level--) {
+        pte_t *e = &t[vpn(va, level)];
+        if (!(*e & PTE_V)) {
+            uint64_t pa;
+            if (!alloc || !(pa = page_alloc()))
+                return NULL;
+            *e = (pa >> 2) | PTE_V;
+        } else if (*e & PTE_LEAF) {
+            return NULL;
+        }
+        t = table_va(pte_pa(*e));
+    }
+    return &t[vpn(va, 0)];
+}
+
+int pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot)
+{
+    pte_t *e = walk(root, va, true);
+    if (!e)
+        return E_NOMEM;
+    if (*e & PTE_V)
+        return E_BUSY;
+    pte_t flags = PTE_V | PTE_A | PTE_D;
+    flags |= (prot & PROT_R) ? PTE_R : 0;
+    flags |= (prot & PROT_W) ? PTE_W : 0;
+    flags |= (prot & PROT_X) ? PTE_X : 0;
+    flags |= (prot & PROT_U) ? PTE_U : 0;
+    *e = (pa >> 2) | flags;
+    return 0;
+}
+
+uint64_t pt_unmap(uint64_t root, uint64_t va)
+{
+    pte_t *e = walk(root, va, false);
+    if (!e || !(*e & PTE_V))
+        return 0;
+    uint64_t pa = pte_pa(*e);
+    *e = 0;
+    return pa;
+}
+
+bool pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot)
+{
+    pte_t *e = walk(root, va, false);
+    if (!e || !(*e & PTE_V))
+        return false;
+    *pa = pte_pa(*e) | (va & (PAGE_SIZE - 1));
+    *prot = ((*e & PTE_R) ? PROT_R : 0) | ((*e & PTE_W) ? PROT_W : 0) |
+            ((*e & PTE_X) ? PROT_X : 0) | ((*e & PTE_U) ? PROT_U : 0);
+    return true;
+}
+
+uint64_t mmu_kernel_satp(void)
+{
+    return SATP_MODE_SV39 | (kernel_pa(boot_root) >> 12);
+}
+
+static unsigned nasid_bits;
+
+/* Writes ones to satp.ASID and reads back how many stuck. */
+void mmu_init(void)
+{
+    uint64_t satp = mmu_kernel_satp();
+    csr_write_satp(satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
+    uint64_t got = (csr_read_satp() >> SATP_ASID_SHIFT) & SATP_ASID_MASK;
+    csr_write_satp(satp);
+    __asm__ volatile("sfence.vma" ::: "memory");
+    nasid_bits = (unsigned)__builtin_popcountl(got);
+}
+
+unsigned asid_bits(void) { return nasid_bits; }
+
+/*
+ * Without ASIDs (asid 0 for all) every switch must flush; with them a
+ * switch needs none, because entries of different ASIDs never match.
+ */
+void mmu_activate(uint64_t root, uint16_t asid)
+{
+    csr_write_satp(SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12));
+    if (asid == 0)
+        __asm__ volatile("sfence.vma" ::: "memory");
+}
+
+void mmu_activate_kernel(void)
+{
+    csr_write_satp(mmu_kernel_satp());
+}
+
+void tlb_flush_asid(uint16_t asid)
+{
+    __asm__ volatile("sfence.vma zero, %0" : : "r"((uint64_t)asid) : "memory");
+    arch_fence_asid_all(asid);
+}

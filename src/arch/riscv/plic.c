@@ -1,0 +1,52 @@
+#include <arch/irq.h>
+#include <platform.h>
+#include <mm/page.h>
+#include <sync/hart.h>
+#include <printk.h>
+
+#define PLIC_PRIORITY   0x0
+#define PLIC_ENABLE     0x2000
+#define PLIC_ENABLE_CTX 0x80
+#define PLIC_CONTEXT    0x200000
+#define PLIC_CTX_SIZE   0x1000
+#define PLIC_THRESHOLD  0x0
+#define PLIC_CLAIM      0x4
+
+static volatile uint32_t *reg(uint64_t off)
+{
+    return (volatile uint32_t *)((char *)pa_to_va(platform.plic.reg.base) + off);
+}
+
+static int32_t my_context(void)
+{
+    return platform.plic.sctx[hart_self()->index];
+}
+
+/* Sources start masked (priority 0); user-space drivers will unmask theirs. */
+void plic_init(void)
+{
+    for (uint32_t src = 1; platform.plic.found && src <= platform.plic.ndev; src++)
+        *reg(PLIC_PRIORITY + 4 * src) = 0;
+}
+
+void plic_init_hart(void)
+{
+    int32_t ctx = my_context();
+    if (!platform.plic.found || ctx < 0)
+        return;
+    for (uint32_t w = 0; w <= platform.plic.ndev / 32; w++)
+        *reg(PLIC_ENABLE + (uint64_t)ctx * PLIC_ENABLE_CTX + 4 * w) = 0;
+    *reg(PLIC_CONTEXT + (uint64_t)ctx * PLIC_CTX_SIZE + PLIC_THRESHOLD) = 0;
+}
+
+/* Nothing is registered yet, so a claimed source is a spurious one: complete it. */
+void plic_handle(void)
+{
+    int32_t ctx = my_context();
+    if (ctx < 0)
+        return;
+    volatile uint32_t *claim = reg(PLIC_CONTEXT + (uint64_t)ctx * PLIC_CTX_SIZE + PLIC_CLAIM);
+    uint32_t src;
+    while ((src = *claim) != 0)
+        *claim = src;
+}

@@ -1,0 +1,76 @@
+#include <arch/csr.h>
+#include <arch/cpu.h>
+#include <arch/smp.h>
+#include <arch/irq.h>
+#include <thread.h>
+#include <proc.h>
+#include <sched.h>
+#include <syscall.h>
+#include <sync/hart.h>
+#include <sync/lock.h>
+#include <migrant/syscall.h>
+#include <printk.h>
+
+void trap_entry(void);
+
+void trap_init_hart(void)
+{
+    csr_write_sscratch(0);
+    csr_write_stvec((uint64_t)trap_entry);
+    csr_set_sie(SIE_SSIE | SIE_SEIE);
+}
+
+/* Returns whether the interrupt asks the current thread to give up the hart. */
+static bool handle_irq(uint64_t cause)
+{
+    switch (cause) {
+    case IRQ_S_TIMER:
+        timer_tick();
+        return true;
+    case IRQ_S_SOFT:
+        arch_ipi_clear();
+        return false;
+    case IRQ_S_EXT:
+        plic_handle();
+        return false;
+    default:
+        panic("unexpected interrupt %lu", cause);
+    }
+}
+
+static void trap_from_kernel(struct trapframe *tf)
+{
+    if (tf->scause & SCAUSE_INTR) {
+        handle_irq(tf->scause & ~SCAUSE_INTR);
+        return;
+    }
+    panic("kernel trap: scause %lx sepc %lx stval %lx", tf->scause, tf->regs[0], tf->stval);
+}
+
+/*
+ * A user fault kills the faulting process; its other threads are told to
+ * die and this one exits on the way out below.
+ */
+static void trap_from_user(struct trapframe *tf)
+{
+    uint64_t cause = tf->scause;
+    if (cause & SCAUSE_INTR) {
+        if (handle_irq(cause & ~SCAUSE_INTR))
+            sched_tick(true);
+    } else if (cause == EXC_ECALL_U) {
+        tf->regs[0] += 4;
+        syscall_dispatch(tf);
+    } else {
+        proc_kill(proc_current(), EXIT_FAULT | (long)cause);
+    }
+    thread_check_killed();
+    lock_assert_none_held();
+}
+
+void trap_handle(struct trapframe *tf)
+{
+    if (tf->sstatus & SSTATUS_SPP)
+        trap_from_kernel(tf);
+    else
+        trap_from_user(tf);
+}

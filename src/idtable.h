@@ -1,0 +1,45 @@
+/*
+ * Id-to-object tables for processes and threads, read without locks.
+ *
+ * An id is (generation << 12) | (slot + 1). A slot's generation grows each
+ * time the slot is freed, so an id whose object died never matches again
+ * until the generation wraps (2^19 reuses of one slot; slots are reused in
+ * FIFO order to push that far out). A reader loads the slot pointer inside
+ * an epoch section and compares the object's own id field with the one it
+ * was asked for, so a reader that races with removal sees either the live
+ * object or nothing, and the object's memory stays valid until the
+ * section ends.
+ */
+#ifndef IDTABLE_H
+#define IDTABLE_H
+
+#include <stdint.h>
+#include <sync/lock.h>
+
+#define ID_SLOT_BITS 12
+#define ID_SLOTS (1u << ID_SLOT_BITS)
+#define ID_GEN_MASK 0x7ffffu
+
+/* Objects in a table start with their id. */
+struct idobj {
+    long id;
+};
+
+struct idtable {
+    struct idobj *slot[ID_SLOTS];   /* written under lock, read lock-free */
+    /* Protected by lock, rank RANK_IDTABLE. */
+    struct lock lock;
+    uint32_t gen[ID_SLOTS];
+    uint32_t fifo[ID_SLOTS];        /* free slots, oldest first */
+    uint32_t head, nfree;
+    uint32_t live;                  /* read racily by stats */
+};
+
+void idtable_init(struct idtable *t, const char *name);
+long idtable_insert(struct idtable *t, struct idobj *obj);
+void idtable_remove(struct idtable *t, long id);
+void *idtable_lookup(struct idtable *t, long id);
+uint32_t idtable_live(struct idtable *t);
+static inline uint32_t id_slot(long id) { return (uint32_t)((id & (ID_SLOTS - 1)) - 1); }
+
+#endif

@@ -1,0 +1,280 @@
+#include <mm/aspace.h>
+#include <mm/page.h>
+#include <mm/slab.h>
+#include <arch/mmu.h>
+#include <migrant/errno.h>
+#include <migrant/layout.h>
+#include <printk.h>
+#include <string.h>
+
+static struct slab_cache aspace_cache;
+
+void aspace_init(void)
+{
+    slab_cache_init(&aspace_cache, "aspace", sizeof(struct aspace));
+}
+
+struct aspace *aspace_create(void)
+{
+    struct aspace *as = slab_alloc(&aspace_cache);
+    if (!as)
+        return NULL;
+    as->root = pt_create();
+    if (!as->root) {
+        slab_free(&aspace_cache, as);
+        return NULL;
+    }
+    asid_alloc(&as->asid);
+    lock_init(&as->lock, "aspace", RANK_ASPACE);
+    return as;
+}
+
+static void unmap_pages(struct aspace *as, const struct region *r)
+{
+    for (uint64_t va = r->start; va < r->end; va += PAGE_SIZE) {
+        uint64_t pa = pt_unmap(as->root, va);
+        if (pa && r->kind != RG_DEVICE)
+            page_unref(pa);
+    }
+}
+
+/* No hart runs in `as` any more: its last thread switched satp away. */
+void aspace_destroy(struct aspace *as)
+{
+    for (int i = 0; i < as->nregions; i++)
+        unmap_pages(as, &as->regions[i]);
+    asid_free(as->asid);
+    pt_destroy(as->root);
+    slab_free(&aspace_cache, as);
+}
+
+void aspace_activate(struct aspace *as)
+{
+    if (as)
+        mmu_activate(as->root, as->asid);
+    else
+        mmu_activate_kernel();
+}
+
+static bool overlaps(const struct aspace *as, uint64_t start, uint64_t end)
+{
+    for (int i = 0; i < as->nregions; i++)
+        if (start < as->regions[i].end && as->regions[i].start < end)
+            return true;
+    return false;
+}
+
+static int add_region(struct aspace *as, uint64_t start, uint64_t end, unsigned prot, enum region_kind kind)
+{
+    lock_assert_held(&as->lock);
+    if (as->nregions == AS_MAX_REGIONS)
+        return E_NOMEM;
+    as->regions[as->nregions++] = (struct region){ start, end, prot, kind };
+    return 0;
+}
+
+static void drop_region(struct aspace *as, int i)
+{
+    as->regions[i] = as->regions[--as->nregions];
+}
+
+/* Maps fresh zeroed pages; on failure nothing stays mapped. */
+static int map_anon_locked(struct aspace *as, uint64_t va, uint64_t size, unsigned prot, enum region_kind kind)
+{
+    if (overlaps(as, va, va + size))
+        return E_BUSY;
+    int err = add_region(as, va, va + size, prot, kind);
+    if (err)
+        return err;
+    struct region *r = &as->regions[as->nregions - 1];
+    for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+        uint64_t pa = page_alloc();
+        if (!pa || pt_map(as->root, va + off, pa, prot | PROT_U) != 0) {
+            if (pa)
+                page_free(pa);
+            r->end = va + off;
+            unmap_pages(as, r);
+            drop_region(as, as->nregions - 1);
+            return E_NOMEM;
+        }
+        page_ref(pa);
+    }
+    return 0;
+}
+
+int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t size, unsigned prot, enum region_kind kind)
+{
+    lock_acquire(&as->lock);
+    int err = map_anon_locked(as, va, size, prot, kind);
+    lock_release(&as->lock);
+    return err;
+}
+
+/* First gap of `size` bytes in [lo, hi), found among the sorted-free region list. */
+static uint64_t find_gap(const struct aspace *as, uint64_t size, uint64_t lo, uint64_t hi)
+{
+    uint64_t at = lo;
+    bool moved = true;
+    while (moved && at + size <= hi) {
+        moved = false;
+        for (int i = 0; i < as->nregions; i++) {
+            if (at < as->regions[i].end && as->regions[i].start < at + size) {
+                at = as->regions[i].end;
+                moved = true;
+            }
+        }
+    }
+    return at + size <= hi ? at : 0;
+}
+
+long aspace_alloc(struct aspace *as, uint64_t size, uint64_t lo, uint64_t hi, enum region_kind kind)
+{
+    lock_acquire(&as->lock);
+    uint64_t va = find_gap(as, size, lo, hi);
+    long r = va ? map_anon_locked(as, va, size, PROT_R | PROT_W, kind) : E_NOMEM;
+    lock_release(&as->lock);
+    return r ? r : (long)va;
+}
+
+/* Removes exactly one region; other harts may run threads here, so flush them all. */
+int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind)
+{
+    int found = -1;
+    lock_acquire(&as->lock);
+    for (int i = 0; i < as->nregions && found < 0; i++)
+        if (as->regions[i].start == va && as->regions[i].end == va + size && as->regions[i].kind == kind)
+            found = i;
+    if (found >= 0) {
+        unmap_pages(as, &as->regions[found]);
+        drop_region(as, found);
+    }
+    lock_release(&as->lock);
+    if (found < 0)
+        return E_NOENT;
+    tlb_flush_asid(as->asid);
+    return 0;
+}
+
+long aspace_map_device(struct aspace *as, uint64_t pa, uint64_t size)
+{
+    lock_acquire(&as->lock);
+    uint64_t va = find_gap(as, size, USER_DEV, USER_DEV_END);
+    long r = va ? add_region(as, va, va + size, PROT_R | PROT_W, RG_DEVICE) : E_NOMEM;
+    for (uint64_t off = 0; r == 0 && off < size; off += PAGE_SIZE) {
+        if (pt_map(as->root, va + off, pa + off, PROT_R | PROT_W | PROT_U) != 0) {
+            struct region *rg = &as->regions[as->nregions - 1];
+            rg->end = va + off;
+            unmap_pages(as, rg);
+            drop_region(as, as->nregions - 1);
+            r = E_NOMEM;
+        }
+    }
+    lock_release(&as->lock);
+    return r ? r : (long)va;
+}
+
+/*
+ * Copies every private page of src into dst (fork). The caller is src's
+ * only thread, so src's regions cannot change underneath. Device regions
+ * are not inherited.
+ */
+int aspace_clone(struct aspace *dst, struct aspace *src)
+{
+    int err = 0;
+    for (int i = 0; i < src->nregions && !err; i++) {
+        const struct region *r = &src->regions[i];
+        if (r->kind == RG_DEVICE)
+            continue;
+        err = aspace_map_anon(dst, r->start, r->end - r->start, r->prot, r->kind);
+        for (uint64_t va = r->start; !err && va < r->end; va += PAGE_SIZE) {
+            uint64_t spa, dpa;
+            unsigned prot;
+            if (pt_query(src->root, va, &spa, &prot) && pt_query(dst->root, va, &dpa, &prot))
+                memcpy(pa_to_va(dpa), pa_to_va(spa), PAGE_SIZE);
+        }
+    }
+    return err;
+}
+
+/* Kernel-side write into any page of `as`, ignoring user permissions (loading images). */
+int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len)
+{
+    const char *s = src;
+    while (len) {
+        uint64_t pa;
+        unsigned prot;
+        size_t chunk = PAGE_SIZE - (va & (PAGE_SIZE - 1));
+        if (chunk > len)
+            chunk = len;
+        if (!pt_query(as->root, va, &pa, &prot))
+            return E_FAULT;
+        memcpy(pa_to_va(pa), s, chunk);
+        va += chunk;
+        s += chunk;
+        len -= chunk;
+    }
+    return 0;
+}
+
+/*
+ * User memory is reached through the direct map after a page-table check,
+ * never by dereferencing a user pointer, so a bad pointer is an error code
+ * and not a kernel fault.
+ */
+static int user_page(struct aspace *as, uint64_t va, bool write, uint64_t *pa)
+{
+    unsigned prot;
+    if (!pt_query(as->root, va, pa, &prot) || !(prot & PROT_U) || !(prot & (write ? PROT_W : PROT_R)))
+        return E_FAULT;
+    return 0;
+}
+
+int user_range_ok(struct aspace *as, uint64_t uva, size_t len, bool write)
+{
+    uint64_t pa;
+    if (len == 0)
+        return 0;
+    if (uva >= USER_TOP || len > USER_TOP - uva)
+        return E_FAULT;
+    for (uint64_t va = uva & ~(uint64_t)(PAGE_SIZE - 1); va < uva + len; va += PAGE_SIZE)
+        if (user_page(as, va, write, &pa))
+            return E_FAULT;
+    return 0;
+}
+
+static int copy_user(struct aspace *as, uint64_t uva, void *kbuf, size_t len, bool to_user)
+{
+    if (user_range_ok(as, uva, len, to_user))
+        return E_FAULT;
+    char *k = kbuf;
+    lock_acquire(&as->lock);
+    while (len) {
+        uint64_t pa;
+        size_t chunk = PAGE_SIZE - (uva & (PAGE_SIZE - 1));
+        if (chunk > len)
+            chunk = len;
+        if (user_page(as, uva, to_user, &pa)) {
+            lock_release(&as->lock);
+            return E_FAULT;
+        }
+        if (to_user)
+            memcpy(pa_to_va(pa), k, chunk);
+        else
+            memcpy(k, pa_to_va(pa), chunk);
+        uva += chunk;
+        k += chunk;
+        len -= chunk;
+    }
+    lock_release(&as->lock);
+    return 0;
+}
+
+int copy_from_user(struct aspace *as, void *dst, uint64_t uva, size_t len)
+{
+    return copy_user(as, uva, dst, len, false);
+}
+
+int copy_to_user(struct aspace *as, uint64_t uva, const void *src, size_t len)
+{
+    return copy_user(as, uva, (void *)src, len, true);
+}

@@ -1,0 +1,51 @@
+/*
+ * A user address space: a page table with its ASID, and the list of
+ * regions mapped in it. Every user page is reference counted so regions
+ * can later be shared between spaces.
+ */
+#ifndef MM_ASPACE_H
+#define MM_ASPACE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sync/lock.h>
+
+#define AS_MAX_REGIONS 64
+
+enum region_kind {
+    RG_IMAGE,                    /* loaded from an ELF file */
+    RG_HEAP,                     /* mem_alloc */
+    RG_STACK,                    /* a thread's user stack */
+    RG_DEVICE,                   /* device MMIO; frames are not RAM, never refcounted */
+};
+
+struct region {
+    uint64_t start, end;
+    unsigned prot;
+    enum region_kind kind;
+};
+
+struct aspace {
+    uint64_t root;               /* fixed */
+    uint16_t asid;               /* fixed */
+    struct lock lock;            /* protects regions and the user half of the page table; rank RANK_ASPACE */
+    struct region regions[AS_MAX_REGIONS];
+    int nregions;
+};
+
+void aspace_init(void);
+struct aspace *aspace_create(void);
+void aspace_destroy(struct aspace *as);
+void aspace_activate(struct aspace *as);
+int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t size, unsigned prot, enum region_kind kind);
+long aspace_alloc(struct aspace *as, uint64_t size, uint64_t lo, uint64_t hi, enum region_kind kind);
+int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind);
+long aspace_map_device(struct aspace *as, uint64_t pa, uint64_t size);
+int aspace_clone(struct aspace *dst, struct aspace *src);
+int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len);
+int copy_from_user(struct aspace *as, void *dst, uint64_t uva, size_t len);
+int copy_to_user(struct aspace *as, uint64_t uva, const void *src, size_t len);
+int user_range_ok(struct aspace *as, uint64_t uva, size_t len, bool write);
+
+#endif

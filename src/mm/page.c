@@ -1,0 +1,203 @@
+#include <mm/page.h>
+#include <mm/buddy.h>
+#include <platform.h>
+#include <printk.h>
+#include <string.h>
+#include <sync/hart.h>
+#include <sync/lock.h>
+#include <ck_pr.h>
+
+#define PCACHE_BATCH (PCACHE_MAX / 2)
+
+struct region {
+    uint64_t base;               /* physical address of frame 0 */
+    struct lock lock;            /* protects buddy; rank RANK_PAGE */
+    struct buddy buddy;
+    uint32_t *refs;              /* mappings of each frame; atomic, no lock */
+};
+
+static struct region regions[PLAT_MAX_MEM];
+static int nregions;
+extern char __image_start[];
+static uint64_t image_pa;
+
+uint64_t kernel_pa(const void *sym)
+{
+    return (uint64_t)sym - (uint64_t)__image_start + image_pa;
+}
+
+static struct region *region_of(uint64_t pa)
+{
+    for (int i = 0; i < nregions; i++) {
+        struct region *r = &regions[i];
+        if (pa >= r->base && pa < r->base + ((uint64_t)r->buddy.nframes << PAGE_SHIFT))
+            return r;
+    }
+    panic("page %lx is not in any memory region", pa);
+}
+
+static uint64_t frame_of(const struct region *r, uint64_t pa) { return (pa - r->base) >> PAGE_SHIFT; }
+
+/* First byte at or above `at` in [base, end) that no reserved range covers. */
+static uint64_t skip_reserved(uint64_t at, uint64_t end)
+{
+    bool moved = true;
+    while (moved) {
+        moved = false;
+        for (int i = 0; i < platform.nrsv; i++) {
+            const struct phys_range *r = &platform.rsv[i];
+            if (at >= r->base && at < r->base + r->size) {
+                at = (r->base + r->size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+                moved = true;
+            }
+        }
+    }
+    return at < end ? at : end;
+}
+
+/* End of the free run starting at `at`: the next reserved range, or `end`. */
+static uint64_t next_reserved(uint64_t at, uint64_t end)
+{
+    for (int i = 0; i < platform.nrsv; i++) {
+        uint64_t b = platform.rsv[i].base & ~(uint64_t)(PAGE_SIZE - 1);
+        if (b >= at && b < end)
+            end = b;
+    }
+    return end;
+}
+
+/* The region's bookkeeping lives in its own first free pages. */
+static void init_region(const struct phys_range *m)
+{
+    uint64_t base = (m->base + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+    uint64_t end = (m->base + m->size) & ~(uint64_t)(PAGE_SIZE - 1);
+    if (end <= base || end > (uint64_t)DMAP_GIGS << 30)
+        return;
+    struct region *r = &regions[nregions++];
+    uint32_t nframes = (uint32_t)((end - base) >> PAGE_SHIFT);
+    uint64_t meta = (uint64_t)nframes * (sizeof(struct buddy_frame) + sizeof(uint32_t));
+    uint64_t meta_pa = skip_reserved(base, end);
+    if (next_reserved(meta_pa, end) - meta_pa < meta)
+        panic("no room for page bookkeeping in %lx..%lx", base, end);
+    r->base = base;
+    lock_init(&r->lock, "page", RANK_PAGE);
+    buddy_init(&r->buddy, pa_to_va(meta_pa), nframes);
+    r->refs = (uint32_t *)((char *)pa_to_va(meta_pa) + (uint64_t)nframes * sizeof(struct buddy_frame));
+    memset(r->refs, 0, nframes * sizeof(uint32_t));
+    platform_add_reserved(meta_pa, meta);
+    for (uint64_t at = skip_reserved(base, end); at < end; at = skip_reserved(at, end)) {
+        uint64_t stop = next_reserved(at, end);
+        buddy_free_range(&r->buddy, (uint32_t)frame_of(r, at), (uint32_t)((stop - at) >> PAGE_SHIFT));
+        at = stop;
+    }
+}
+
+void page_init(uint64_t load_pa)
+{
+    image_pa = load_pa;
+    for (int i = 0; i < platform.nmem; i++)
+        init_region(&platform.mem[i]);
+}
+
+static uint64_t buddy_take(unsigned order)
+{
+    for (int i = 0; i < nregions; i++) {
+        struct region *r = &regions[i];
+        lock_acquire(&r->lock);
+        uint32_t f = buddy_alloc(&r->buddy, order);
+        lock_release(&r->lock);
+        if (f != BUDDY_NONE)
+            return r->base + ((uint64_t)f << PAGE_SHIFT);
+    }
+    return 0;
+}
+
+static void buddy_give(uint64_t pa, unsigned order)
+{
+    struct region *r = region_of(pa);
+    lock_acquire(&r->lock);
+    buddy_free(&r->buddy, (uint32_t)frame_of(r, pa), order);
+    lock_release(&r->lock);
+}
+
+uint64_t page_alloc_order(unsigned order)
+{
+    uint64_t pa = buddy_take(order);
+    if (pa)
+        memset(pa_to_va(pa), 0, (uint64_t)PAGE_SIZE << order);
+    return pa;
+}
+
+void page_free_order(uint64_t pa, unsigned order)
+{
+    buddy_give(pa, order);
+}
+
+/*
+ * The cache is private to its hart and the kernel is not preemptible, so
+ * it needs no lock; npcache is also read by page_free_count on other harts,
+ * hence the atomic stores.
+ */
+uint64_t page_alloc(void)
+{
+    struct hart *h = hart_self();
+    uint64_t pa;
+    if (!h)
+        return page_alloc_order(0);
+    if (h->npcache == 0) {
+        while (h->npcache < PCACHE_BATCH && (pa = buddy_take(0)))
+            h->pcache[h->npcache++] = pa >> PAGE_SHIFT;
+        ck_pr_fence_store();
+        if (h->npcache == 0)
+            return 0;
+    }
+    pa = h->pcache[h->npcache - 1] << PAGE_SHIFT;
+    ck_pr_store_32(&h->npcache, h->npcache - 1);
+    memset(pa_to_va(pa), 0, PAGE_SIZE);
+    return pa;
+}
+
+void page_free(uint64_t pa)
+{
+    struct hart *h = hart_self();
+    if (!h) {
+        buddy_give(pa, 0);
+        return;
+    }
+    if (h->npcache == PCACHE_MAX) {
+        while (h->npcache > PCACHE_BATCH) {
+            buddy_give(h->pcache[h->npcache - 1] << PAGE_SHIFT, 0);
+            ck_pr_store_32(&h->npcache, h->npcache - 1);
+        }
+    }
+    h->pcache[h->npcache] = pa >> PAGE_SHIFT;
+    ck_pr_store_32(&h->npcache, h->npcache + 1);
+}
+
+void page_ref(uint64_t pa)
+{
+    struct region *r = region_of(pa);
+    ck_pr_inc_32(&r->refs[frame_of(r, pa)]);
+}
+
+void page_unref(uint64_t pa)
+{
+    struct region *r = region_of(pa);
+    bool zero;
+    ck_pr_dec_32_zero(&r->refs[frame_of(r, pa)], &zero);
+    if (zero)
+        page_free(pa);
+}
+
+uint64_t page_free_count(void)
+{
+    uint64_t n = 0;
+    for (int i = 0; i < nregions; i++) {
+        lock_acquire(&regions[i].lock);
+        n += regions[i].buddy.nfree;
+        lock_release(&regions[i].lock);
+    }
+    for (int i = 0; i < nharts; i++)
+        n += ck_pr_load_32(&harts[i].npcache);
+    return n;
+}

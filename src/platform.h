@@ -1,0 +1,55 @@
+/*
+ * The board, as the device tree describes it. Filled once on the boot hart
+ * and read-only afterwards; nothing here is a QEMU constant.
+ */
+#ifndef PLATFORM_H
+#define PLATFORM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sync/hart.h>
+
+#define PLAT_MAX_MEM 8
+#define PLAT_MAX_RSV 16
+
+struct phys_range {
+    uint64_t base, size;
+};
+
+struct platform {
+    struct phys_range mem[PLAT_MAX_MEM];
+    int nmem;
+    struct phys_range rsv[PLAT_MAX_RSV];   /* firmware, dtb, initrd, kernel */
+    int nrsv;
+
+    int ncpus;                              /* usable harts, in device-tree order */
+    uint64_t hartid[MAX_HARTS];
+    uint32_t intc_phandle[MAX_HARTS];
+    uint64_t timebase_hz;
+    bool sstc;
+
+    struct {
+        struct phys_range reg;
+        uint32_t reg_shift, reg_width, clock_hz, irq;
+        bool found;
+    } uart;
+
+    struct {
+        struct phys_range reg;
+        uint32_t ndev;
+        int32_t sctx[MAX_HARTS];             /* S-mode context of cpu i, -1 if none */
+        bool found;
+    } plic;
+
+    struct phys_range initrd;
+    struct phys_range dtb;
+    char bootargs[256];
+};
+
+extern struct platform platform;
+
+int platform_probe(const void *dtb);
+bool platform_is_ram(uint64_t base, uint64_t size);
+void platform_add_reserved(uint64_t base, uint64_t size);
+
+#endif

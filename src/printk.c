@@ -1,0 +1,74 @@
+#include <printk.h>
+#include <dev/ns16550.h>
+#include <lib/fmt.h>
+#include <arch/smp.h>
+#include <platform.h>
+#include <sync/hart.h>
+#include <sync/lock.h>
+#include <mm/page.h>
+
+/* Protects the UART's transmit side so lines from different harts never interleave; rank RANK_CONSOLE. */
+static struct lock console_lock = LOCK_INIT("console", RANK_CONSOLE);
+static struct ns16550 console_uart;
+static bool console_ready;
+
+void console_init(void)
+{
+    if (!platform.uart.found)
+        return;
+    ns16550_init(&console_uart, pa_to_va(platform.uart.reg.base), platform.uart.reg_shift,
+                 platform.uart.reg_width);
+    console_ready = true;
+}
+
+static void emit(const char *s, unsigned long len)
+{
+    for (unsigned long i = 0; i < len; i++) {
+        if (s[i] == '\n')
+            emit_char(&console_uart, console_ready, '\r');
+        emit_char(&console_uart, console_ready, s[i]);
+    }
+}
+
+void console_write(const char *s, unsigned long len)
+{
+    lock_acquire(&console_lock);
+    emit(s, len);
+    lock_release(&console_lock);
+}
+
+void printk(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof(buf) - 1)
+        n = sizeof(buf) - 1;
+    console_write(buf, (unsigned long)n);
+}
+
+/*
+ * Panic writes without the console lock (the holder may be the one that
+ * panicked) and takes the machine down with a failure status, so a test
+ * run ends at once instead of hanging until its timeout.
+ */
+void panic(const char *fmt, ...)
+{
+    char buf[256];
+    va_list ap;
+    cpu_irq_disable();
+    va_start(ap, fmt);
+    int n = fmt_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if (n > (int)sizeof(buf) - 1)
+        n = sizeof(buf) - 1;
+    struct hart *h = hart_self();
+    char head[64];
+    int hn = fmt_snprintf(head, sizeof(head), "\nPANIC (hart %d): ", h ? h->index : -1);
+    emit(head, (unsigned long)hn);
+    emit(buf, (unsigned long)n);
+    emit("\n", 1);
+    arch_poweroff(1);
+}

@@ -1,0 +1,18 @@
+/* The kernel's debug console output and panic. */
+#ifndef PRINTK_H
+#define PRINTK_H
+
+#include <stdarg.h>
+
+void console_init(void);
+void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void console_write(const char *s, unsigned long len);
+_Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#define assert(c)                                                             \
+    do {                                                                      \
+        if (__builtin_expect(!(c), 0))                                        \
+            panic("ASSERT %s at %s:%d", #c, __FILE__, __LINE__);              \
+    } while (0)
+
+#endif

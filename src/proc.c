@@ -1,0 +1,334 @@
+#include <proc.h>
+#include <thread.h>
+#include <sched.h>
+#include <cpio.h>
+#include <elf.h>
+#include <platform.h>
+#include <mm/aspace.h>
+#include <mm/page.h>
+#include <mm/slab.h>
+#include <sync/epoch.h>
+#include <sync/hart.h>
+#include <arch/mmu.h>
+#include <migrant/errno.h>
+#include <migrant/layout.h>
+#include <migrant/rights.h>
+#include <printk.h>
+#include <string.h>
+#include <ck_pr.h>
+
+struct idtable proc_table;
+static struct slab_cache proc_cache;
+/* Protects every proc's parent, children, sib_next, waiter and reaped; rank RANK_FAMILY. */
+static struct lock family_lock = LOCK_INIT("family", RANK_FAMILY);
+/* Spreads new processes over the harts; a plain counter is enough for that. */
+static unsigned next_hart;
+
+void proc_init(void)
+{
+    idtable_init(&proc_table, "proc_table");
+    slab_cache_init(&proc_cache, "proc", sizeof(struct proc));
+}
+
+struct proc *proc_current(void)
+{
+    return hart_self()->current->proc;
+}
+
+static void copy_name(char *dst, const char *src, size_t size)
+{
+    size_t n = strnlen(src, size - 1);
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+static void free_proc(ck_epoch_entry_t *e)
+{
+    struct proc *p = (struct proc *)((char *)e - __builtin_offsetof(struct proc, epoch_entry));
+    slab_free(&proc_cache, p);
+}
+
+static void reap_proc(struct proc *p)
+{
+    idtable_remove(&proc_table, p->id);
+    epoch_defer(&p->epoch_entry, free_proc);
+}
+
+static struct proc *proc_create(struct proc *parent, const char *name, uint32_t rights)
+{
+    struct proc *p = slab_alloc(&proc_cache);
+    if (!p)
+        return NULL;
+    p->as = aspace_create();
+    if (!p->as) {
+        slab_free(&proc_cache, p);
+        return NULL;
+    }
+    if (idtable_insert(&proc_table, (struct idobj *)p) < 0) {
+        aspace_destroy(p->as);
+        slab_free(&proc_cache, p);
+        return NULL;
+    }
+    lock_init(&p->lock, "proc", RANK_PROC);
+    p->rights = rights;
+    p->state = P_ALIVE;
+    copy_name(p->name, name, sizeof(p->name));
+    lock_acquire(&family_lock);
+    p->parent = parent;
+    if (parent) {
+        p->sib_next = parent->children;
+        parent->children = p;
+    }
+    lock_release(&family_lock);
+    return p;
+}
+
+/* Undoes proc_create for a process that never ran a thread. */
+static void proc_abort(struct proc *p)
+{
+    lock_acquire(&family_lock);
+    for (struct proc **pp = p->parent ? &p->parent->children : NULL; pp && *pp; pp = &(*pp)->sib_next) {
+        if (*pp == p) {
+            *pp = p->sib_next;
+            break;
+        }
+    }
+    lock_release(&family_lock);
+    aspace_destroy(p->as);
+    reap_proc(p);
+}
+
+/* Loads the initrd file `path` into the empty space `as`; returns the entry point. */
+static long load_image(struct aspace *as, const char *path)
+{
+    const void *file;
+    size_t size;
+    struct elf_image img;
+    int err = cpio_find(pa_to_va(platform.initrd.base), platform.initrd.size, path, strlen(path), &file, &size);
+    if (err)
+        return err;
+    if ((err = elf_parse(file, size, USER_TEXT, USER_HEAP, &img)))
+        return err;
+    for (int i = 0; i < img.nsegs; i++) {
+        const struct elf_seg *s = &img.seg[i];
+        uint64_t start = s->vaddr & ~(uint64_t)(PAGE_SIZE - 1);
+        uint64_t end = (s->vaddr + s->memsz + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+        err = aspace_map_anon(as, start, end - start, s->prot, RG_IMAGE);
+        if (err)
+            return err == E_BUSY ? E_BADELF : err;
+        aspace_write(as, s->vaddr, (const char *)file + s->offset, s->filesz);
+    }
+    return (long)img.entry;
+}
+
+static int pick_hart(void)
+{
+    return (int)(ck_pr_faa_uint(&next_hart, 1) % (unsigned)nharts);
+}
+
+static const char *basename_of(const char *path)
+{
+    const char *b = path;
+    for (const char *s = path; *s; s++)
+        if (*s == '/')
+            b = s + 1;
+    return b;
+}
+
+long proc_spawn(struct proc *parent, const char *path, uint32_t rights, struct proc **out)
+{
+    struct proc *p = proc_create(parent, basename_of(path), rights);
+    if (!p)
+        return E_NOMEM;
+    long entry = load_image(p->as, path);
+    uint64_t args[6] = { 0, 0, START_MAIN, 0, 0, 0 };
+    p->entry = (uint64_t)entry;
+    if (entry < 0 || !thread_create(p, pick_hart(), (uint64_t)entry, args)) {
+        proc_abort(p);
+        return entry < 0 ? entry : E_NOMEM;
+    }
+    if (out)
+        *out = p;
+    return p->id;
+}
+
+static bool only_thread(struct proc *p)
+{
+    lock_acquire(&p->lock);
+    bool one = p->nlive == 1;
+    lock_release(&p->lock);
+    return one;
+}
+
+long proc_fork(struct proc *parent, struct thread *caller)
+{
+    if (!only_thread(parent))
+        return E_BUSY;
+    struct proc *c = proc_create(parent, parent->name, parent->rights);
+    if (!c)
+        return E_NOMEM;
+    c->entry = parent->entry;
+    if (aspace_clone(c->as, parent->as) != 0 || !thread_fork(c, caller)) {
+        proc_abort(c);
+        return E_NOMEM;
+    }
+    return c->id;
+}
+
+/* Replaces the caller's image; on success the caller returns into the new program. */
+long proc_exec(struct proc *p, const char *path)
+{
+    struct thread *t = hart_self()->current;
+    if (!only_thread(p))
+        return E_BUSY;
+    struct aspace *as = aspace_create(), *old = p->as;
+    if (!as)
+        return E_NOMEM;
+    long entry = load_image(as, path);
+    if (entry >= 0 && thread_move_stack(t, as) != 0)
+        entry = E_NOMEM;
+    if (entry < 0) {
+        aspace_destroy(as);
+        return entry;
+    }
+    lock_acquire(&p->lock);
+    p->as = as;
+    lock_release(&p->lock);
+    t->as = as;
+    aspace_activate(as);
+    aspace_destroy(old);
+    copy_name(p->name, basename_of(path), sizeof(p->name));
+    p->entry = (uint64_t)entry;
+    uint64_t args[6] = { 0, (uint64_t)t->id, START_MAIN, 0, 0, 0 };
+    thread_restart(t, (uint64_t)entry, args);
+    return 0;
+}
+
+void proc_kill(struct proc *p, long status)
+{
+    lock_acquire(&p->lock);
+    if (p->state == P_ALIVE) {
+        p->state = P_DYING;
+        p->status = status;
+        for (struct thread *t = p->threads; t; t = t->sib_next)
+            if (!t->zombie)
+                thread_kill(t);
+    }
+    lock_release(&p->lock);
+}
+
+static void unlink_child(struct proc *parent, struct proc *c)
+{
+    for (struct proc **pp = &parent->children; *pp; pp = &(*pp)->sib_next) {
+        if (*pp == c) {
+            *pp = c->sib_next;
+            return;
+        }
+    }
+}
+
+/*
+ * Waits for child pid to die and reaps it. The child is looked up again
+ * after every wakeup, since only an epoch section keeps it valid, and no
+ * one may block inside one.
+ */
+long proc_wait(struct proc *parent, long pid, long *status)
+{
+    struct thread *self = hart_self()->current;
+    long r = 1;
+    while (r > 0) {
+        struct proc *c, *reap = NULL;
+        epoch_enter();
+        c = idtable_lookup(&proc_table, pid);
+        lock_acquire(&family_lock);
+        if (!c || c->reaped) {
+            r = E_NOENT;
+        } else if (c->parent != parent) {
+            r = E_PERM;
+        } else if (c->state == P_ZOMBIE) {
+            *status = c->status;
+            unlink_child(parent, c);
+            c->reaped = true;
+            reap = c;
+            r = 0;
+        } else if (ck_pr_load_int(&self->killed)) {
+            if (c->waiter == self)
+                c->waiter = NULL;
+            r = E_KILLED;
+        } else if (c->waiter && c->waiter != self) {
+            r = E_BUSY;
+        } else {
+            c->waiter = self;
+        }
+        lock_release(&family_lock);
+        epoch_exit();
+        if (reap)
+            reap_proc(reap);
+        else if (r > 0)
+            sched_block();
+    }
+    return r;
+}
+
+static void reap_zombie_threads(struct proc *p)
+{
+    lock_acquire(&p->lock);
+    struct thread *z = p->threads;
+    p->threads = NULL;
+    lock_release(&p->lock);
+    while (z) {
+        struct thread *next = z->sib_next;
+        thread_reap(z);
+        z = next;
+    }
+}
+
+/*
+ * Called by every exiting thread; the last one tears the process down.
+ * It switches this hart to the kernel page table first: every other hart
+ * switched away from p when its thread of p switched out.
+ */
+void proc_thread_exited(struct proc *p, bool last)
+{
+    if (!last)
+        return;
+    aspace_activate(NULL);
+    reap_zombie_threads(p);
+    aspace_destroy(p->as);
+    p->as = NULL;
+
+    struct proc *orphans = NULL;
+    struct thread *waiter = NULL;
+    lock_acquire(&family_lock);
+    for (struct proc *c = p->children, *next; c; c = next) {
+        next = c->sib_next;
+        c->parent = NULL;
+        if (c->state == P_ZOMBIE && !c->reaped) {
+            c->reaped = true;
+            c->sib_next = orphans;
+            orphans = c;
+        }
+    }
+    p->children = NULL;
+    lock_acquire(&p->lock);
+    p->state = P_ZOMBIE;
+    lock_release(&p->lock);
+    bool orphan = !p->parent;
+    if (orphan)
+        p->reaped = true;
+    else
+        waiter = p->waiter;
+    /* The waiter cannot leave proc_wait, and be freed, without this lock. */
+    epoch_enter();
+    lock_release(&family_lock);
+    if (waiter)
+        sched_wake(waiter);
+    epoch_exit();
+    if (orphan)
+        reap_proc(p);
+    while (orphans) {
+        struct proc *next = orphans->sib_next;
+        reap_proc(orphans);
+        orphans = next;
+    }
+}

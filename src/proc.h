@@ -1,0 +1,55 @@
+/*
+ * A process: an address space, a set of rights, its threads, and its
+ * place in the parent/child tree. Looked up by pid without locks.
+ */
+#ifndef PROC_H
+#define PROC_H
+
+#include <stdint.h>
+#include <ck_epoch.h>
+#include <idtable.h>
+#include <sync/lock.h>
+
+struct thread;
+struct aspace;
+
+enum pstate {
+    P_ALIVE,
+    P_DYING,                     /* killed or exiting; threads are unwinding */
+    P_ZOMBIE,                    /* dead, status kept for the parent */
+};
+
+struct proc {
+    long id;                     /* first: struct idobj */
+    struct aspace *as;           /* fixed until exec swaps it under lock */
+    uint32_t rights;             /* only shrinks; atomic */
+    uint64_t entry;              /* _start of its image; changes only by exec, on its only thread */
+    char name[32];
+
+    struct lock lock;            /* protects the fields below up to family; rank RANK_PROC */
+    enum pstate state;
+    struct thread *threads;      /* live and zombie threads */
+    int nlive;
+    long status;
+
+    /* Protected by family_lock. */
+    struct proc *parent;
+    struct proc *children, *sib_next;
+    struct thread *waiter;
+    bool reaped;
+
+    ck_epoch_entry_t epoch_entry;
+};
+
+extern struct idtable proc_table;
+
+void proc_init(void);
+long proc_spawn(struct proc *parent, const char *path, uint32_t rights, struct proc **out);
+long proc_fork(struct proc *parent, struct thread *caller);
+long proc_exec(struct proc *p, const char *path);
+void proc_kill(struct proc *p, long status);
+long proc_wait(struct proc *parent, long pid, long *status);
+void proc_thread_exited(struct proc *p, bool last);
+struct proc *proc_current(void);
+
+#endif

@@ -1,0 +1,20 @@
+/*
+ * Epoch-based reclamation for objects that lock-free lookups may still be
+ * reading: ck_epoch with one record per hart. A hart reads a lookup table
+ * only between epoch_enter and epoch_exit and never blocks in between;
+ * objects removed from a table are freed through epoch_defer once every
+ * hart has left the sections that could have seen them.
+ */
+#ifndef SYNC_EPOCH_H
+#define SYNC_EPOCH_H
+
+#include <ck_epoch.h>
+
+void epoch_init(void);
+void epoch_register_hart(void);
+void epoch_enter(void);
+void epoch_exit(void);
+void epoch_defer(ck_epoch_entry_t *e, ck_epoch_cb_t *cb);
+void epoch_poll(void);
+
+#endif

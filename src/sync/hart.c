@@ -1,0 +1,35 @@
+#include <sync/hart.h>
+#include <arch/layout.h>
+#include <stddef.h>
+
+_Static_assert(offsetof(struct hart, kstack_top) == HART_KSTACK, "trap.S offset");
+_Static_assert(offsetof(struct hart, scratch) == HART_SCRATCH, "trap.S offset");
+
+struct hart harts[MAX_HARTS];
+/* Grows only on the boot hart before any secondary starts. */
+int nharts;
+
+struct hart *hart_by_index(int index)
+{
+    if (index < 0 || index >= nharts)
+        return NULL;
+    return &harts[index];
+}
+
+struct hart *hart_add(uint64_t hartid)
+{
+    if (nharts == MAX_HARTS)
+        return NULL;
+    struct hart *h = &harts[nharts];
+    h->index = nharts++;
+    h->hartid = hartid;
+    return h;
+}
+
+int hart_index_of(uint64_t hartid)
+{
+    for (int i = 0; i < nharts; i++)
+        if (harts[i].hartid == hartid)
+            return i;
+    return -1;
+}

@@ -1,0 +1,61 @@
+/*
+ * Per-hart state: one cache-line-aligned struct per hart, reached through
+ * tp. The index is dense (0..nharts-1) and is what the rest of the kernel
+ * and user space call a hart; the hart id is the firmware's name for it,
+ * which is sparse on real boards.
+ */
+#ifndef SYNC_HART_H
+#define SYNC_HART_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <ck_epoch.h>
+#include <arch/cpu.h>
+#include <sync/lock.h>
+#include <sched.h>
+
+#define MAX_HARTS 32
+#define PCACHE_MAX 64
+#define LOCKDEBUG_DEPTH 16
+
+/* What a secondary hart loads before it can run C (see boot.S). */
+struct hart_boot {
+    uint64_t satp;
+    uint64_t stack_top;
+    struct hart *hart;
+};
+
+struct hart {
+    /* Touched by trap.S: offsets HART_KSTACK and HART_SCRATCH. */
+    uint64_t kstack_top;         /* kernel stack of the running thread */
+    uint64_t scratch;            /* user sp while the trap path switches stacks */
+
+    /* Written once at boot, read-only afterwards. */
+    int index;
+    uint64_t hartid;
+    struct hart_boot boot;
+
+    /* Private to this hart: only it reads or writes them. */
+    struct thread *current;
+    struct thread *idle;
+    uint64_t ticks;
+    ck_epoch_record_t epoch;
+    uint32_t npcache;            /* free pages cached here, read racily by stats */
+    uint64_t pcache[PCACHE_MAX]; /* their frame numbers */
+#ifdef LOCKDEBUG
+    int nheld;
+    struct lock *held[LOCKDEBUG_DEPTH];
+#endif
+
+    struct runq runq;            /* has its own lock */
+} __attribute__((aligned(64)));
+
+extern struct hart harts[MAX_HARTS];
+extern int nharts;
+
+static inline struct hart *hart_self(void) { return cpu_hart(); }
+struct hart *hart_by_index(int index);
+struct hart *hart_add(uint64_t hartid);
+int hart_index_of(uint64_t hartid);
+
+#endif

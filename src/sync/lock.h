@@ -1,0 +1,55 @@
+/*
+ * Kernel spinlocks: ck_spinlock underneath, plus a rank and a name so the
+ * LOCKDEBUG build can check the order in docs/locking.md. The kernel runs
+ * with interrupts off, so every lock is taken with interrupts off and no
+ * irq-save variant exists. No lock is ever held across a context switch or
+ * on return to user mode.
+ */
+#ifndef SYNC_LOCK_H
+#define SYNC_LOCK_H
+
+#include <ck_spinlock.h>
+#include <stdbool.h>
+
+/* Ranks: a hart may take a lock only if its rank is above every lock it holds. */
+enum lock_rank {
+    RANK_IDTABLE = 10,   /* id allocation in a lookup table */
+    RANK_FAMILY = 15,    /* parent/child links, zombies and waiters, all processes */
+    RANK_PROC = 20,      /* one process's threads, children and state */
+    RANK_ASPACE = 30,    /* one address space's regions and page table */
+    RANK_ASID = 35,      /* the ASID bitmap */
+    RANK_THREAD = 40,    /* one thread's state and joiners */
+    RANK_RUNQ = 50,      /* one hart's run queue */
+    RANK_SLAB = 60,      /* one slab cache's slab lists */
+    RANK_PAGE = 70,      /* the buddy free lists of one memory region */
+    RANK_CONSOLE = 90,   /* the console UART; leaf */
+};
+
+struct lock {
+    ck_spinlock_t sl;
+#ifdef LOCKDEBUG
+    const char *name;
+    enum lock_rank rank;
+    int owner;           /* hart index + 1 of the holder, 0 when free */
+#endif
+};
+
+#ifdef LOCKDEBUG
+#define LOCK_INIT(n, r) { CK_SPINLOCK_INITIALIZER, (n), (r), 0 }
+#else
+#define LOCK_INIT(n, r) { CK_SPINLOCK_INITIALIZER }
+#endif
+
+void lock_init(struct lock *l, const char *name, enum lock_rank rank);
+void lock_acquire(struct lock *l);
+void lock_release(struct lock *l);
+
+#ifdef LOCKDEBUG
+void lock_assert_held(const struct lock *l);
+void lock_assert_none_held(void);
+#else
+static inline void lock_assert_held(const struct lock *l) { (void)l; }
+static inline void lock_assert_none_held(void) {}
+#endif
+
+#endif

@@ -1,0 +1,297 @@
+#include <thread.h>
+#include <proc.h>
+#include <sched.h>
+#include <mm/aspace.h>
+#include <mm/page.h>
+#include <mm/slab.h>
+#include <sync/epoch.h>
+#include <sync/hart.h>
+#include <arch/csr.h>
+#include <migrant/errno.h>
+#include <migrant/layout.h>
+#include <migrant/syscall.h>
+#include <printk.h>
+#include <arch/smp.h>
+#include <arch/mmu.h>
+#include <ck_pr.h>
+
+#define KSTACK_ORDER 2           /* 16 KiB */
+
+struct idtable thread_table;
+static struct slab_cache thread_cache;
+
+void thread_trampoline(void);
+void thread_first_run(struct thread *prev);
+
+void thread_init(void)
+{
+    idtable_init(&thread_table, "thread_table");
+    slab_cache_init(&thread_cache, "thread", sizeof(struct thread));
+}
+
+/* The boot context of a hart becomes its idle thread; it is in no table. */
+struct thread *thread_create_idle(void)
+{
+    struct thread *t = slab_alloc(&thread_cache);
+    if (!t)
+        panic("no memory for an idle thread");
+    t->hart = hart_self()->index;
+    t->state = T_RUNNING;
+    return t;
+}
+
+static uint64_t stack_slot(long tid)
+{
+    return USER_STACK_BASE + (uint64_t)id_slot(tid) * USER_STACK_SLOT;
+}
+
+static void free_thread(ck_epoch_entry_t *e)
+{
+    struct thread *t = (struct thread *)((char *)e - __builtin_offsetof(struct thread, epoch_entry));
+    slab_free(&thread_cache, t);
+}
+
+static struct thread *alloc_thread(struct proc *p, int hart)
+{
+    struct thread *t = slab_alloc(&thread_cache);
+    if (!t)
+        return NULL;
+    uint64_t stack_pa = page_alloc_order(KSTACK_ORDER);
+    if (!stack_pa || idtable_insert(&thread_table, (struct idobj *)t) < 0) {
+        if (stack_pa)
+            page_free_order(stack_pa, KSTACK_ORDER);
+        slab_free(&thread_cache, t);
+        return NULL;
+    }
+    t->kstack = (uint64_t)pa_to_va(stack_pa);
+    t->kstack_top = t->kstack + ((uint64_t)PAGE_SIZE << KSTACK_ORDER);
+    t->proc = p;
+    t->as = p->as;
+    t->hart = hart;
+    t->ustack = stack_slot(t->id);
+    return t;
+}
+
+static void free_unstarted(struct thread *t)
+{
+    idtable_remove(&thread_table, t->id);
+    page_free_order(va_to_pa((void *)t->kstack), KSTACK_ORDER);
+    epoch_defer(&t->epoch_entry, free_thread);
+}
+
+/* Links t into p and queues it, unless p started dying meanwhile. */
+static bool start_thread(struct proc *p, struct thread *t)
+{
+    lock_acquire(&p->lock);
+    bool alive = p->state == P_ALIVE;
+    if (alive) {
+        t->sib_next = p->threads;
+        p->threads = t;
+        p->nlive++;
+    }
+    lock_release(&p->lock);
+    if (alive)
+        sched_enqueue_new(t);
+    return alive;
+}
+
+static uint64_t stack_bottom(const struct thread *t)
+{
+    return t->ustack + USER_STACK_SLOT - USER_STACK_SIZE;
+}
+
+/*
+ * Creates a thread of p that will enter p at pc with a0..a5 = args (a1
+ * becomes its tid) on hart `hart`, and queues it.
+ */
+struct thread *thread_create(struct proc *p, int hart, uint64_t pc, const uint64_t args[6])
+{
+    struct thread *t = alloc_thread(p, hart);
+    if (!t)
+        return NULL;
+    if (thread_move_stack(t, p->as) != 0) {
+        free_unstarted(t);
+        return NULL;
+    }
+    uint64_t a[6] = { args[0], (uint64_t)t->id, args[2], args[3], args[4], args[5] };
+    thread_restart(t, pc, a);
+    if (!start_thread(p, t)) {
+        aspace_unmap(p->as, stack_bottom(t), USER_STACK_SIZE, RG_STACK);
+        free_unstarted(t);
+        return NULL;
+    }
+    return t;
+}
+
+/*
+ * The child of a fork resumes where `parent` trapped, with a0 = 0, on the
+ * stack it had: the cloned copy of parent's stack region. A later thread
+ * of the child whose slot meets that region fails to create (E_NOMEM).
+ */
+struct thread *thread_fork(struct proc *c, struct thread *parent)
+{
+    struct thread *t = alloc_thread(c, parent->hart);
+    if (!t)
+        return NULL;
+    t->ustack = parent->ustack;
+    *thread_frame(t) = *thread_frame(parent);
+    thread_frame(t)->regs[TF_A0] = 0;
+    t->ctx.ra = (uint64_t)thread_trampoline;
+    t->ctx.sp = (uint64_t)thread_frame(t);
+    if (!start_thread(c, t)) {
+        free_unstarted(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* Gives t a fresh user stack in `as` (creation, exec). */
+int thread_move_stack(struct thread *t, struct aspace *as)
+{
+    return aspace_map_anon(as, stack_bottom(t), USER_STACK_SIZE, PROT_R | PROT_W, RG_STACK);
+}
+
+/* Builds the frame that trap_exit pops: user mode, interrupts on, at pc. */
+void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6])
+{
+    struct trapframe *tf = thread_frame(t);
+    *tf = (struct trapframe){ 0 };
+    tf->regs[0] = pc;
+    tf->regs[TF_SP] = t->ustack + USER_STACK_SLOT;
+    for (int i = 0; i < 6; i++)
+        tf->regs[TF_A0 + i] = args[i];
+    tf->sstatus = (csr_read_sstatus() & ~(SSTATUS_SPP | SSTATUS_SIE)) | SSTATUS_SPIE;
+    t->ctx.ra = (uint64_t)thread_trampoline;
+    t->ctx.sp = (uint64_t)tf;
+}
+
+/* Last step of a dead thread, run by the next thread on its hart. */
+void thread_release(struct thread *t)
+{
+    page_free_order(va_to_pa((void *)t->kstack), KSTACK_ORDER);
+    t->kstack = 0;
+    lock_acquire(&t->proc->lock);
+    bool keep = t->zombie;
+    lock_release(&t->proc->lock);
+    if (!keep)
+        thread_reap(t);
+}
+
+/* Removes a thread object for good; its kernel stack is already gone. */
+void thread_reap(struct thread *t)
+{
+    idtable_remove(&thread_table, t->id);
+    epoch_defer(&t->epoch_entry, free_thread);
+}
+
+static void unlink_thread(struct proc *p, struct thread *t)
+{
+    for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->sib_next) {
+        if (*pp == t) {
+            *pp = t->sib_next;
+            return;
+        }
+    }
+}
+
+/*
+ * A thread of a living process stays a zombie until joined; the last
+ * thread, or one of a dying process, is released after its final switch.
+ */
+void thread_exit(long value)
+{
+    struct thread *t = hart_self()->current;
+    struct proc *p = t->proc;
+    struct thread *joiner;
+    aspace_unmap(p->as, stack_bottom(t), USER_STACK_SIZE, RG_STACK);
+    lock_acquire(&p->lock);
+    t->exit_value = value;
+    bool last = --p->nlive == 0;
+    if (p->state == P_ALIVE && !last)
+        t->zombie = true;
+    else
+        unlink_thread(p, t);
+    joiner = t->joiner;
+    if (last && p->state == P_ALIVE)
+        p->status = value & 0xff;
+    /* The joiner cannot be freed before it sees t gone, which needs the lock we hold. */
+    epoch_enter();
+    lock_release(&p->lock);
+    if (joiner)
+        sched_wake(joiner);
+    epoch_exit();
+    proc_thread_exited(p, last);
+    sched_exit();
+}
+
+/* Blocked, it wakes; running elsewhere, the IPI brings it to the kernel, where it sees the flag. */
+void thread_kill(struct thread *t)
+{
+    ck_pr_store_int(&t->killed, 1);
+    ck_pr_fence_memory();
+    sched_wake(t);
+    struct hart *h = hart_by_index(ck_pr_load_int(&t->hart));
+    if (h != hart_self())
+        arch_send_ipi(h->hartid);
+}
+
+/* A new thread's first code, called from thread_trampoline with the thread it replaced. */
+void thread_first_run(struct thread *prev)
+{
+    sched_finish_switch(prev);
+    thread_check_killed();
+}
+
+/* Checked on every return to user mode. */
+void thread_check_killed(void)
+{
+    struct thread *t = hart_self()->current;
+    if (ck_pr_load_int(&t->killed))
+        thread_exit(EXIT_KILLED);
+}
+
+static bool listed(struct proc *p, struct thread *t)
+{
+    lock_assert_held(&p->lock);
+    for (struct thread *x = p->threads; x; x = x->sib_next)
+        if (x == t)
+            return true;
+    return false;
+}
+
+/*
+ * Waits for t, a thread of the caller's process, to exit, and reaps it.
+ * A thread is unlinked from its process before it is freed, and only under
+ * the process lock, so t may be touched only after listed() says so.
+ * One joiner at a time.
+ */
+long thread_join(struct thread *t, long *value)
+{
+    struct thread *self = hart_self()->current;
+    struct proc *p = self->proc;
+    long r = 1;
+    while (r > 0) {
+        lock_acquire(&p->lock);
+        if (!listed(p, t)) {
+            r = E_NOENT;
+        } else if (ck_pr_load_int(&self->killed)) {
+            if (t->joiner == self)
+                t->joiner = NULL;
+            r = E_KILLED;
+        } else if (t->joiner && t->joiner != self) {
+            r = E_BUSY;
+        } else if (t->zombie) {
+            *value = t->exit_value;
+            unlink_thread(p, t);
+            r = 0;
+        } else {
+            t->joiner = self;
+        }
+        lock_release(&p->lock);
+        if (r == 0)
+            thread_reap(t);
+        else if (r > 0)
+            sched_block();
+    }
+    return r;
+}

@@ -1,0 +1,82 @@
+/*
+ * A thread: a kernel stack, saved registers, and the process it belongs
+ * to (its root process). It stays an object until it is joined or its
+ * process goes away, so its exit value can be collected.
+ */
+#ifndef THREAD_H
+#define THREAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <ck_epoch.h>
+#include <idtable.h>
+
+struct proc;
+struct aspace;
+
+enum tstate {
+    T_RUNNING,
+    T_RUNNABLE,
+    T_BLOCKED,
+    T_MOVING,                    /* switched out; to be queued on its new hart */
+    T_DEAD,                      /* switched out for the last time */
+};
+
+/* Callee-saved registers at a context switch (trap.S knows this layout). */
+struct context {
+    uint64_t ra, sp, s[12];
+};
+
+struct trapframe {
+    uint64_t regs[32];           /* regs[0] is sepc */
+    uint64_t sstatus, scause, stval, pad;
+};
+
+#define TF_A0 10
+#define TF_SP 2
+
+struct thread {
+    long id;                     /* first: struct idobj */
+    struct context ctx;          /* private to the hart running it */
+    uint64_t kstack;             /* base of its 16 KiB kernel stack */
+    uint64_t kstack_top;
+    struct proc *proc;           /* root process; fixed */
+    struct aspace *as;           /* address space it runs in */
+    uint64_t ustack;             /* base of its user stack slot */
+
+    /* Protected by the home hart's run-queue lock. */
+    int hart;
+    enum tstate state;
+    struct thread *rq_next;
+    int wake_pending;            /* atomic: a wakeup that came before the block */
+
+    /* Protected by the process lock. */
+    struct thread *sib_next;     /* in proc->threads */
+    bool zombie;
+    struct thread *joiner;
+    long exit_value;
+
+    int killed;                  /* atomic: set once, checked on the way out to user */
+    ck_epoch_entry_t epoch_entry;
+};
+
+extern struct idtable thread_table;
+
+void thread_init(void);
+struct thread *thread_create(struct proc *p, int hart, uint64_t pc, const uint64_t args[6]);
+struct thread *thread_create_idle(void);
+struct thread *thread_fork(struct proc *c, struct thread *parent);
+int thread_move_stack(struct thread *t, struct aspace *as);
+void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6]);
+void thread_release(struct thread *t);
+void thread_reap(struct thread *t);
+_Noreturn void thread_exit(long value);
+void thread_kill(struct thread *t);
+long thread_join(struct thread *t, long *value);
+void thread_check_killed(void);
+static inline struct trapframe *thread_frame(struct thread *t)
+{
+    return (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));
+}
+
+#endif

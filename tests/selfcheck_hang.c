@@ -1,0 +1,8 @@
+/*
+ * Proves the harness catches hangs: prints nothing and never exits.
+ */
+int main(void)
+{
+	for (;;)
+		;
+}

@@ -1,0 +1,41 @@
+/*
+ * The test initrd's /init: runs the one test named by the kernel command
+ * line ("test=NAME harts=N") and powers the machine off with its result,
+ * so each boot runs exactly one test and ends by itself.
+ */
+#include <test.h>
+
+/* PATH_MAX_LEN plus the leading slash and the NUL. */
+#define PATH_BUF (PATH_MAX_LEN + 2)
+
+int main(void)
+{
+	char name[PATH_BUF - 1];
+	char path[PATH_BUF];
+	long pid;
+	long status = -1;
+	long r;
+
+	if (test_arg_str("test", name, sizeof(name)) <= 0) {
+		printf("VERDICT tinit FAIL: no test= on the command line\n");
+		sys_poweroff(1);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/%s", name);
+	/* The test gets every right we hold: some tests check each one. */
+	pid = sys_spawn(path, (unsigned long)sys_rights(0));
+	if (pid < 0) {
+		printf("VERDICT %s FAIL: spawn error %ld\n", name, pid);
+		sys_poweroff(1);
+		return 1;
+	}
+	r = sys_wait(pid, &status);
+	if (r < 0) {
+		printf("VERDICT %s FAIL: wait error %ld\n", name, r);
+		sys_poweroff(1);
+		return 1;
+	}
+	printf("tinit: %s exited status=%ld\n", name, status);
+	sys_poweroff(status == 0 ? 0 : 1);
+	return 1;
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what migrant needs on Debian 12 and fetches Concurrency Kit's
+# source package into build/deps/. Safe to run again: it only does what is
+# missing. Not root: prints the exact commands to run instead.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+deps="$top/build/deps"
+fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
+pkgs=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-misc opensbi u-boot-qemu
+      cpio python3 dpkg-dev xz-utils gcc make gdb-multiarch gnuplot-nox)
+srclist=/etc/apt/sources.list.d/migrant-deb-src.sources
+
+need=()
+for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || need+=("$p")
+done
+
+has_deb_src() {
+    grep -rqsE '^(deb-src|Types:.*deb-src)' /etc/apt/sources.list /etc/apt/sources.list.d/
+}
+
+sudo_hint() {
+    echo "deps: not root. Run these as root, then make again:" >&2
+    has_deb_src || echo "  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > $srclist" >&2
+    echo "  apt-get update && apt-get install -y ${need[*]:-}" >&2
+    exit 1
+}
+
+updated=0
+apt_update() {
+    [ $updated = 1 ] || { apt-get update -qq; updated=1; }
+}
+
+if [ ${#need[@]} -gt 0 ] || ! has_deb_src; then
+    [ "$(id -u)" = 0 ] || sudo_hint
+    if ! has_deb_src; then
+        # Debian's own archive; the signing key ships with every Debian system.
+        printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: bookworm\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' > "$srclist"
+        updated=0
+    fi
+    if [ ${#need[@]} -gt 0 ]; then
+        apt_update
+        echo "deps: installing ${need[*]}"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    fi
+fi
+
+[ -f "$fw" ] || { echo "deps: $fw missing after installing opensbi" >&2; exit 1; }
+
+if ! ls -d "$deps"/ck-*/src/ck_epoch.c >/dev/null 2>&1; then
+    mkdir -p "$deps"
+    apt_update
+    echo "deps: fetching Concurrency Kit source (apt-get source ck)"
+    (cd "$deps" && apt-get source -qq ck >/dev/null 2>&1) || {
+        [ "$(id -u)" = 0 ] || sudo_hint
+        apt-get update -qq
+        (cd "$deps" && apt-get source -qq ck >/dev/null)
+    }
+fi
+ls -d "$deps"/ck-*/ | head -n 1 | sed 's:/$::' > "$deps/ck.path"
+touch "$deps/stamp"

@@ -1,0 +1,341 @@
+#!/usr/bin/env python3
+"""Run migrant's QEMU tests and report one result line per (test, harts).
+
+Usage:
+  runtest.py --kernel K --initrd I --locking L --manifest tests/tests.list
+             [--only a,b] [--harts "1 4"] [--jobs N] [--timeout S]
+             [--log-dir DIR] [--extra-qemu "..."] [--mem M]
+  runtest.py --kernel K --initrd I --locking L --selfcheck
+  runtest.py --self-test-parser
+
+A pair passes only if the run finished in time, printed exactly one VERDICT
+line (its own, saying PASS), reached `MIGRANT-END status=0`, printed no
+PANIC/ASSERT line, and QEMU exited 0. Set MIGRANT_QEMU to use a fake QEMU.
+"""
+
+import argparse
+import concurrent.futures
+import dataclasses
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+# No __pycache__ in tools/: the tree stays clean for the lead's commits.
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import qemu  # noqa: E402  (sibling module, needs the path above)
+
+REPO = Path(__file__).resolve().parent.parent
+TAIL_LINES = 20
+SELFCHECK_HANG_TIMEOUT = 15  # the hang test never ends; don't wait long
+
+VERDICT_RE = re.compile(r"^VERDICT (\S+) (PASS|FAIL)\b(?::\s*(.*))?")
+END_RE = re.compile(r"^MIGRANT-END status=(-?\d+)")
+PANIC_RE = re.compile(r"PANIC|ASSERT")
+
+
+@dataclasses.dataclass
+class Result:
+    test: str
+    harts: int
+    ok: bool
+    reason: str = ""
+    log: str = ""  # console text, for the failure tail
+
+
+# ---------------------------------------------------------------- classify
+
+def classify(test, text, exit_status, timed_out=False, timeout_s=0):
+    """Return None if the console log shows a pass, else the failure reason.
+
+    A panic is reported before a timeout: a panicked kernel usually just
+    spins until killed, and the panic line is the useful cause.
+    """
+    lines = text.replace("\r", "").split("\n")
+    for line in lines:
+        if PANIC_RE.search(line):
+            return f"panic: {line.strip()}"
+    if timed_out:
+        return f"timeout after {timeout_s}s"
+
+    verdicts = [m for m in map(VERDICT_RE.match, lines) if m]
+    for m in verdicts:
+        if m.group(1) != test:
+            return f"verdict from another test: {m.group(0).strip()}"
+    if not verdicts:
+        return "no verdict"
+    if len(verdicts) > 1:
+        return f"{len(verdicts)} verdicts"
+    if verdicts[0].group(2) != "PASS":
+        return f"verdict FAIL: {verdicts[0].group(3) or '(no reason)'}"
+
+    ends = [m for m in map(END_RE.match, lines) if m]
+    if not ends:
+        return "missing end marker"
+    if ends[-1].group(1) != "0":
+        return f"end marker status={ends[-1].group(1)}"
+    if exit_status != 0:
+        return f"qemu exit status {exit_status}"
+    return None
+
+
+# ---------------------------------------------------------------- running
+
+def kill_group(proc):
+    """Kill QEMU and anything it started (it leads its own session)."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def run_pair(test, harts, cfg, timeout_s):
+    """Boot one QEMU for (test, harts); log to <log-dir>/<test>-h<N>.log."""
+    cmd = qemu.build_command(cfg.kernel, cfg.initrd,
+                             qemu.test_cmdline(test, harts), harts,
+                             cfg.mem, extra=cfg.extra_qemu)
+    log_path = Path(cfg.log_dir) / f"{test}-h{harts}.log"
+    timed_out = False
+    with open(log_path, "wb") as log:
+        # Own session so a timeout kills the whole group, not just the
+        # wrapper; stdin /dev/null so QEMU never touches the terminal.
+        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
+                                stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        try:
+            proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out = True
+        # Also after a normal exit: reap anything the process left behind.
+        kill_group(proc)
+        proc.wait()
+    text = log_path.read_bytes().decode("utf-8", errors="replace")
+    reason = classify(test, text, proc.returncode, timed_out, timeout_s)
+    return Result(test, harts, reason is None, reason or "", text)
+
+
+def result_line(r, locking):
+    head = f"{'PASS' if r.ok else 'FAIL'} {r.test} (harts={r.harts}, locking={locking})"
+    return head if r.ok else f"{head}: {r.reason}"
+
+
+def log_tail(text):
+    lines = text.replace("\r", "").rstrip("\n").split("\n")[-TAIL_LINES:]
+    if lines == [""]:
+        return "    (no console output)"
+    return "\n".join("    | " + l for l in lines)
+
+
+def run_all(pairs, cfg, on_result):
+    """Run (test, harts, timeout) triples on a pool; call on_result as each
+    finishes. Returns {(test, harts): Result} for the pairs that finished."""
+    results = {}
+    Path(cfg.log_dir).mkdir(parents=True, exist_ok=True)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=cfg.jobs) as pool:
+        futures = {pool.submit(run_pair, t, h, cfg, to): (t, h)
+                   for t, h, to in pairs}
+        for fut in concurrent.futures.as_completed(futures):
+            key = futures[fut]
+            try:
+                r = fut.result()
+            except Exception as e:  # runner bug: reported as "did not run"
+                print(f"runtest: runner error for {key[0]} harts={key[1]}: "
+                      f"{e!r}", file=sys.stderr, flush=True)
+                continue
+            results[key] = r
+            on_result(r)
+    return results
+
+
+# ---------------------------------------------------------------- manifest
+
+def parse_manifest(path):
+    """Return [(name, [harts...])] in file order; raise ValueError on junk."""
+    tests, seen = [], set()
+    for n, raw in enumerate(Path(path).read_text().splitlines(), 1):
+        words = raw.split("#", 1)[0].split()
+        if not words:
+            continue
+        name, harts = words[0], words[1:]
+        if not harts or not all(h.isdigit() and int(h) > 0 for h in harts):
+            raise ValueError(f"{path}:{n}: want `<name> <harts...>`: {raw!r}")
+        harts = [int(h) for h in harts]
+        # Duplicates would break the "one result line per pair" check.
+        for h in harts:
+            if (name, h) in seen:
+                raise ValueError(f"{path}:{n}: duplicate pair {name} harts={h}")
+            seen.add((name, h))
+        tests.append((name, harts))
+    return tests
+
+
+def select_pairs(tests, only, harts_override):
+    """Apply --only and --harts to the manifest; return [(name, harts)]."""
+    if only:
+        known = {name for name, _ in tests}
+        unknown = [n for n in only if n not in known]
+        if unknown:
+            raise ValueError(f"--only names not in manifest: {', '.join(unknown)}")
+        tests = [t for t in tests if t[0] in only]
+    return [(name, h) for name, hs in tests for h in (harts_override or hs)]
+
+
+# ---------------------------------------------------------------- modes
+
+def run_tests(cfg):
+    try:
+        pairs = select_pairs(parse_manifest(cfg.manifest), cfg.only, cfg.harts)
+    except (OSError, ValueError) as e:
+        print(f"runtest: {e}", file=sys.stderr)
+        return 2
+    lock = threading.Lock()
+
+    def report(r):
+        with lock:  # one atomic block per result, even with many workers
+            print(result_line(r, cfg.locking), flush=True)
+            if not r.ok:
+                print(log_tail(r.log), flush=True)
+
+    results = run_all([(t, h, cfg.timeout) for t, h in pairs], cfg, report)
+    # Every declared pair must have exactly one result line; a pair the pool
+    # lost still gets one, as a failure.
+    for t, h in pairs:
+        if (t, h) not in results:
+            results[(t, h)] = Result(t, h, False, "did not run")
+            report(results[(t, h)])
+    passed = sum(r.ok for r in results.values())
+    failed = len(pairs) - passed
+    print(f"{passed} passed, {failed} failed", flush=True)
+    return 1 if failed else 0
+
+
+def run_selfcheck(cfg):
+    """Prove the harness catches a failing and a hanging test."""
+    pairs = [("selfcheck_fail", 1, cfg.timeout),
+             ("selfcheck_hang", 1, min(cfg.timeout, SELFCHECK_HANG_TIMEOUT)),
+             ("boot", 1, cfg.timeout)]
+    res = run_all(pairs, cfg, lambda r: None)
+    missing = Result("", 1, False, "did not run")
+    fail = res.get(("selfcheck_fail", 1), missing)
+    hang = res.get(("selfcheck_hang", 1), missing)
+    ctrl = res.get(("boot", 1), missing)
+
+    checks = [
+        (not fail.ok and fail.reason.startswith("verdict FAIL"), fail,
+         f"SELFCHECK caught failing test: {fail.reason}", "failing test"),
+        (not hang.ok and hang.reason.startswith("timeout"), hang,
+         f"SELFCHECK caught hanging test: {hang.reason}", "hanging test"),
+        (ctrl.ok, ctrl, "SELFCHECK control passed", "control boot"),
+    ]
+    problems = []
+    for good, r, message, what in checks:
+        if good:
+            print(message)
+        else:
+            problems.append(f"{what} gave {'PASS' if r.ok else r.reason}")
+            print(f"SELFCHECK {what} NOT as expected: "
+                  f"{'PASS' if r.ok else r.reason}")
+            print(log_tail(r.log))
+    if problems:
+        print(f"harness self-check: BROKEN ({'; '.join(problems)})")
+        return 1
+    print("harness self-check: ok")
+    return 0
+
+
+PARSER_SAMPLES = [
+    # (name, log, qemu exit status, timed out, expected reason or None)
+    ("pass", "OpenSBI\nVERDICT t PASS\nMIGRANT-END status=0\n", 0, False, None),
+    ("crlf", "VERDICT t PASS\r\nMIGRANT-END status=0\r\n", 0, False, None),
+    ("fail verdict", "VERDICT t FAIL: bad cap\nMIGRANT-END status=1\n", 1,
+     False, "verdict FAIL: bad cap"),
+    ("panic", "VERDICT t PASS\nkernel PANIC: oops\nMIGRANT-END status=0\n",
+     0, False, "panic: kernel PANIC: oops"),
+    ("assert", "ASSERT failed: x\n", 0, True, "panic: ASSERT failed: x"),
+    ("missing marker", "VERDICT t PASS\n", 0, False, "missing end marker"),
+    ("two verdicts", "VERDICT t PASS\nVERDICT t PASS\nMIGRANT-END status=0\n",
+     0, False, "2 verdicts"),
+    ("wrong name", "VERDICT other PASS\nMIGRANT-END status=0\n", 0, False,
+     "verdict from another test: VERDICT other PASS"),
+    ("both names", "VERDICT t PASS\nVERDICT tt PASS\nMIGRANT-END status=0\n",
+     0, False, "verdict from another test: VERDICT tt PASS"),
+    ("no verdict", "MIGRANT-END status=0\n", 0, False, "no verdict"),
+    ("timeout", "VERDICT t PASS\n", -9, True, "timeout after 7s"),
+    ("end status", "VERDICT t PASS\nMIGRANT-END status=3\n", 3, False,
+     "end marker status=3"),
+    ("qemu status", "VERDICT t PASS\nMIGRANT-END status=0\n", 1, False,
+     "qemu exit status 1"),
+]
+
+
+def self_test_parser():
+    bad = 0
+    for name, log, status, timed_out, want in PARSER_SAMPLES:
+        got = classify("t", log, status, timed_out, 7)
+        if got != want:
+            bad += 1
+            print(f"parser self-test {name}: got {got!r}, want {want!r}")
+    print(f"parser self-test: {len(PARSER_SAMPLES) - bad}/{len(PARSER_SAMPLES)} ok")
+    return 1 if bad else 0
+
+
+# ---------------------------------------------------------------- main
+
+def harts_list(s):
+    return [int(h) for h in s.replace(",", " ").split()]
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description="Run migrant QEMU tests.")
+    ap.add_argument("--kernel")
+    ap.add_argument("--initrd")
+    ap.add_argument("--locking", help="label of the kernel's locking variant")
+    ap.add_argument("--manifest", default=str(REPO / "tests" / "tests.list"))
+    ap.add_argument("--only", type=lambda s: [n for n in s.split(",") if n],
+                    default=None, help="comma-separated test names")
+    ap.add_argument("--harts", type=harts_list, default=None,
+                    help='override hart counts for every test, e.g. "1 4"')
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--timeout", type=int, default=120, help="seconds per run")
+    ap.add_argument("--log-dir", default=None,
+                    help="default: build/<locking>/logs")
+    ap.add_argument("--mem", default=qemu.DEFAULT_MEM)
+    ap.add_argument("--extra-qemu", default="", help="extra QEMU arguments")
+    ap.add_argument("--selfcheck", action="store_true",
+                    help="prove the harness catches failing/hanging tests")
+    ap.add_argument("--self-test-parser", action="store_true",
+                    help="check the log classifier on built-in samples")
+    args = ap.parse_args(argv)
+    if args.self_test_parser:
+        return args
+    for opt in ("kernel", "initrd", "locking"):
+        if not getattr(args, opt):
+            ap.error(f"--{opt} is required")
+    for opt in ("kernel", "initrd"):
+        if not Path(getattr(args, opt)).is_file():
+            ap.error(f"--{opt} {getattr(args, opt)}: no such file")
+    if args.jobs < 1 or args.timeout < 1:
+        ap.error("--jobs and --timeout must be positive")
+    if args.harts is not None and (not args.harts or min(args.harts) < 1):
+        ap.error("--harts needs positive hart counts")
+    if args.log_dir is None:
+        args.log_dir = str(REPO / "build" / args.locking / "logs")
+    return args
+
+
+def main(argv=None):
+    cfg = parse_args(argv)
+    if cfg.self_test_parser:
+        return self_test_parser()
+    cores = len(os.sched_getaffinity(0))
+    print(f"runtest: host cores={cores}, jobs={cfg.jobs}, locking={cfg.locking}",
+          flush=True)
+    return run_selfcheck(cfg) if cfg.selfcheck else run_tests(cfg)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,26 @@
+/*
+ * Every thread of a user process enters here, with the kernel's entry
+ * convention (include/migrant/layout.h): a0 = pid (0 when the kernel
+ * started it), a1 = tid, a2..a5 = d0..d3, sp = top of the thread's own
+ * 16-byte aligned stack. Registers a0..a5 go straight through to C.
+ */
+	.section .text.start, "ax", @progbits
+	.globl _start
+	.type _start, @function
+_start:
+	/*
+	 * gp must hold __global_pointer$ before any C runs, because the linker
+	 * relaxes small-data accesses to gp-relative ones. norelax keeps this
+	 * very load from being relaxed against a gp that is not set yet.
+	 */
+	.option push
+	.option norelax
+	la	gp, __global_pointer$
+	.option pop
+	/* A zero frame pointer and return address end every backtrace here. */
+	li	s0, 0
+	li	ra, 0
+	call	migrant_entry
+	/* migrant_entry never returns; trap rather than run off the end. */
+	unimp
+	.size _start, . - _start

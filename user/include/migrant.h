@@ -1,0 +1,251 @@
+/*
+ * The user-side API of migrant: one stub per syscall, plus the small
+ * runtime (printf, thread_spawn) every program links against.
+ *
+ * Every call returns what the kernel put in a0: a value >= 0, or a negative
+ * code from <migrant/errno.h>. Calls with extra results write them through
+ * pointer arguments, and only when the call succeeded.
+ */
+#ifndef MIGRANT_USER_H
+#define MIGRANT_USER_H
+
+#include <stddef.h>
+#include <string.h>
+
+#include <migrant/errno.h>
+#include <migrant/layout.h>
+#include <migrant/rights.h>
+#include <migrant/syscall.h>
+
+/* What SYS_STATS reports; see docs/syscalls.md for what is counted. */
+struct mstats {
+	long free_pages;
+	long procs;
+	long threads;
+	long harts;
+};
+
+/* What SYS_SELF reports: hart is the index, hartid the hardware id. */
+struct mself {
+	long pid;
+	long tid;
+	long hart;
+	long hartid;
+};
+
+/* a0..a3 as the kernel left them. */
+struct sysret {
+	long a0;
+	long a1;
+	long a2;
+	long a3;
+};
+
+/*
+ * The one trap into the kernel. a0..a5 are in-out because the kernel
+ * may return results in any of them; every other register is preserved.
+ */
+static inline struct sysret syscall6(long nr, long a0, long a1, long a2,
+				     long a3, long a4, long a5)
+{
+	register long r0 __asm__("a0") = a0;
+	register long r1 __asm__("a1") = a1;
+	register long r2 __asm__("a2") = a2;
+	register long r3 __asm__("a3") = a3;
+	register long r4 __asm__("a4") = a4;
+	register long r5 __asm__("a5") = a5;
+	register long r7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall"
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5)
+			 : "r"(r7)
+			 : "memory");
+	return (struct sysret){ r0, r1, r2, r3 };
+}
+
+/* Any syscall with any arguments: for tests that must pass bad values. */
+static inline long sys_raw6(long nr, long a0, long a1, long a2, long a3,
+			    long a4, long a5)
+{
+	return syscall6(nr, a0, a1, a2, a3, a4, a5).a0;
+}
+
+static inline long syscall0(long nr)
+{
+	return sys_raw6(nr, 0, 0, 0, 0, 0, 0);
+}
+
+static inline long syscall1(long nr, long a0)
+{
+	return sys_raw6(nr, a0, 0, 0, 0, 0, 0);
+}
+
+static inline long syscall2(long nr, long a0, long a1)
+{
+	return sys_raw6(nr, a0, a1, 0, 0, 0, 0);
+}
+
+__attribute__((noreturn)) static inline void sys_exit(long status)
+{
+	syscall1(SYS_EXIT, status);
+	__builtin_unreachable();
+}
+
+static inline long sys_puts(const char *buf, size_t len)
+{
+	return syscall2(SYS_PUTS, (long)buf, (long)len);
+}
+
+/* Returns only on failure (E_PERM without R_POWER). */
+static inline long sys_poweroff(long status)
+{
+	return syscall1(SYS_POWEROFF, status);
+}
+
+/* Timebase ticks since boot; *hz gets ticks per second if hz is not NULL. */
+static inline unsigned long sys_clock(unsigned long *hz)
+{
+	struct sysret r = syscall6(SYS_CLOCK, 0, 0, 0, 0, 0, 0);
+
+	if (hz)
+		*hz = (unsigned long)r.a1;
+	return (unsigned long)r.a0;
+}
+
+static inline long sys_spawn(const char *path, unsigned long rights)
+{
+	return sys_raw6(SYS_SPAWN, (long)path, (long)strlen(path), (long)rights,
+			0, 0, 0);
+}
+
+/* Returns only on failure. */
+static inline long sys_exec(const char *path)
+{
+	return syscall2(SYS_EXEC, (long)path, (long)strlen(path));
+}
+
+static inline long sys_fork(void)
+{
+	return syscall0(SYS_FORK);
+}
+
+static inline long sys_kill(long pid)
+{
+	return syscall1(SYS_KILL, pid);
+}
+
+static inline long sys_wait(long pid, long *status)
+{
+	struct sysret r = syscall6(SYS_WAIT, pid, 0, 0, 0, 0, 0);
+
+	if (r.a0 == E_OK && status)
+		*status = r.a1;
+	return r.a0;
+}
+
+/* The new thread enters _start(0, tid, START_THREAD, d1, d2, d3). */
+static inline long sys_thread_create(long hart, long d1, long d2, long d3)
+{
+	return sys_raw6(SYS_THREAD_CREATE, hart, d1, d2, d3, 0, 0);
+}
+
+__attribute__((noreturn)) static inline void sys_thread_exit(long value)
+{
+	syscall1(SYS_THREAD_EXIT, value);
+	__builtin_unreachable();
+}
+
+static inline long sys_thread_kill(long tid)
+{
+	return syscall1(SYS_THREAD_KILL, tid);
+}
+
+static inline long sys_thread_join(long tid, long *value)
+{
+	struct sysret r = syscall6(SYS_THREAD_JOIN, tid, 0, 0, 0, 0, 0);
+
+	if (r.a0 == E_OK && value)
+		*value = r.a1;
+	return r.a0;
+}
+
+static inline long sys_thread_pin(long hart)
+{
+	return syscall1(SYS_THREAD_PIN, hart);
+}
+
+/* Returns the new region's address (as a long, so codes fit) or a code. */
+static inline long sys_mem_alloc(size_t size)
+{
+	return syscall1(SYS_MEM_ALLOC, (long)size);
+}
+
+static inline long sys_mem_free(void *va, size_t size)
+{
+	return syscall2(SYS_MEM_FREE, (long)va, (long)size);
+}
+
+static inline long sys_yield(void)
+{
+	return syscall0(SYS_YIELD);
+}
+
+static inline void sys_stats(struct mstats *s)
+{
+	struct sysret r = syscall6(SYS_STATS, 0, 0, 0, 0, 0, 0);
+
+	*s = (struct mstats){ r.a0, r.a1, r.a2, r.a3 };
+}
+
+static inline void sys_self(struct mself *me)
+{
+	struct sysret r = syscall6(SYS_SELF, 0, 0, 0, 0, 0, 0);
+
+	*me = (struct mself){ r.a0, r.a1, r.a2, r.a3 };
+}
+
+/* Drops the rights in drop (0 drops none) and returns those still held. */
+static inline long sys_rights(unsigned long drop)
+{
+	return syscall1(SYS_RIGHTS, (long)drop);
+}
+
+/* Copies the kernel command line, without a NUL; returns its length. */
+static inline long sys_cmdline(char *buf, size_t len)
+{
+	return syscall2(SYS_CMDLINE, (long)buf, (long)len);
+}
+
+static inline long sys_devmem_map(unsigned long phys, size_t size)
+{
+	return syscall2(SYS_DEVMEM_MAP, (long)phys, (long)size);
+}
+
+/*
+ * Start fn(arg) in a new thread of this process on hart (or HART_ANY);
+ * returns its tid. fn's return value becomes the thread's join value.
+ */
+long thread_spawn(long hart, long (*fn)(long), long arg);
+
+/*
+ * Called for every entry that is not the kernel starting main or a
+ * thread: pid != 0 is a call migrated in from process pid. A server
+ * defines its own; the default exits the process with status 127.
+ */
+__attribute__((noreturn))
+void migrant_serve(long pid, long tid, long d0, long d1, long d2, long d3);
+
+/*
+ * Formatted output. printf emits one sys_puts per call, so one call's
+ * text is never split by another hart's; keep each call to one line of at
+ * most PRINTF_MAX - 1 bytes (longer output is cut).
+ */
+#define PRINTF_MAX 512
+
+__attribute__((format(printf, 1, 2)))
+int printf(const char *fmt, ...);
+
+__attribute__((format(printf, 3, 4)))
+int snprintf(char *buf, size_t size, const char *fmt, ...);
+
+#endif

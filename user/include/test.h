@@ -1,0 +1,84 @@
+/*
+ * The test helper library. A test is a user program that prints exactly
+ * one verdict line and exits:
+ *
+ *     VERDICT <name> PASS                 exit status 0
+ *     VERDICT <name> FAIL: <reason>       exit status 1
+ *
+ * The harness greps for those exact forms, so tests print verdicts only
+ * through test_pass and test_fail.
+ */
+#ifndef MIGRANT_TEST_H
+#define MIGRANT_TEST_H
+
+#include <stddef.h>
+
+#include <migrant.h>
+
+/* Names the test for its verdict line; call it first thing in main. */
+void test_start(const char *name);
+
+__attribute__((noreturn))
+void test_pass(void);
+
+/*
+ * Prints the FAIL verdict with a one-line reason and exits 1. Safe from
+ * any thread: the first verdict wins, and a thread that loses the race
+ * leaves it to the winner.
+ */
+__attribute__((noreturn, format(printf, 1, 2)))
+void test_fail(const char *fmt, ...);
+
+/*
+ * The value of key=VALUE on the kernel command line (for example
+ * "test=boot harts=4"). test_arg parses a decimal number and returns dflt
+ * when key is missing or not a number. test_arg_str copies the text into
+ * out (NUL-terminated, cut to size) and returns its full length, or -1.
+ */
+long test_arg(const char *key, long dflt);
+long test_arg_str(const char *key, char *out, size_t size);
+
+/* Harts the kernel runs, as stats reports them. */
+long test_harts(void);
+
+void stats_snapshot(struct mstats *s);
+
+/*
+ * Polls stats, yielding, for up to STATS_SETTLE_SECONDS of guest time until
+ * free pages, processes and threads all equal want's; fails the test
+ * naming all three pairs otherwise. Kernel frees are deferred through
+ * epochs, so counts reach their final values shortly after a teardown.
+ */
+#define STATS_SETTLE_SECONDS 2
+void stats_settle(const struct mstats *want);
+
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond))						\
+			test_fail("%s:%d: CHECK(%s)",			\
+				  __FILE__, __LINE__, #cond);		\
+	} while (0)
+
+/* Compares as long, which holds every syscall result and status word. */
+#define CHECK_EQ(a, b)							\
+	do {								\
+		long check_a_ = (long)(a);				\
+		long check_b_ = (long)(b);				\
+		if (check_a_ != check_b_)				\
+			test_fail("%s:%d: %s == %s: %ld != %ld",	\
+				  __FILE__, __LINE__, #a, #b,		\
+				  check_a_, check_b_);			\
+	} while (0)
+
+/* A call that should have succeeded: a >= 0. */
+#define CHECK_OK(a)							\
+	do {								\
+		long check_a_ = (long)(a);				\
+		if (check_a_ < 0)					\
+			test_fail("%s:%d: %s failed: %ld",		\
+				  __FILE__, __LINE__, #a, check_a_);	\
+	} while (0)
+
+#endif

@@ -1,0 +1,172 @@
+/*
+ * The test helper library: verdicts, command-line arguments and stats
+ * settling. See test.h.
+ */
+#include <test.h>
+
+#include <stdarg.h>
+#include <stdbool.h>
+
+#include "../src/lib/fmt.h"
+
+static const char *test_name = "unnamed";
+
+/* Set by whichever thread prints the verdict first; never cleared. */
+static int verdict_claimed;
+
+void test_start(const char *name)
+{
+	test_name = name;
+}
+
+/*
+ * True for exactly one caller in the process, so only one verdict is ever
+ * printed even when several threads fail at once.
+ */
+static bool claim_verdict(void)
+{
+	return __atomic_exchange_n(&verdict_claimed, 1, __ATOMIC_ACQ_REL) == 0;
+}
+
+/*
+ * A thread that lost the race must not exit the process: that could
+ * end it before the winner's verdict is out. The winner's exit ends us.
+ */
+__attribute__((noreturn))
+static void leave_verdict_to_winner(void)
+{
+	sys_thread_exit(1);
+}
+
+void test_pass(void)
+{
+	if (!claim_verdict())
+		leave_verdict_to_winner();
+	printf("VERDICT %s PASS\n", test_name);
+	sys_exit(0);
+}
+
+void test_fail(const char *fmt, ...)
+{
+	char reason[PRINTF_MAX - 64];
+	va_list ap;
+
+	if (!claim_verdict())
+		leave_verdict_to_winner();
+	va_start(ap, fmt);
+	fmt_vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	printf("VERDICT %s FAIL: %s\n", test_name, reason);
+	sys_exit(1);
+}
+
+/* Words of the command line are split by any whitespace a loader leaves. */
+static bool is_separator(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* Finds "key=" at the start of a word of line[0..len). */
+static const char *find_value(const char *line, size_t len, const char *key)
+{
+	size_t klen = strlen(key);
+	size_t i = 0;
+
+	while (i < len) {
+		bool at_word = i == 0 || is_separator(line[i - 1]);
+
+		if (at_word && i + klen < len &&
+		    strncmp(line + i, key, klen) == 0 && line[i + klen] == '=')
+			return line + i + klen + 1;
+		i++;
+	}
+	return NULL;
+}
+
+long test_arg_str(const char *key, char *out, size_t size)
+{
+	char line[CMDLINE_MAX + 1];
+	long len = sys_cmdline(line, CMDLINE_MAX);
+	const char *v;
+	size_t n = 0;
+
+	/* Trust no length past the buffer we offered. */
+	if (len < 0 || len > CMDLINE_MAX)
+		return -1;
+	line[len] = '\0';
+	v = find_value(line, (size_t)len, key);
+	if (!v)
+		return -1;
+	while (v[n] && !is_separator(v[n]))
+		n++;
+	if (size) {
+		size_t keep = n < size ? n : size - 1;
+
+		memcpy(out, v, keep);
+		out[keep] = '\0';
+	}
+	return (long)n;
+}
+
+long test_arg(const char *key, long dflt)
+{
+	char text[32];
+	long len = test_arg_str(key, text, sizeof(text));
+	const char *p = text;
+	bool negative = false;
+	long v = 0;
+
+	if (len <= 0 || len >= (long)sizeof(text))
+		return dflt;
+	if (*p == '-') {
+		negative = true;
+		p++;
+	}
+	if (!*p)
+		return dflt;
+	for (; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return dflt;
+		v = v * 10 + (*p - '0');
+	}
+	return negative ? -v : v;
+}
+
+long test_harts(void)
+{
+	struct mstats s;
+
+	sys_stats(&s);
+	return s.harts;
+}
+
+void stats_snapshot(struct mstats *s)
+{
+	sys_stats(s);
+}
+
+static bool stats_match(const struct mstats *a, const struct mstats *b)
+{
+	return a->free_pages == b->free_pages && a->procs == b->procs &&
+	       a->threads == b->threads;
+}
+
+void stats_settle(const struct mstats *want)
+{
+	unsigned long hz;
+	unsigned long start = sys_clock(&hz);
+	struct mstats now;
+
+	for (;;) {
+		sys_stats(&now);
+		if (stats_match(&now, want))
+			return;
+		if (sys_clock(NULL) - start > STATS_SETTLE_SECONDS * hz)
+			break;
+		sys_yield();
+	}
+	test_fail("stats did not settle: free_pages %ld want %ld, "
+		  "procs %ld want %ld, threads %ld want %ld",
+		  now.free_pages, want->free_pages, now.procs, want->procs,
+		  now.threads, want->threads);
+}
