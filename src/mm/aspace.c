@@ -136,10 +136,15 @@ long aspace_alloc(struct aspace *as, uint64_t size, uint64_t lo, uint64_t hi, en
     return r ? r : (long)va;
 }
 
-/* Removes exactly one region; other harts may run threads here, so flush them all. */
+/*
+ * Removes exactly one region. Other harts may run threads here and cache
+ * its entries, so all are flushed before the emptied page-table pages go
+ * back to the allocator.
+ */
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind)
 {
     int found = -1;
+    uint64_t tables = 0;
     lock_acquire(&as->lock);
     for (int i = 0; i < as->nregions && found < 0; i++)
         if (as->regions[i].start == va && as->regions[i].end == va + size && as->regions[i].kind == kind)
@@ -147,11 +152,13 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size, enum region_kind
     if (found >= 0) {
         unmap_pages(as, &as->regions[found]);
         drop_region(as, found);
+        tables = pt_prune(as->root, va, va + size);
     }
     lock_release(&as->lock);
     if (found < 0)
         return E_NOENT;
     tlb_flush_asid(as->asid);
+    pt_free_chain(tables);
     return 0;
 }
 

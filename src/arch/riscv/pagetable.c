@@ -96,6 +96,59 @@ uint64_t pt_unmap(uint64_t root, uint64_t va)
     return pa;
 }
 
+static bool table_empty(const pte_t *t)
+{
+    for (int i = 0; i < PTES; i++)
+        if (t[i])
+            return false;
+    return true;
+}
+
+/* Detaches an empty table and threads it onto the chain through its first word. */
+static void chain_table(pte_t *parent_entry, uint64_t *chain)
+{
+    uint64_t pa = pte_pa(*parent_entry);
+    *parent_entry = 0;
+    *(uint64_t *)table_va(pa) = *chain;
+    *chain = pa;
+}
+
+/*
+ * Detaches the tables under [start, end) that no longer map anything, so
+ * that unmapping gives back every page that mapping took. Other harts may
+ * still hold the detached entries in their TLBs: the caller flushes before
+ * pt_free_chain hands the pages back.
+ */
+uint64_t pt_prune(uint64_t root, uint64_t start, uint64_t end)
+{
+    uint64_t chain = 0;
+    pte_t *r = table_va(root);
+    for (uint64_t gb = start & ~((1ul << 30) - 1); gb < end; gb += 1ul << 30) {
+        pte_t *e2 = &r[vpn(gb, 2)];
+        if (!(*e2 & PTE_V) || (*e2 & PTE_LEAF))
+            continue;
+        pte_t *l1 = table_va(pte_pa(*e2));
+        uint64_t lo = gb > start ? gb : start, hi = gb + (1ul << 30) < end ? gb + (1ul << 30) : end;
+        for (uint64_t mb = lo & ~((1ul << 21) - 1); mb < hi; mb += 1ul << 21) {
+            pte_t *e1 = &l1[vpn(mb, 1)];
+            if ((*e1 & PTE_V) && !(*e1 & PTE_LEAF) && table_empty(table_va(pte_pa(*e1))))
+                chain_table(e1, &chain);
+        }
+        if (table_empty(l1))
+            chain_table(e2, &chain);
+    }
+    return chain;
+}
+
+void pt_free_chain(uint64_t chain)
+{
+    while (chain) {
+        uint64_t next = *(uint64_t *)table_va(chain);
+        page_free(chain);
+        chain = next;
+    }
+}
+
 bool pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot)
 {
     pte_t *e = walk(root, va, false);

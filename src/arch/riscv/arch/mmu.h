@@ -19,6 +19,8 @@ void pt_destroy(uint64_t root);
 int pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot);
 uint64_t pt_unmap(uint64_t root, uint64_t va);
 bool pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot);
+uint64_t pt_prune(uint64_t root, uint64_t start, uint64_t end);
+void pt_free_chain(uint64_t chain);
 
 void mmu_init(void);
 void mmu_activate(uint64_t root, uint16_t asid);
