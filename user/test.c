@@ -140,15 +140,36 @@ long test_harts(void)
 	return s.harts;
 }
 
-void stats_snapshot(struct mstats *s)
-{
-	sys_stats(s);
-}
-
 static bool stats_match(const struct mstats *a, const struct mstats *b)
 {
 	return a->free_pages == b->free_pages && a->procs == b->procs &&
 	       a->threads == b->threads;
+}
+
+/*
+ * The kernel finishes a teardown shortly after wait or join returns: the
+ * dead thread's stack goes when its hart switches away, and object memory
+ * after an epoch grace period (a few timer ticks on every hart). A
+ * snapshot is therefore taken only once the counts have held still for
+ * STATS_QUIET_MS, so it never catches a teardown half done.
+ */
+void stats_snapshot(struct mstats *s)
+{
+	unsigned long hz;
+	unsigned long since = sys_clock(&hz);
+	struct mstats now;
+
+	sys_stats(s);
+	for (;;) {
+		sys_yield();
+		sys_stats(&now);
+		if (!stats_match(&now, s)) {
+			*s = now;
+			since = sys_clock(NULL);
+		} else if (sys_clock(NULL) - since > STATS_QUIET_MS * hz / 1000) {
+			return;
+		}
+	}
 }
 
 void stats_settle(const struct mstats *want)

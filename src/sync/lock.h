@@ -18,7 +18,6 @@ enum lock_rank {
     RANK_PROC = 20,      /* one process's threads, children and state */
     RANK_ASPACE = 30,    /* one address space's regions and page table */
     RANK_ASID = 35,      /* the ASID bitmap */
-    RANK_THREAD = 40,    /* one thread's state and joiners */
     RANK_RUNQ = 50,      /* one hart's run queue */
     RANK_SLAB = 60,      /* one slab cache's slab lists */
     RANK_PAGE = 70,      /* the buddy free lists of one memory region */

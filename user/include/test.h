@@ -50,6 +50,7 @@ void stats_snapshot(struct mstats *s);
  * epochs, so counts reach their final values shortly after a teardown.
  */
 #define STATS_SETTLE_SECONDS 2
+#define STATS_QUIET_MS 100
 void stats_settle(const struct mstats *want);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# `make check`: every stage runs even if an earlier one failed, and the
+# last line sums them all as "<P> passed, <F> failed". Exit status is 0
+# only if nothing failed and the harness self-check caught its broken tests.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=${JOBS:-2}
+passed=0
+failed=0
+broken=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+
+# Adds a runner's closing "P passed, F failed" line to the totals.
+count() {
+    local line
+    line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1)
+    if [ -z "$line" ]; then
+        echo "check: stage '$1' printed no result line" >&2
+        failed=$((failed + 1))
+        return
+    fi
+    passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+    failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+}
+
+stage() {
+    local name=$1
+    shift
+    echo "== $name"
+    "$@" 2>&1 | tee "$log"
+}
+
+suite() {
+    local locking=$1 lockdebug=$2 label=$1
+    [ "$lockdebug" = 1 ] && label="$1+lockdebug"
+    local dir=build/$1$([ "$lockdebug" = 1 ] && echo -lockdebug)
+    if ! make --no-print-directory LOCKING="$locking" LOCKDEBUG="$lockdebug" all >"$log" 2>&1; then
+        cat "$log"
+        echo "FAIL build (locking=$label)"
+        failed=$((failed + 1))
+        return
+    fi
+    stage "tests, locking=$label" python3 tools/runtest.py --kernel "$dir/migrant.bin" \
+        --initrd build/user/test.cpio --locking "$label" --jobs "$jobs"
+    count "tests $label"
+}
+
+stage "host unit tests" make --no-print-directory host-test
+count "host unit tests"
+
+make --no-print-directory all >/dev/null 2>&1
+stage "harness self-check" python3 tools/runtest.py --kernel build/fine/migrant.bin \
+    --initrd build/user/test.cpio --locking fine --selfcheck
+grep -q '^harness self-check: ok$' "$log" || broken=1
+
+suite fine 0
+suite fine 1
+
+echo
+[ $broken = 0 ] || echo "check: the harness self-check did not catch its broken tests"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ] && [ $broken = 0 ]
