@@ -14,6 +14,8 @@
 #include <migrant/layout.h>
 #include <migrant/rights.h>
 #include <printk.h>
+#include <ipc/activation.h>
+#include <migrant/syscall.h>
 #include <string.h>
 #include <ck_pr.h>
 
@@ -30,9 +32,11 @@ void proc_init(void)
     slab_cache_init(&proc_cache, "proc", sizeof(struct proc));
 }
 
+/* The process the current thread runs in now: its top frame's, not its root. */
 struct proc *proc_current(void)
 {
-    return hart_self()->current->proc;
+    struct thread *t = hart_self()->current;
+    return activation_top(&t->act)->proc;
 }
 
 static void copy_name(char *dst, const char *src, size_t size)
@@ -70,6 +74,8 @@ static struct proc *proc_create(struct proc *parent, const char *name, uint32_t 
         return NULL;
     }
     lock_init(&p->lock, "proc", RANK_PROC);
+    lock_init(&p->act_lock, "act", RANK_ACT);
+    p->act_size = ACT_DEFAULT;
     p->rights = rights;
     p->state = P_ALIVE;
     copy_name(p->name, name, sizeof(p->name));
@@ -143,7 +149,7 @@ long proc_spawn(struct proc *parent, const char *path, uint32_t rights, struct p
     long entry = load_image(p->as, path);
     uint64_t args[6] = { 0, 0, START_MAIN, 0, 0, 0 };
     p->entry = (uint64_t)entry;
-    if (entry < 0 || !thread_create(p, pick_hart(), (uint64_t)entry, args)) {
+    if (entry < 0 || !thread_create(p, pick_hart(), args)) {
         proc_abort(p);
         return entry < 0 ? entry : E_NOMEM;
     }
@@ -179,13 +185,13 @@ long proc_fork(struct proc *parent, struct thread *caller)
 long proc_exec(struct proc *p, const char *path)
 {
     struct thread *t = hart_self()->current;
-    if (!only_thread(p))
+    if (!only_thread(p) || ck_pr_load_ptr(&p->inside))
         return E_BUSY;
     struct aspace *as = aspace_create(), *old = p->as;
     if (!as)
         return E_NOMEM;
     long entry = load_image(as, path);
-    if (entry >= 0 && thread_move_stack(t, as) != 0)
+    if (entry >= 0 && activation_map_root(t, as) != 0)
         entry = E_NOMEM;
     if (entry < 0) {
         aspace_destroy(as);
@@ -204,17 +210,33 @@ long proc_exec(struct proc *p, const char *path)
     return 0;
 }
 
+/*
+ * Its own threads die when they are back in it (thread_kill); threads
+ * migrated into it are told to unwind. The state changes under act_lock as
+ * well, so a migration either sees P_DYING or is already in p->inside
+ * when the list is walked.
+ */
 void proc_kill(struct proc *p, long status)
 {
+    bool killed = false;
     lock_acquire(&p->lock);
     if (p->state == P_ALIVE) {
-        p->state = P_DYING;
+        lock_acquire(&p->act_lock);
+        ck_pr_store_int((int *)&p->state, P_DYING);
+        lock_release(&p->act_lock);
         p->status = status;
+        killed = true;
         for (struct thread *t = p->threads; t; t = t->sib_next)
             if (!t->zombie)
                 thread_kill(t);
     }
     lock_release(&p->lock);
+    if (!killed)
+        return;
+    lock_acquire(&p->act_lock);
+    for (struct frame *f = p->inside; f; f = f->inside_next)
+        thread_unwind(f->thread);
+    lock_release(&p->act_lock);
 }
 
 static void unlink_child(struct proc *parent, struct proc *c)
@@ -251,7 +273,7 @@ long proc_wait(struct proc *parent, long pid, long *status)
             c->reaped = true;
             reap = c;
             r = 0;
-        } else if (ck_pr_load_int(&self->killed)) {
+        } else if (thread_interrupted(self)) {
             if (c->waiter == self)
                 c->waiter = NULL;
             r = E_KILLED;
@@ -284,13 +306,22 @@ static void reap_zombie_threads(struct proc *p)
 }
 
 /*
- * Called by every exiting thread; the last one tears the process down.
- * It switches this hart to the kernel page table first: every other hart
- * switched away from p when its thread of p switched out.
+ * Tears p down once it is dying, its last thread has exited and the last
+ * migrated thread has left it; whichever of those comes last calls this
+ * with both locks free, and the check under both locks picks exactly one.
+ * The caller runs on another page table by then: every hart switched
+ * away from p when its last thread of p left.
  */
-void proc_thread_exited(struct proc *p, bool last)
+void proc_release(struct proc *p)
 {
-    if (!last)
+    lock_acquire(&p->lock);
+    lock_acquire(&p->act_lock);
+    bool go = p->state == P_DYING && p->nlive == 0 && !p->inside && !p->torn;
+    if (go)
+        p->torn = true;
+    lock_release(&p->act_lock);
+    lock_release(&p->lock);
+    if (!go)
         return;
     aspace_activate(NULL);
     reap_zombie_threads(p);
@@ -311,7 +342,9 @@ void proc_thread_exited(struct proc *p, bool last)
     }
     p->children = NULL;
     lock_acquire(&p->lock);
-    p->state = P_ZOMBIE;
+    lock_acquire(&p->act_lock);
+    ck_pr_store_int((int *)&p->state, P_ZOMBIE);
+    lock_release(&p->act_lock);
     lock_release(&p->lock);
     bool orphan = !p->parent;
     if (orphan)

@@ -12,6 +12,7 @@
 
 struct thread;
 struct aspace;
+struct frame;
 
 enum pstate {
     P_ALIVE,
@@ -26,11 +27,17 @@ struct proc {
     uint64_t entry;              /* _start of its image; changes only by exec, on its only thread */
     char name[32];
 
-    struct lock lock;            /* protects the fields below up to family; rank RANK_PROC */
-    enum pstate state;
+    uint64_t act_size;           /* activation a migration into it reserves; atomic */
+
+    struct lock lock;            /* protects the fields below up to act_lock; rank RANK_PROC */
+    enum pstate state;           /* written under lock and act_lock; read lock-free by migrations */
     struct thread *threads;      /* live and zombie threads */
     int nlive;
     long status;
+    bool torn;                   /* teardown has started */
+
+    struct lock act_lock;        /* protects inside and the activation window of as; rank RANK_ACT */
+    struct frame *inside;        /* frames of threads migrated in, root frames excluded */
 
     /* Protected by family_lock. */
     struct proc *parent;
@@ -49,7 +56,7 @@ long proc_fork(struct proc *parent, struct thread *caller);
 long proc_exec(struct proc *p, const char *path);
 void proc_kill(struct proc *p, long status);
 long proc_wait(struct proc *parent, long pid, long *status);
-void proc_thread_exited(struct proc *p, bool last);
+void proc_release(struct proc *p);
 struct proc *proc_current(void);
 
 #endif

@@ -13,6 +13,7 @@
 #include <migrant/layout.h>
 #include <migrant/rights.h>
 #include <migrant/syscall.h>
+#include <ipc/migrate.h>
 #include <ck_pr.h>
 #include <string.h>
 
@@ -29,7 +30,12 @@ static void ret2(struct trapframe *tf, long v0, long v1)
     ARG(tf, 1) = (uint64_t)v1;
 }
 
-static bool has_right(uint32_t r) { return ck_pr_load_32(&self()->proc->rights) & r; }
+static struct proc *cur(void) { return proc_current(); }
+
+static bool at_root(void) { return self()->act.depth == 0; }
+
+/* Rights are those of the process the thread runs in now, not of its root. */
+static bool has_right(uint32_t r) { return ck_pr_load_32(&cur()->rights) & r; }
 
 /* Copies a path argument in, applying the rules of docs/syscalls.md in order. */
 static long get_path(uint64_t ptr, uint64_t len, char *buf)
@@ -53,10 +59,10 @@ static long check_hart(long hart, bool any_ok)
     return E_INVAL;
 }
 
+/* The process the thread is in exits; migrate_check then ends or unwinds the thread. */
 static void sys_exit(struct trapframe *tf)
 {
-    proc_kill(self()->proc, (long)(ARG(tf, 0) & 0xff));
-    thread_exit(0);
+    proc_kill(cur(), (long)(ARG(tf, 0) & 0xff));
 }
 
 static void sys_puts(struct trapframe *tf)
@@ -87,7 +93,7 @@ static void sys_clock(struct trapframe *tf)
 static void sys_spawn(struct trapframe *tf)
 {
     char path[PATH_MAX_LEN + 1];
-    uint32_t mine = ck_pr_load_32(&self()->proc->rights);
+    uint32_t mine = ck_pr_load_32(&cur()->rights);
     uint64_t rights = ARG(tf, 2);
     if (!(mine & R_SPAWN))
         return ret1(tf, E_PERM);
@@ -98,7 +104,7 @@ static void sys_spawn(struct trapframe *tf)
         return ret1(tf, E_INVAL);
     if (rights & ~(uint64_t)mine)
         return ret1(tf, E_PERM);
-    ret1(tf, proc_spawn(self()->proc, path, (uint32_t)rights, NULL));
+    ret1(tf, proc_spawn(cur(), path, (uint32_t)rights, NULL));
 }
 
 static void sys_exec(struct trapframe *tf)
@@ -106,7 +112,7 @@ static void sys_exec(struct trapframe *tf)
     char path[PATH_MAX_LEN + 1];
     long err = get_path(ARG(tf, 0), ARG(tf, 1), path);
     if (!err)
-        err = proc_exec(self()->proc, path);
+        err = at_root() ? proc_exec(cur(), path) : E_BUSY;
     if (err)
         ret1(tf, err);
 }
@@ -115,13 +121,13 @@ static void sys_fork(struct trapframe *tf)
 {
     if (!has_right(R_SPAWN))
         return ret1(tf, E_PERM);
-    ret1(tf, proc_fork(self()->proc, self()));
+    ret1(tf, at_root() ? proc_fork(cur(), self()) : E_BUSY);
 }
 
 static void sys_kill(struct trapframe *tf)
 {
     long pid = (long)ARG(tf, 0);
-    struct proc *me = self()->proc;
+    struct proc *me = cur();
     if (pid <= 0)
         return ret1(tf, E_INVAL);
     epoch_enter();
@@ -135,7 +141,6 @@ static void sys_kill(struct trapframe *tf)
         proc_kill(p, EXIT_KILLED);
     epoch_exit();
     ret1(tf, r);
-    thread_check_killed();
 }
 
 static void sys_wait(struct trapframe *tf)
@@ -143,7 +148,7 @@ static void sys_wait(struct trapframe *tf)
     long pid = (long)ARG(tf, 0), status = 0;
     if (pid <= 0)
         return ret1(tf, E_INVAL);
-    long r = proc_wait(self()->proc, pid, &status);
+    long r = proc_wait(cur(), pid, &status);
     ret2(tf, r, r ? 0 : status);
 }
 
@@ -155,12 +160,15 @@ static void sys_thread_create(struct trapframe *tf)
     if (hart == HART_ANY)
         hart = self()->hart;
     uint64_t args[6] = { 0, 0, START_THREAD, ARG(tf, 1), ARG(tf, 2), ARG(tf, 3) };
-    struct thread *t = thread_create(self()->proc, (int)hart, self()->proc->entry, args);
+    struct thread *t = thread_create(cur(), (int)hart, args);
     ret1(tf, t ? t->id : E_NOMEM);
 }
 
+/* Only at the root: a server cannot end a thread it borrowed. */
 static void sys_thread_exit(struct trapframe *tf)
 {
+    if (!at_root())
+        return ret1(tf, E_PERM);
     thread_exit((long)ARG(tf, 0));
 }
 
@@ -172,7 +180,7 @@ static long lookup_own_thread(long tid, struct thread **out)
     struct thread *t = idtable_lookup(&thread_table, tid);
     if (!t)
         return E_NOENT;
-    if (t->proc != self()->proc)
+    if (t->proc != cur())
         return E_PERM;
     *out = t;
     return 0;
@@ -187,7 +195,6 @@ static void sys_thread_kill(struct trapframe *tf)
         thread_kill(t);
     epoch_exit();
     ret1(tf, r);
-    thread_check_killed();
 }
 
 /* A thread of our own process stays valid until we reap it (thread_join). */
@@ -253,7 +260,7 @@ static void sys_stats(struct trapframe *tf)
 static void sys_self(struct trapframe *tf)
 {
     struct hart *h = hart_self();
-    ARG(tf, 0) = (uint64_t)h->current->proc->id;
+    ARG(tf, 0) = (uint64_t)cur()->id;
     ARG(tf, 1) = (uint64_t)h->current->id;
     ARG(tf, 2) = (uint64_t)h->index;
     ARG(tf, 3) = h->hartid;
@@ -264,7 +271,7 @@ static void sys_rights(struct trapframe *tf)
     uint64_t drop = ARG(tf, 0);
     if (drop & ~(uint64_t)R_ALL)
         return ret1(tf, E_INVAL);
-    struct proc *p = self()->proc;
+    struct proc *p = cur();
     ck_pr_and_32(&p->rights, ~(uint32_t)drop);
     ret1(tf, ck_pr_load_32(&p->rights));
 }
@@ -319,6 +326,14 @@ static void (*const table[SYS_COUNT])(struct trapframe *) = {
     [SYS_RIGHTS] = sys_rights,
     [SYS_CMDLINE] = sys_cmdline,
     [SYS_DEVMEM_MAP] = sys_devmem_map,
+    [SYS_IPC_REQ] = sys_ipc_req,
+    [SYS_IPC_FWD] = sys_ipc_fwd,
+    [SYS_IPC_TAIL] = sys_ipc_tail,
+    [SYS_IPC_KICK] = sys_ipc_kick,
+    [SYS_IPC_RESP] = sys_ipc_resp,
+    [SYS_IPC_FRAME] = sys_ipc_frame,
+    [SYS_IPC_ABORT] = sys_ipc_abort,
+    [SYS_IPC_DEPTH] = sys_ipc_depth,
 };
 
 void syscall_dispatch(struct trapframe *tf)

@@ -1,18 +1,17 @@
 #include <thread.h>
 #include <proc.h>
 #include <sched.h>
+#include <ipc/migrate.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <mm/slab.h>
 #include <sync/epoch.h>
 #include <sync/hart.h>
 #include <arch/csr.h>
+#include <arch/smp.h>
 #include <migrant/errno.h>
-#include <migrant/layout.h>
 #include <migrant/syscall.h>
 #include <printk.h>
-#include <arch/smp.h>
-#include <arch/mmu.h>
 #include <ck_pr.h>
 
 #define KSTACK_ORDER 2           /* 16 KiB */
@@ -40,26 +39,20 @@ struct thread *thread_create_idle(void)
     return t;
 }
 
-static uint64_t stack_slot(long tid)
-{
-    return USER_STACK_BASE + (uint64_t)id_slot(tid) * USER_STACK_SLOT;
-}
-
 static void free_thread(ck_epoch_entry_t *e)
 {
     struct thread *t = (struct thread *)((char *)e - __builtin_offsetof(struct thread, epoch_entry));
     slab_free(&thread_cache, t);
 }
 
-static struct thread *alloc_thread(struct proc *p, int hart)
+/* A thread object with a kernel stack, an id and an activation stack whose root frame is in p. */
+static struct thread *alloc_thread(struct proc *p, int hart, uint64_t root_va)
 {
     struct thread *t = slab_alloc(&thread_cache);
     if (!t)
         return NULL;
     uint64_t stack_pa = page_alloc_order(KSTACK_ORDER);
-    if (!stack_pa || idtable_insert(&thread_table, (struct idobj *)t) < 0) {
-        if (stack_pa)
-            page_free_order(stack_pa, KSTACK_ORDER);
+    if (!stack_pa) {
         slab_free(&thread_cache, t);
         return NULL;
     }
@@ -68,20 +61,28 @@ static struct thread *alloc_thread(struct proc *p, int hart)
     t->proc = p;
     t->as = p->as;
     t->hart = hart;
-    t->ustack = stack_slot(t->id);
+    if (activation_init(t, p, root_va) != 0 || idtable_insert(&thread_table, (struct idobj *)t) < 0) {
+        activation_fini(t);
+        page_free_order(stack_pa, KSTACK_ORDER);
+        slab_free(&thread_cache, t);
+        return NULL;
+    }
     return t;
 }
 
 static void free_unstarted(struct thread *t)
 {
     idtable_remove(&thread_table, t->id);
+    activation_fini(t);
     page_free_order(va_to_pa((void *)t->kstack), KSTACK_ORDER);
     epoch_defer(&t->epoch_entry, free_thread);
 }
 
-/* Links t into p and queues it, unless p started dying meanwhile. */
+/* Maps the root activation, links t into p and queues it, unless p started dying meanwhile. */
 static bool start_thread(struct proc *p, struct thread *t)
 {
+    if (activation_map_root(t, p->as) != 0)
+        return false;
     lock_acquire(&p->lock);
     bool alive = p->state == P_ALIVE;
     if (alive) {
@@ -95,28 +96,18 @@ static bool start_thread(struct proc *p, struct thread *t)
     return alive;
 }
 
-static uint64_t stack_bottom(const struct thread *t)
-{
-    return t->ustack + USER_STACK_SLOT - USER_STACK_SIZE;
-}
-
 /*
- * Creates a thread of p that will enter p at pc with a0..a5 = args (a1
+ * Creates a thread of p that will enter p's _start with a0..a5 = args (a1
  * becomes its tid) on hart `hart`, and queues it.
  */
-struct thread *thread_create(struct proc *p, int hart, uint64_t pc, const uint64_t args[6])
+struct thread *thread_create(struct proc *p, int hart, const uint64_t args[6])
 {
-    struct thread *t = alloc_thread(p, hart);
+    struct thread *t = alloc_thread(p, hart, 0);
     if (!t)
         return NULL;
-    if (thread_move_stack(t, p->as) != 0) {
-        free_unstarted(t);
-        return NULL;
-    }
     uint64_t a[6] = { args[0], (uint64_t)t->id, args[2], args[3], args[4], args[5] };
-    thread_restart(t, pc, a);
+    thread_restart(t, p->entry, a);
     if (!start_thread(p, t)) {
-        aspace_unmap(p->as, stack_bottom(t), USER_STACK_SIZE, RG_STACK);
         free_unstarted(t);
         return NULL;
     }
@@ -124,16 +115,16 @@ struct thread *thread_create(struct proc *p, int hart, uint64_t pc, const uint64
 }
 
 /*
- * The child of a fork resumes where `parent` trapped, with a0 = 0, on the
- * stack it had: the cloned copy of parent's stack region. A later thread
- * of the child whose slot meets that region fails to create (E_NOMEM).
+ * The child of a fork resumes where `parent` trapped, with a0 = 0, on a
+ * copy of the parent's stack at the parent's addresses, so pointers into
+ * it stay valid. Its own migrations use its own slot.
  */
 struct thread *thread_fork(struct proc *c, struct thread *parent)
 {
-    struct thread *t = alloc_thread(c, parent->hart);
+    struct thread *t = alloc_thread(c, parent->hart, parent->act.root_va);
     if (!t)
         return NULL;
-    t->ustack = parent->ustack;
+    activation_copy(t, parent);
     *thread_frame(t) = *thread_frame(parent);
     thread_frame(t)->regs[TF_A0] = 0;
     t->ctx.ra = (uint64_t)thread_trampoline;
@@ -145,19 +136,13 @@ struct thread *thread_fork(struct proc *c, struct thread *parent)
     return t;
 }
 
-/* Gives t a fresh user stack in `as` (creation, exec). */
-int thread_move_stack(struct thread *t, struct aspace *as)
-{
-    return aspace_map_anon(as, stack_bottom(t), USER_STACK_SIZE, PROT_R | PROT_W, RG_STACK);
-}
-
-/* Builds the frame that trap_exit pops: user mode, interrupts on, at pc. */
+/* Builds the frame that trap_exit pops: user mode, interrupts on, at pc, on the root activation. */
 void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6])
 {
     struct trapframe *tf = thread_frame(t);
     *tf = (struct trapframe){ 0 };
     tf->regs[0] = pc;
-    tf->regs[TF_SP] = t->ustack + USER_STACK_SLOT;
+    tf->regs[TF_SP] = t->act.frame[0].base;
     for (int i = 0; i < 6; i++)
         tf->regs[TF_A0 + i] = args[i];
     tf->sstatus = (csr_read_sstatus() & ~(SSTATUS_SPP | SSTATUS_SIE)) | SSTATUS_SPIE;
@@ -195,39 +180,43 @@ static void unlink_thread(struct proc *p, struct thread *t)
 }
 
 /*
- * A thread of a living process stays a zombie until joined; the last
- * thread, or one of a dying process, is released after its final switch.
+ * Called at the root frame only. A thread of a living process stays a
+ * zombie until joined; the last thread, or one of a dying process, is
+ * released after its final switch. The last thread out of a living
+ * process makes it exit with its value.
  */
 void thread_exit(long value)
 {
     struct thread *t = hart_self()->current;
     struct proc *p = t->proc;
     struct thread *joiner;
-    aspace_unmap(p->as, stack_bottom(t), USER_STACK_SIZE, RG_STACK);
+    activation_fini(t);
     lock_acquire(&p->lock);
     t->exit_value = value;
     bool last = --p->nlive == 0;
-    if (p->state == P_ALIVE && !last)
+    bool alive = p->state == P_ALIVE;
+    if (alive && !last)
         t->zombie = true;
     else
         unlink_thread(p, t);
     joiner = t->joiner;
-    if (last && p->state == P_ALIVE)
-        p->status = value & 0xff;
     /* The joiner cannot be freed before it sees t gone, which needs the lock we hold. */
     epoch_enter();
     lock_release(&p->lock);
     if (joiner)
         sched_wake(joiner);
     epoch_exit();
-    proc_thread_exited(p, last);
+    if (last && alive)
+        proc_kill(p, value & 0xff);
+    if (last)
+        proc_release(p);
     sched_exit();
 }
 
-/* Blocked, it wakes; running elsewhere, the IPI brings it to the kernel, where it sees the flag. */
-void thread_kill(struct thread *t)
+/* Blocked, it wakes; running elsewhere, the IPI brings it into the kernel, where it sees the flag. */
+static void poke(struct thread *t, int *flag)
 {
-    ck_pr_store_int(&t->killed, 1);
+    ck_pr_store_int(flag, 1);
     ck_pr_fence_memory();
     sched_wake(t);
     struct hart *h = hart_by_index(ck_pr_load_int(&t->hart));
@@ -235,19 +224,25 @@ void thread_kill(struct thread *t)
         arch_send_ipi(h->hartid);
 }
 
+void thread_kill(struct thread *t) { poke(t, &t->killed); }
+void thread_unwind(struct thread *t) { poke(t, &t->unwind); }
+void thread_abort(struct thread *t) { poke(t, &t->abort); }
+
+/*
+ * Whether a blocking call should give up: an abort or an unwind needs the
+ * thread out of the kernel; a kill only once it is back in its root process.
+ */
+bool thread_interrupted(struct thread *t)
+{
+    return ck_pr_load_int(&t->abort) || ck_pr_load_int(&t->unwind) ||
+           (ck_pr_load_int(&t->killed) && t->act.depth == 0);
+}
+
 /* A new thread's first code, called from thread_trampoline with the thread it replaced. */
 void thread_first_run(struct thread *prev)
 {
     sched_finish_switch(prev);
-    thread_check_killed();
-}
-
-/* Checked on every return to user mode. */
-void thread_check_killed(void)
-{
-    struct thread *t = hart_self()->current;
-    if (ck_pr_load_int(&t->killed))
-        thread_exit(EXIT_KILLED);
+    migrate_check(hart_self()->current, thread_frame(hart_self()->current));
 }
 
 static bool listed(struct proc *p, struct thread *t)
@@ -268,13 +263,13 @@ static bool listed(struct proc *p, struct thread *t)
 long thread_join(struct thread *t, long *value)
 {
     struct thread *self = hart_self()->current;
-    struct proc *p = self->proc;
+    struct proc *p = t->proc;
     long r = 1;
     while (r > 0) {
         lock_acquire(&p->lock);
         if (!listed(p, t)) {
             r = E_NOENT;
-        } else if (ck_pr_load_int(&self->killed)) {
+        } else if (thread_interrupted(self)) {
             if (t->joiner == self)
                 t->joiner = NULL;
             r = E_KILLED;

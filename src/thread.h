@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <ck_epoch.h>
 #include <idtable.h>
+#include <ipc/activation.h>
 
 struct proc;
 struct aspace;
@@ -41,8 +42,7 @@ struct thread {
     uint64_t kstack;             /* base of its 16 KiB kernel stack */
     uint64_t kstack_top;
     struct proc *proc;           /* root process; fixed */
-    struct aspace *as;           /* address space it runs in */
-    uint64_t ustack;             /* base of its user stack slot */
+    struct aspace *as;           /* address space it runs in now: its top frame's */
 
     /* Protected by the home hart's run-queue lock. */
     int hart;
@@ -56,24 +56,30 @@ struct thread {
     struct thread *joiner;
     long exit_value;
 
-    int killed;                  /* atomic: set once, checked on the way out to user */
+    /* Atomic requests, acted on when the thread next leaves the kernel (migrate.c). */
+    int killed;                  /* exit once back in the root process */
+    int unwind;                  /* a process it is migrated into died */
+    int abort;                   /* its root process aborted its migration */
+
     ck_epoch_entry_t epoch_entry;
+    struct activation act;       /* private to the thread, bar the inside links */
 };
 
 extern struct idtable thread_table;
 
 void thread_init(void);
-struct thread *thread_create(struct proc *p, int hart, uint64_t pc, const uint64_t args[6]);
+struct thread *thread_create(struct proc *p, int hart, const uint64_t args[6]);
 struct thread *thread_create_idle(void);
 struct thread *thread_fork(struct proc *c, struct thread *parent);
-int thread_move_stack(struct thread *t, struct aspace *as);
 void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6]);
 void thread_release(struct thread *t);
 void thread_reap(struct thread *t);
 _Noreturn void thread_exit(long value);
 void thread_kill(struct thread *t);
+void thread_unwind(struct thread *t);
+void thread_abort(struct thread *t);
+bool thread_interrupted(struct thread *t);
 long thread_join(struct thread *t, long *value);
-void thread_check_killed(void);
 static inline struct trapframe *thread_frame(struct thread *t)
 {
     return (struct trapframe *)(t->kstack_top - sizeof(struct trapframe));

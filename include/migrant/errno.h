@@ -17,7 +17,10 @@
 #define E_NOSYS    -9  /* unknown syscall number */
 #define E_DEADLK  -10  /* a thread joining itself */
 #define E_KILLED  -11  /* the call was interrupted because the caller is dying */
+#define E_DIED    -12  /* migration: a server on the path died (killed, exited or faulted) */
+#define E_ABORTED -13  /* migration: the caller's root process aborted the call (ipc_abort) */
+#define E_DEPTH   -14  /* migration: the callee's activation does not fit the stack */
 
-#define E_MIN     -11
+#define E_MIN     -14
 
 #endif

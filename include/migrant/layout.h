@@ -14,13 +14,13 @@
 #define USER_DEV         0x2000000000ul
 #define USER_DEV_END     0x2800000000ul
 /*
- * Each thread's stack sits in its own slot, indexed by the thread's slot in
- * the kernel's thread table, so no two threads of any process overlap.
- * The lowest page of every slot stays unmapped as a guard.
+ * Each thread's activation stack (ACT_STACK_SIZE, syscall.h) sits at the
+ * top of its own slot, so no two live threads ever overlap in any process
+ * they migrate into. The lower half of every slot is never mapped: a guard.
  */
-#define USER_STACK_BASE  0x3000000000ul
-#define USER_STACK_SLOT  0x100000ul          /* 1 MiB of address space a thread */
-#define USER_STACK_SIZE  0x10000ul           /* 64 KiB mapped at the slot's top */
+#define USER_ACT_BASE    0x3000000000ul
+#define USER_ACT_SLOT    0x20000ul           /* 128 KiB of address space a thread */
+#define USER_ACT_SLOTS   4096
 /* First address that is not user space (Sv39 lower half). */
 #define USER_TOP         0x4000000000ul
 

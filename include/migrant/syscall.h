@@ -30,13 +30,30 @@
 #define SYS_CMDLINE       20  /* (buf, len) -> length copied | E_FAULT E_RANGE */
 #define SYS_DEVMEM_MAP    21  /* (phys, size) -> va | E_PERM E_INVAL E_RANGE E_NOMEM */
 
-#define SYS_COUNT         22
+/*
+ * Migration. Each returns a0 status, a1 the pid that responded, a2..a5
+ * d0..d3 (docs/ipc.md). The callee enters _start(eid, tid, d0, d1, d2, d3).
+ */
+#define SYS_IPC_REQ       22  /* (pid, d0, d1, d2, d3) */
+#define SYS_IPC_FWD       23  /* (pid, d0, d1, d2, d3): callee sees our eid */
+#define SYS_IPC_TAIL      24  /* (pid, d0, d1, d2, d3): replaces our frame */
+#define SYS_IPC_KICK      25  /* (pid, d0, d1, d2, d3): fwd + tail */
+#define SYS_IPC_RESP      26  /* (d0, d1, d2, d3) -> E_INVAL at the root, else no return */
+#define SYS_IPC_FRAME     27  /* (bytes) -> previous size | E_INVAL E_RANGE */
+#define SYS_IPC_ABORT     28  /* (tid) -> E_INVAL E_NOENT E_PERM */
+#define SYS_IPC_DEPTH     29  /* () -> a0 depth, a1 eid of the current frame */
+
+#define SYS_COUNT         30
 
 /* Limits the kernel enforces; a larger value gets E_RANGE. */
 #define PUTS_MAX        4096
 #define PATH_MAX_LEN     255
 #define CMDLINE_MAX      256
 #define MEM_ALLOC_MAX   (64ul << 20)   /* one private allocation */
+
+#define ACT_STACK_SIZE  (64ul << 10)     /* a thread's activation stack */
+#define ACT_DEFAULT     (16ul << 10)     /* a process's reservation until it sets one */
+#define ACT_MAX_DEPTH   32               /* frames a thread can hold, root included */
 
 #define HART_ANY        (-1l)           /* thread_create: let the kernel pick */
 

@@ -16,8 +16,10 @@ enum lock_rank {
     RANK_IDTABLE = 10,   /* id allocation in a lookup table */
     RANK_FAMILY = 15,    /* parent/child links, zombies and waiters, all processes */
     RANK_PROC = 20,      /* one process's threads, children and state */
+    RANK_ACT = 25,       /* one process's activation bookkeeping: the frames inside it */
     RANK_ASPACE = 30,    /* one address space's regions and page table */
     RANK_ASID = 35,      /* the ASID bitmap */
+    RANK_SLOTS = 40,     /* the activation-slot bitmap */
     RANK_RUNQ = 50,      /* one hart's run queue */
     RANK_SLAB = 60,      /* one slab cache's slab lists */
     RANK_PAGE = 70,      /* the buddy free lists of one memory region */

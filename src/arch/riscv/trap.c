@@ -6,6 +6,7 @@
 #include <proc.h>
 #include <sched.h>
 #include <syscall.h>
+#include <ipc/migrate.h>
 #include <sync/hart.h>
 #include <sync/lock.h>
 #include <migrant/syscall.h>
@@ -48,8 +49,9 @@ static void trap_from_kernel(struct trapframe *tf)
 }
 
 /*
- * A user fault kills the faulting process; its other threads are told to
- * die and this one exits on the way out below.
+ * A user fault kills the process the thread runs in: its root process, or
+ * the server it migrated into. migrate_check then ends the thread or
+ * unwinds it to its caller with E_DIED.
  */
 static void trap_from_user(struct trapframe *tf)
 {
@@ -63,7 +65,7 @@ static void trap_from_user(struct trapframe *tf)
     } else {
         proc_kill(proc_current(), EXIT_FAULT | (long)cause);
     }
-    thread_check_killed();
+    migrate_check(hart_self()->current, tf);
     lock_assert_none_held();
 }
 

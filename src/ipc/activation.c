@@ -1,0 +1,249 @@
+#include <ipc/activation.h>
+#include <thread.h>
+#include <proc.h>
+#include <mm/aspace.h>
+#include <mm/page.h>
+#include <arch/mmu.h>
+#include <migrant/errno.h>
+#include <migrant/layout.h>
+#include <sync/lock.h>
+#include <printk.h>
+#include <string.h>
+#include <ck_pr.h>
+
+/*
+ * Slots are handed out lowest first, so the page-table pages a process
+ * builds for the activation window stay bounded by the most threads that
+ * ever lived at once, and are reused rather than rebuilt.
+ */
+/* Protects slot_used; rank RANK_SLOTS. */
+static struct lock slot_lock = LOCK_INIT("act_slots", RANK_SLOTS);
+static uint64_t slot_used[USER_ACT_SLOTS / 64];
+
+static long slot_alloc(void)
+{
+    long slot = E_NOMEM;
+    lock_acquire(&slot_lock);
+    for (unsigned w = 0; w < USER_ACT_SLOTS / 64 && slot < 0; w++) {
+        if (~slot_used[w]) {
+            unsigned b = (unsigned)__builtin_ctzl(~slot_used[w]);
+            slot_used[w] |= 1ul << b;
+            slot = w * 64 + b;
+        }
+    }
+    lock_release(&slot_lock);
+    return slot;
+}
+
+static void slot_free(uint32_t slot)
+{
+    lock_acquire(&slot_lock);
+    slot_used[slot / 64] &= ~(1ul << (slot % 64));
+    lock_release(&slot_lock);
+}
+
+/* The top of the stack in a slot; activations grow down from here. */
+uint64_t activation_slot_va(uint32_t slot)
+{
+    return USER_ACT_BASE + (uint64_t)slot * USER_ACT_SLOT + USER_ACT_SLOT;
+}
+
+static uint64_t frame_slot_top(const struct activation *a, const struct frame *f)
+{
+    return f == &a->frame[0] ? a->root_va : activation_slot_va(a->slot);
+}
+
+/* Maps f's activation into `as` at f's addresses. Caller holds the owner's act_lock. */
+static int map_frame(struct activation *a, const struct frame *f, struct aspace *as)
+{
+    uint64_t top = frame_slot_top(a, f);
+    for (uint64_t va = f->base - f->size; va < f->base; va += PAGE_SIZE) {
+        uint64_t idx = ACT_PAGES - (top - va) / PAGE_SIZE;
+        int err = pt_map(as->root, va, a->pages[idx], PROT_R | PROT_W | PROT_U);
+        if (err) {
+            for (uint64_t undo = f->base - f->size; undo < va; undo += PAGE_SIZE)
+                pt_unmap(as->root, undo);
+            return err;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Only this hart can hold the entries in its TLB for the thread's own
+ * accesses; see docs/ipc.md for other harts of the callee.
+ */
+static void unmap_frame(const struct frame *f, struct aspace *as)
+{
+    for (uint64_t va = f->base - f->size; va < f->base; va += PAGE_SIZE) {
+        pt_unmap(as->root, va);
+        __asm__ volatile("sfence.vma %0, %1" : : "r"(va), "r"((uint64_t)as->asid) : "memory");
+    }
+}
+
+static void link_inside(struct proc *p, struct frame *f)
+{
+    lock_assert_held(&p->act_lock);
+    f->inside_prev = NULL;
+    f->inside_next = p->inside;
+    if (p->inside)
+        p->inside->inside_prev = f;
+    p->inside = f;
+}
+
+static void unlink_inside(struct proc *p, struct frame *f)
+{
+    lock_assert_held(&p->act_lock);
+    if (f->inside_prev)
+        f->inside_prev->inside_next = f->inside_next;
+    else
+        p->inside = f->inside_next;
+    if (f->inside_next)
+        f->inside_next->inside_prev = f->inside_prev;
+}
+
+/* Enters f into p: alive check, bookkeeping and mapping under p's activation lock. */
+static int enter(struct thread *t, struct proc *p, struct frame *f)
+{
+    lock_acquire(&p->act_lock);
+    int err = ck_pr_load_int((int *)&p->state) == P_ALIVE ? 0 : E_NOENT;
+    if (!err)
+        err = map_frame(&t->act, f, p->as);
+    if (!err)
+        link_inside(p, f);
+    lock_release(&p->act_lock);
+    return err;
+}
+
+/* Leaves p; the last frame out of a dying process lets it be torn down. */
+static void leave(struct proc *p, struct frame *f)
+{
+    lock_acquire(&p->act_lock);
+    unlink_inside(p, f);
+    unmap_frame(f, p->as);
+    bool last = p->inside == NULL && ck_pr_load_int((int *)&p->state) != P_ALIVE;
+    lock_release(&p->act_lock);
+    if (last)
+        proc_release(p);
+}
+
+int activation_init(struct thread *t, struct proc *root, uint64_t root_va)
+{
+    struct activation *a = &t->act;
+    long slot = slot_alloc();
+    if (slot < 0)
+        return E_NOMEM;
+    a->slot = (uint32_t)slot;
+    a->root_va = root_va ? root_va : activation_slot_va(a->slot);
+    for (int i = 0; i < ACT_PAGES; i++) {
+        a->pages[i] = page_alloc();
+        if (!a->pages[i]) {
+            activation_fini(t);
+            return E_NOMEM;
+        }
+    }
+    uint64_t size = ck_pr_load_64(&root->act_size);
+    a->depth = 0;
+    a->frame[0] = (struct frame){ .proc = root, .base = a->root_va, .size = size, .thread = t };
+    return 0;
+}
+
+/* Maps the root activation into the root process (creation, exec). */
+int activation_map_root(struct thread *t, struct aspace *as)
+{
+    struct proc *root = t->proc;
+    lock_acquire(&root->act_lock);
+    int err = map_frame(&t->act, &t->act.frame[0], as);
+    lock_release(&root->act_lock);
+    return err;
+}
+
+/* The thread is dead and back at its root: give everything back. */
+void activation_fini(struct thread *t)
+{
+    struct activation *a = &t->act;
+    struct proc *root = t->proc;
+    if (a->frame[0].proc && root->as) {
+        lock_acquire(&root->act_lock);
+        unmap_frame(&a->frame[0], root->as);
+        lock_release(&root->act_lock);
+    }
+    for (int i = 0; i < ACT_PAGES; i++)
+        if (a->pages[i])
+            page_free(a->pages[i]);
+    slot_free(a->slot);
+    memset(a, 0, sizeof(*a));
+}
+
+/* fork: the child's stack holds the same bytes as the parent's. */
+void activation_copy(struct thread *dst, const struct thread *src)
+{
+    for (int i = 0; i < ACT_PAGES; i++)
+        memcpy(pa_to_va(dst->act.pages[i]), pa_to_va(src->act.pages[i]), PAGE_SIZE);
+}
+
+/* Where the next activation would start: below the top one, in this thread's own slot. */
+static uint64_t next_base(const struct activation *a)
+{
+    const struct frame *top = &a->frame[a->depth];
+    if (a->depth == 0)
+        return activation_slot_va(a->slot) - top->size;
+    return top->base - top->size;
+}
+
+static bool fits(const struct activation *a, uint64_t base, uint64_t size)
+{
+    return size <= base - (activation_slot_va(a->slot) - ACT_STACK_SIZE);
+}
+
+int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t ret_pc, uint64_t ret_sp)
+{
+    struct activation *a = &t->act;
+    uint64_t base = next_base(a), size = ck_pr_load_64(&callee->act_size);
+    if (a->depth + 1 >= ACT_MAX_DEPTH || !fits(a, base, size))
+        return E_DEPTH;
+    struct frame *f = &a->frame[a->depth + 1];
+    *f = (struct frame){ callee, eid, ret_pc, ret_sp, base, size, t, NULL, NULL };
+    int err = enter(t, callee, f);
+    if (!err)
+        a->depth++;
+    return err;
+}
+
+/*
+ * Tail and kick: the top frame is reused for the new callee, keeping its
+ * return point, so the callee responds straight to the frame below. The
+ * new frame is entered in the spare record above the top first, so a
+ * failure changes nothing, and moved down once the old one has left.
+ */
+int activation_replace(struct thread *t, struct proc *callee, long eid)
+{
+    struct activation *a = &t->act;
+    struct frame *old = activation_top(a), *spare = old + 1;
+    uint64_t size = ck_pr_load_64(&callee->act_size);
+    if (!fits(a, old->base, size))
+        return E_DEPTH;
+    *spare = *old;
+    spare->proc = callee;
+    spare->eid = eid;
+    spare->size = size;
+    int err = enter(t, callee, spare);
+    if (err)
+        return err;
+    struct proc *was = old->proc;
+    leave(was, old);
+    lock_acquire(&callee->act_lock);
+    unlink_inside(callee, spare);
+    *old = *spare;
+    link_inside(callee, old);
+    lock_release(&callee->act_lock);
+    return 0;
+}
+
+void activation_pop(struct thread *t)
+{
+    struct activation *a = &t->act;
+    struct frame *f = activation_top(a);
+    a->depth--;
+    leave(f->proc, f);
+}

@@ -1,0 +1,193 @@
+#include <ipc/migrate.h>
+#include <ipc/activation.h>
+#include <thread.h>
+#include <proc.h>
+#include <mm/aspace.h>
+#include <sync/epoch.h>
+#include <sync/hart.h>
+#include <migrant/errno.h>
+#include <migrant/syscall.h>
+#include <ck_pr.h>
+
+#define ARG(tf, i) ((tf)->regs[TF_A0 + (i)])
+#define CALL_FWD  1u
+#define CALL_TAIL 2u
+
+/* Registers a migration hands over: sp, a0..a5. Everything else starts at zero. */
+static void scrub(struct trapframe *tf)
+{
+    uint64_t pc = tf->regs[0], sp = tf->regs[TF_SP];
+    uint64_t a[6];
+    for (int i = 0; i < 6; i++)
+        a[i] = ARG(tf, i);
+    for (int i = 1; i < 32; i++)
+        tf->regs[i] = 0;
+    tf->regs[0] = pc;
+    tf->regs[TF_SP] = sp;
+    for (int i = 0; i < 6; i++)
+        ARG(tf, i) = a[i];
+}
+
+static void set_words(struct trapframe *tf, long w0, long w1, const uint64_t d[4])
+{
+    ARG(tf, 0) = (uint64_t)w0;
+    ARG(tf, 1) = (uint64_t)w1;
+    for (int i = 0; i < 4; i++)
+        ARG(tf, 2 + i) = d[i];
+}
+
+static void switch_to_top(struct thread *t)
+{
+    t->as = activation_top(&t->act)->proc->as;
+    aspace_activate(t->as);
+}
+
+/*
+ * Pops the top frame and resumes the frame below with {status, pid, d}.
+ * A frame below whose process has died is popped in turn, its caller
+ * getting E_DIED; the root frame of a dying root process ends the thread.
+ */
+static void return_down(struct thread *t, struct trapframe *tf, long status, long pid, const uint64_t d[4])
+{
+    static const uint64_t zero[4];
+    struct activation *a = &t->act;
+    for (;;) {
+        struct frame *f = activation_top(a);
+        uint64_t pc = f->ret_pc, sp = f->ret_sp;
+        activation_pop(t);
+        tf->regs[0] = pc;
+        tf->regs[TF_SP] = sp;
+        set_words(tf, status, pid, d);
+        struct proc *below = activation_top(a)->proc;
+        if (a->depth == 0 || ck_pr_load_int((int *)&below->state) == P_ALIVE)
+            break;
+        status = E_DIED;
+        pid = below->id;
+        d = zero;
+    }
+    scrub(tf);
+    switch_to_top(t);
+}
+
+/* Every way of migrating in: checks first, then the point of no return. */
+static void call(struct trapframe *tf, unsigned kind)
+{
+    struct thread *t = hart_self()->current;
+    struct activation *a = &t->act;
+    struct frame *top = activation_top(a);
+    long pid = (long)ARG(tf, 0);
+    long eid = (kind & CALL_FWD) ? top->eid : top->proc->id;
+    uint64_t d[4] = { ARG(tf, 1), ARG(tf, 2), ARG(tf, 3), ARG(tf, 4) };
+
+    if (pid <= 0) {
+        ARG(tf, 0) = (uint64_t)E_INVAL;
+        return;
+    }
+    if ((kind & CALL_TAIL) && a->depth == 0) {
+        ARG(tf, 0) = (uint64_t)E_INVAL;
+        return;
+    }
+    epoch_enter();
+    struct proc *callee = idtable_lookup(&proc_table, pid);
+    int err = !callee ? E_NOENT
+            : (kind & CALL_TAIL) ? activation_replace(t, callee, eid)
+            : activation_push(t, callee, eid, tf->regs[0], tf->regs[TF_SP]);
+    /* Once entered, our frame in callee->inside keeps callee from being freed. */
+    epoch_exit();
+    if (err) {
+        ARG(tf, 0) = (uint64_t)err;
+        return;
+    }
+    /* Point of no return: the frame is in; enter the callee. */
+    tf->regs[0] = callee->entry;
+    tf->regs[TF_SP] = activation_top(a)->base;
+    set_words(tf, eid, t->id, d);
+    scrub(tf);
+    switch_to_top(t);
+}
+
+void sys_ipc_req(struct trapframe *tf) { call(tf, 0); }
+void sys_ipc_fwd(struct trapframe *tf) { call(tf, CALL_FWD); }
+void sys_ipc_tail(struct trapframe *tf) { call(tf, CALL_TAIL); }
+void sys_ipc_kick(struct trapframe *tf) { call(tf, CALL_FWD | CALL_TAIL); }
+
+void sys_ipc_resp(struct trapframe *tf)
+{
+    struct thread *t = hart_self()->current;
+    if (t->act.depth == 0) {
+        ARG(tf, 0) = (uint64_t)E_INVAL;
+        return;
+    }
+    uint64_t d[4] = { ARG(tf, 0), ARG(tf, 1), ARG(tf, 2), ARG(tf, 3) };
+    return_down(t, tf, 0, activation_top(&t->act)->proc->id, d);
+}
+
+/* Sets the caller's process's reservation; frames already pushed keep theirs. */
+void sys_ipc_frame(struct trapframe *tf)
+{
+    uint64_t size = ARG(tf, 0);
+    struct proc *p = activation_top(&hart_self()->current->act)->proc;
+    if (size == 0 || (size & (4096 - 1)))
+        ARG(tf, 0) = (uint64_t)E_INVAL;
+    else if (size > ACT_STACK_SIZE)
+        ARG(tf, 0) = (uint64_t)E_RANGE;
+    else
+        ARG(tf, 0) = ck_pr_fas_64(&p->act_size, size);
+}
+
+/* Only the thread's root process may abort its migration. */
+void sys_ipc_abort(struct trapframe *tf)
+{
+    struct thread *self = hart_self()->current;
+    long tid = (long)ARG(tf, 0), r = 0;
+    if (tid <= 0) {
+        ARG(tf, 0) = (uint64_t)E_INVAL;
+        return;
+    }
+    epoch_enter();
+    struct thread *t = idtable_lookup(&thread_table, tid);
+    if (!t)
+        r = E_NOENT;
+    else if (t->proc != activation_top(&self->act)->proc)
+        r = E_PERM;
+    else if (t == self)
+        r = E_INVAL;
+    else
+        thread_abort(t);
+    epoch_exit();
+    ARG(tf, 0) = (uint64_t)r;
+}
+
+void sys_ipc_depth(struct trapframe *tf)
+{
+    struct activation *a = &hart_self()->current->act;
+    ARG(tf, 0) = (uint64_t)a->depth;
+    ARG(tf, 1) = (uint64_t)activation_top(a)->eid;
+}
+
+/*
+ * Runs on every return to user mode; all three flags are usually clear.
+ * An abort pops every frame above the root; a dead process on top is
+ * unwound from; a killed thread back in its root process exits.
+ */
+void migrate_check(struct thread *t, struct trapframe *tf)
+{
+    static const uint64_t zero[4];
+    struct activation *a = &t->act;
+    if (ck_pr_load_int(&t->abort)) {
+        ck_pr_store_int(&t->abort, 0);
+        while (a->depth > 1)
+            activation_pop(t);
+        if (a->depth == 1)
+            return_down(t, tf, E_ABORTED, activation_top(a)->proc->id, zero);
+    }
+    if (ck_pr_load_int(&t->unwind)) {
+        ck_pr_store_int(&t->unwind, 0);
+        struct proc *top = activation_top(a)->proc;
+        if (a->depth > 0 && ck_pr_load_int((int *)&top->state) != P_ALIVE)
+            return_down(t, tf, E_DIED, top->id, zero);
+    }
+    if (a->depth == 0 && (ck_pr_load_int(&t->killed) ||
+                          ck_pr_load_int((int *)&t->proc->state) != P_ALIVE))
+        thread_exit(EXIT_KILLED);
+}
