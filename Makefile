@@ -45,7 +45,7 @@ UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Isrc/lib/include -Iuser/include -MMD -MP
 KSRC := $(shell find src -name '*.c' -o -name '*.S' | sort)
 KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(B)/k/ck_epoch.o
 
-ULIB_SRC := user/crt0.S user/start.c user/printf.c user/test.c src/lib/fmt.c src/lib/string.c
+ULIB_SRC := user/crt0.S user/ipc.S user/start.c user/printf.c user/test.c src/lib/fmt.c src/lib/string.c
 ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
 TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c))))
 RUN_PROGS  := hello

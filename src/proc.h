@@ -28,6 +28,7 @@ struct proc {
     char name[32];
 
     uint64_t act_size;           /* activation a migration into it reserves; atomic */
+    uint64_t signals;            /* atomic: signals sent and not yet delivered */
 
     struct lock lock;            /* protects the fields below up to act_lock; rank RANK_PROC */
     enum pstate state;           /* written under lock and act_lock; read lock-free by migrations */

@@ -14,6 +14,7 @@
 #include <migrant/rights.h>
 #include <migrant/syscall.h>
 #include <ipc/migrate.h>
+#include <ipc/notify.h>
 #include <ck_pr.h>
 #include <string.h>
 
@@ -217,6 +218,8 @@ static void sys_thread_pin(struct trapframe *tf)
     long hart = (long)ARG(tf, 0);
     if (check_hart(hart, false))
         return ret1(tf, E_INVAL);
+    if (self()->timer_armed || self()->irq_src)
+        return ret1(tf, E_BUSY);
     ret1(tf, 0);
     sched_move((int)hart);
 }
@@ -303,6 +306,14 @@ static void sys_devmem_map(struct trapframe *tf)
     ret1(tf, aspace_map_device(self()->as, pa, size));
 }
 
+static void sys_uart_info(struct trapframe *tf)
+{
+    ARG(tf, 0) = platform.uart.reg.base;
+    ARG(tf, 1) = platform.uart.reg.size;
+    ARG(tf, 2) = platform.uart.irq;
+    ARG(tf, 3) = platform.uart.reg_shift | platform.uart.reg_width << 8;
+}
+
 static void (*const table[SYS_COUNT])(struct trapframe *) = {
     [SYS_EXIT] = sys_exit,
     [SYS_PUTS] = sys_puts,
@@ -334,6 +345,11 @@ static void (*const table[SYS_COUNT])(struct trapframe *) = {
     [SYS_IPC_FRAME] = sys_ipc_frame,
     [SYS_IPC_ABORT] = sys_ipc_abort,
     [SYS_IPC_DEPTH] = sys_ipc_depth,
+    [SYS_NOTIFY] = sys_notify,
+    [SYS_NOTIFY_WAIT] = sys_notify_wait,
+    [SYS_TIMER] = sys_timer,
+    [SYS_IRQ_REGISTER] = sys_irq_register,
+    [SYS_UART_INFO] = sys_uart_info,
 };
 
 void syscall_dispatch(struct trapframe *tf)

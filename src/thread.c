@@ -2,6 +2,7 @@
 #include <proc.h>
 #include <sched.h>
 #include <ipc/migrate.h>
+#include <ipc/notify.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <mm/slab.h>
@@ -190,6 +191,7 @@ void thread_exit(long value)
     struct thread *t = hart_self()->current;
     struct proc *p = t->proc;
     struct thread *joiner;
+    notify_thread_exit(t);
     activation_fini(t);
     lock_acquire(&p->lock);
     t->exit_value = value;

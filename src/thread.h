@@ -61,6 +61,19 @@ struct thread {
     int unwind;                  /* a process it is migrated into died */
     int abort;                   /* its root process aborted its migration */
 
+    /* Notifications (ipc/notify.c). Private to the thread's home hart but for the atomics. */
+    struct trapframe async_tf[2];    /* contexts interrupted by a signal and a critical notification */
+    int nasync;
+    bool crit_active;            /* in a critical handler: no other is delivered */
+    long timer_pid;              /* process whose handler its timer enters */
+    uint64_t timer_deadline, timer_period;
+    struct thread *timer_next;   /* in its hart's armed list */
+    bool timer_armed;
+    uint32_t timer_fired;        /* atomic: expiries not yet delivered */
+    long irq_pid;                /* process whose handler its interrupt enters */
+    uint32_t irq_src;            /* the PLIC source bound to it, 0 if none */
+    uint32_t irq_fired;          /* atomic: the source is claimed and waits for its handler */
+
     ck_epoch_entry_t epoch_entry;
     struct activation act;       /* private to the thread, bar the inside links */
 };

@@ -10,8 +10,8 @@ int main(void);
 __attribute__((noreturn))
 void migrant_entry(long pid, long tid, long d0, long d1, long d2, long d3);
 
-/* Ends a process that was entered by a call it does not serve. */
-__attribute__((weak, noreturn))
+/* A process that serves no calls answers every one with E_NOSYS. */
+__attribute__((weak))
 void migrant_serve(long pid, long tid, long d0, long d1, long d2, long d3)
 {
 	(void)pid;
@@ -20,11 +20,42 @@ void migrant_serve(long pid, long tid, long d0, long d1, long d2, long d3)
 	(void)d1;
 	(void)d2;
 	(void)d3;
-	sys_exit(127);
+	ipc_resp(E_NOSYS, 0, 0, 0);
+}
+
+/* Notification handlers a program does not define ignore the notification. */
+__attribute__((weak)) void migrant_signal(unsigned long bits)
+{
+	(void)bits;
+}
+
+__attribute__((weak)) void migrant_timer(unsigned long expiries)
+{
+	(void)expiries;
+}
+
+__attribute__((weak)) void migrant_irq(long source)
+{
+	(void)source;
+}
+
+/* A forced migration: run the handler, then respond to resume what it interrupted. */
+static void notified(long kind, long word)
+{
+	if (kind == START_SIGNAL)
+		migrant_signal((unsigned long)word);
+	else if (kind == START_TIMER)
+		migrant_timer((unsigned long)word);
+	else
+		migrant_irq(word);
+	ipc_resp(0, 0, 0, 0);
+	sys_exit(125);
 }
 
 void migrant_entry(long pid, long tid, long d0, long d1, long d2, long d3)
 {
+	if (pid == 0 && (d0 == START_SIGNAL || d0 == START_TIMER || d0 == START_IRQ))
+		notified(d0, d1);
 	if (pid == 0 && d0 == START_MAIN)
 		sys_exit(main());
 	if (pid == 0 && d0 == START_THREAD) {
@@ -33,6 +64,10 @@ void migrant_entry(long pid, long tid, long d0, long d1, long d2, long d3)
 		sys_thread_exit(fn(d2));
 	}
 	migrant_serve(pid, tid, d0, d1, d2, d3);
+	/* A handler that returns without responding answers all zeros. */
+	ipc_resp(0, 0, 0, 0);
+	/* Reached only if there was no caller to respond to. */
+	sys_exit(126);
 }
 
 long thread_spawn(long hart, long (*fn)(long), long arg)

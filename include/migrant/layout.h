@@ -30,5 +30,8 @@
  */
 #define START_MAIN       0   /* a process's first thread; d1..d3 are 0 */
 #define START_THREAD     1   /* thread_create(hart, d1, d2, d3) */
+#define START_SIGNAL     2   /* d1 = the signal bits, delivered once; root frame only */
+#define START_TIMER      3   /* d1 = expiries since the last delivery */
+#define START_IRQ        4   /* d1 = the PLIC source; it stays masked until ipc_resp */
 
 #endif

@@ -43,7 +43,14 @@
 #define SYS_IPC_ABORT     28  /* (tid) -> E_INVAL E_NOENT E_PERM */
 #define SYS_IPC_DEPTH     29  /* () -> a0 depth, a1 eid of the current frame */
 
-#define SYS_COUNT         30
+/* Notifications (docs/ipc.md). */
+#define SYS_NOTIFY        30  /* (pid, bits) -> E_PERM E_INVAL E_NOENT */
+#define SYS_NOTIFY_WAIT   31  /* () -> 0 once a notification is pending | E_KILLED */
+#define SYS_TIMER         32  /* (delay ticks, period ticks) -> E_INVAL E_BUSY; delay 0 disarms */
+#define SYS_IRQ_REGISTER  33  /* (source) -> E_PERM E_INVAL E_BUSY */
+#define SYS_UART_INFO     34  /* () -> a0 phys base, a1 size, a2 irq, a3 reg shift | width << 8 */
+
+#define SYS_COUNT         35
 
 /* Limits the kernel enforces; a larger value gets E_RANGE. */
 #define PUTS_MAX        4096

@@ -203,7 +203,7 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
     if (a->depth + 1 >= ACT_MAX_DEPTH || !fits(a, base, size))
         return E_DEPTH;
     struct frame *f = &a->frame[a->depth + 1];
-    *f = (struct frame){ callee, eid, ret_pc, ret_sp, base, size, t, NULL, NULL };
+    *f = (struct frame){ callee, eid, ret_pc, ret_sp, base, size, t, NULL, NULL, 0, 0 };
     int err = enter(t, callee, f);
     if (!err)
         a->depth++;

@@ -28,6 +28,8 @@ struct frame {
     uint64_t base, size;         /* the activation: [base - size, base) */
     struct thread *thread;
     struct frame *inside_next, *inside_prev;   /* in proc->inside; under proc->act_lock */
+    uint8_t async;               /* forced by a notification: 1 + index of the saved context */
+    uint8_t crit;                /* a critical handler: START_TIMER or START_IRQ, else 0 */
 };
 
 struct activation {

@@ -1,5 +1,6 @@
 #include <ipc/migrate.h>
 #include <ipc/activation.h>
+#include <ipc/notify.h>
 #include <thread.h>
 #include <proc.h>
 #include <mm/aspace.h>
@@ -43,21 +44,35 @@ static void switch_to_top(struct thread *t)
 }
 
 /*
- * Pops the top frame and resumes the frame below with {status, pid, d}.
- * A frame below whose process has died is popped in turn, its caller
- * getting E_DIED; the root frame of a dying root process ends the thread.
+ * Pops the top frame. A migrated call's caller resumes with {status, pid,
+ * d}; a notification's handler gives back the context it interrupted.
+ */
+static void pop_frame(struct thread *t, struct trapframe *tf, long status, long pid, const uint64_t d[4])
+{
+    struct frame *f = activation_top(&t->act);
+    if (!f->async) {
+        tf->regs[0] = f->ret_pc;
+        tf->regs[TF_SP] = f->ret_sp;
+        set_words(tf, status, pid, d);
+        scrub(tf);
+    } else {
+        *tf = t->async_tf[f->async - 1];
+        notify_finish(t, f);
+    }
+    activation_pop(t);
+}
+
+/*
+ * Returns from the top frame. A frame below whose process has died is
+ * popped in turn, its caller getting E_DIED; the root frame of a dying
+ * root process ends the thread on its way out (migrate_check).
  */
 static void return_down(struct thread *t, struct trapframe *tf, long status, long pid, const uint64_t d[4])
 {
     static const uint64_t zero[4];
     struct activation *a = &t->act;
     for (;;) {
-        struct frame *f = activation_top(a);
-        uint64_t pc = f->ret_pc, sp = f->ret_sp;
-        activation_pop(t);
-        tf->regs[0] = pc;
-        tf->regs[TF_SP] = sp;
-        set_words(tf, status, pid, d);
+        pop_frame(t, tf, status, pid, d);
         struct proc *below = activation_top(a)->proc;
         if (a->depth == 0 || ck_pr_load_int((int *)&below->state) == P_ALIVE)
             break;
@@ -65,7 +80,6 @@ static void return_down(struct thread *t, struct trapframe *tf, long status, lon
         pid = below->id;
         d = zero;
     }
-    scrub(tf);
     switch_to_top(t);
 }
 
@@ -166,9 +180,10 @@ void sys_ipc_depth(struct trapframe *tf)
 }
 
 /*
- * Runs on every return to user mode; all three flags are usually clear.
- * An abort pops every frame above the root; a dead process on top is
- * unwound from; a killed thread back in its root process exits.
+ * Runs on every return to user mode; usually every flag is clear. An
+ * abort pops every frame above the root; a dead process on top is unwound
+ * from; a killed thread back in its root process exits; a due
+ * notification forces a migration into its handler.
  */
 void migrate_check(struct thread *t, struct trapframe *tf)
 {
@@ -177,7 +192,7 @@ void migrate_check(struct thread *t, struct trapframe *tf)
     if (ck_pr_load_int(&t->abort)) {
         ck_pr_store_int(&t->abort, 0);
         while (a->depth > 1)
-            activation_pop(t);
+            pop_frame(t, tf, E_ABORTED, 0, zero);
         if (a->depth == 1)
             return_down(t, tf, E_ABORTED, activation_top(a)->proc->id, zero);
     }
@@ -190,4 +205,6 @@ void migrate_check(struct thread *t, struct trapframe *tf)
     if (a->depth == 0 && (ck_pr_load_int(&t->killed) ||
                           ck_pr_load_int((int *)&t->proc->state) != P_ALIVE))
         thread_exit(EXIT_KILLED);
+    if (notify_pending(t))
+        notify_deliver(t, tf);
 }

@@ -39,6 +39,7 @@ struct hart {
     struct thread *current;
     struct thread *idle;
     uint64_t ticks;
+    struct thread *timers;       /* threads homed here with an armed timer */
     ck_epoch_record_t epoch;
     uint32_t npcache;            /* free pages cached here, read racily by stats */
     uint64_t pcache[PCACHE_MAX]; /* their frame numbers */

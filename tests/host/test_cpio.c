@@ -312,13 +312,12 @@ static void test_corrupt(void)
 
     /* namesize past the end: huge, and one byte more than what remains. */
     int last = a.n - 1;
-    size_t room = a.len - a.e[last].hdr - 110;
     char v8[9];
     static const unsigned long nsizes[] = { 0xffffffffUL, 0x80000000UL, 0 };
     for (int i = 0; i < 3; i++) {
-        unsigned long ns = nsizes[i] ? nsizes[i] : room + 1;
-        snprintf(v8, sizeof(v8), "%08lx", ns);
         for (int idx = 4; idx <= last; idx += last - 4) {
+            size_t room = a.len - a.e[idx].hdr - 110;
+            snprintf(v8, sizeof(v8), "%08x", (uint32_t)(nsizes[i] ? nsizes[i] : room + 1));
             buf = exact(&a, a.len);
             set_field(buf, &a, idx, 11, v8);
             if (idx == last) {
@@ -331,7 +330,6 @@ static void test_corrupt(void)
             free(buf);
         }
     }
-    /* namesize reaching exactly the end with no data is acceptable for a non-target. */
 
     /* filesize past the end: huge, and one more than what remains after the name. */
     struct ar t = { 0 };
@@ -342,7 +340,7 @@ static void test_corrupt(void)
     static const unsigned long fsizes[] = { 0xffffffffUL, 0x7fffffffUL, 9, 0 };
     for (int i = 0; i < 4; i++) {
         buf = exact(&t, t.len);
-        snprintf(v8, sizeof(v8), "%08lx", fsizes[i] ? fsizes[i] : (unsigned long)tail_room);
+        snprintf(v8, sizeof(v8), "%08x", (uint32_t)(fsizes[i] ? fsizes[i] : tail_room));
         set_field(buf, &t, 1, 6, v8);
         if (fsizes[i]) {
             expect_err(buf, t.len, "tail", E_BADELF);
@@ -380,14 +378,12 @@ static void test_truncation(void)
     static const int targets[] = { 2, 4, 7, 12 };
     for (size_t ti = 0; ti < sizeof(targets) / sizeof(targets[0]); ti++) {
         int target = targets[ti];
-        char names[3][32];
         const char *tname = a.buf + a.e[target].name;
-        snprintf(names[0], sizeof(names[0]), "%s", tname);
         for (size_t cut = 0; cut <= a.len; cut++) {
             char *buf = exact(&a, cut);
             const void *data = NULL;
             size_t len = 0;
-            int r = find(buf, cut, names[0], &data, &len);
+            int r = find(buf, cut, tname, &data, &len);
             int want = 0;
             bool header_cut = false;
             for (int i = 0; i <= target; i++) {

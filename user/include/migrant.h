@@ -228,14 +228,6 @@ static inline long sys_devmem_map(unsigned long phys, size_t size)
 long thread_spawn(long hart, long (*fn)(long), long arg);
 
 /*
- * Called for every entry that is not the kernel starting main or a
- * thread: pid != 0 is a call migrated in from process pid. A server
- * defines its own; the default exits the process with status 127.
- */
-__attribute__((noreturn))
-void migrant_serve(long pid, long tid, long d0, long d1, long d2, long d3);
-
-/*
  * Formatted output. printf emits one sys_puts per call, so one call's
  * text is never split by another hart's; keep each call to one line of at
  * most PRINTF_MAX - 1 bytes (longer output is cut).
@@ -247,5 +239,99 @@ int printf(const char *fmt, ...);
 
 __attribute__((format(printf, 3, 4)))
 int snprintf(char *buf, size_t size, const char *fmt, ...);
+
+/*
+ * Migration (docs/ipc.md). The callee enters its _start with
+ * (eid, tid, d0..d3) and runs migrant_serve; whatever it passes to
+ * ipc_resp comes back in r. The status is 0 or an error: E_NOENT for a
+ * missing target, E_DIED if a server on the path died, E_ABORTED if our
+ * root process aborted the call, E_DEPTH if the activation did not fit.
+ */
+struct ipc_reply {
+	long pid;		/* the process that responded */
+	long d[4];
+};
+
+long ipc_req(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
+long ipc_fwd(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
+long ipc_tail(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
+long ipc_kick(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
+/* Returns only on error: E_INVAL in the root frame. */
+long ipc_resp(long d0, long d1, long d2, long d3);
+
+/*
+ * Called for every entry that is not the kernel starting main or a
+ * thread: a call migrated in, eid being the effective caller. A server
+ * defines its own and ends it with ipc_resp; the default answers E_NOSYS
+ * in d0.
+ */
+void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3);
+
+/* Sets this process's activation reservation; returns the previous one. */
+static inline long ipc_frame(long bytes)
+{
+	return syscall1(SYS_IPC_FRAME, bytes);
+}
+
+static inline long ipc_abort(long tid)
+{
+	return syscall1(SYS_IPC_ABORT, tid);
+}
+
+/* How deep the calling thread is (0: its root process), and the eid its frame was entered with. */
+static inline long ipc_depth(long *eid)
+{
+	struct sysret r = syscall6(SYS_IPC_DEPTH, 0, 0, 0, 0, 0, 0);
+
+	if (eid)
+		*eid = r.a1;
+	return r.a0;
+}
+
+/*
+ * Notifications (docs/ipc.md). A handler runs as a migration into the
+ * process: the runtime calls migrant_signal, migrant_timer or migrant_irq
+ * and then responds, which resumes what was interrupted.
+ */
+static inline long sys_notify(long pid, unsigned long bits)
+{
+	return syscall2(SYS_NOTIFY, pid, (long)bits);
+}
+
+/* Blocks until a notification is due; its handler runs before this returns. */
+static inline long sys_notify_wait(void)
+{
+	return syscall0(SYS_NOTIFY_WAIT);
+}
+
+/* Enters this process's migrant_timer after delay ticks, then every period (0: once). */
+static inline long sys_timer(unsigned long delay, unsigned long period)
+{
+	return syscall2(SYS_TIMER, (long)delay, (long)period);
+}
+
+static inline long sys_irq_register(long source)
+{
+	return syscall1(SYS_IRQ_REGISTER, source);
+}
+
+struct uart_info {
+	long base, size, irq, reg_shift, reg_width;
+};
+
+static inline void sys_uart_info(struct uart_info *u)
+{
+	struct sysret r = syscall6(SYS_UART_INFO, 0, 0, 0, 0, 0, 0);
+
+	u->base = r.a0;
+	u->size = r.a1;
+	u->irq = r.a2;
+	u->reg_shift = r.a3 & 0xff;
+	u->reg_width = r.a3 >> 8;
+}
+
+void migrant_signal(unsigned long bits);
+void migrant_timer(unsigned long expiries);
+void migrant_irq(long source);
 
 #endif

@@ -3,6 +3,7 @@
 #include <mm/page.h>
 #include <sync/hart.h>
 #include <printk.h>
+#include <ipc/notify.h>
 
 #define PLIC_PRIORITY   0x0
 #define PLIC_ENABLE     0x2000
@@ -39,14 +40,58 @@ void plic_init_hart(void)
     *reg(PLIC_CONTEXT + (uint64_t)ctx * PLIC_CTX_SIZE + PLIC_THRESHOLD) = 0;
 }
 
-/* Nothing is registered yet, so a claimed source is a spurious one: complete it. */
-void plic_handle(void)
+static int32_t context_of(int hart)
 {
-    int32_t ctx = my_context();
+    return platform.plic.sctx[hart];
+}
+
+bool plic_valid(uint32_t src)
+{
+    return platform.plic.found && src >= 1 && src <= platform.plic.ndev;
+}
+
+/* Routes src to one hart's S-mode context only, so one thread's hart claims it. */
+void plic_enable(uint32_t src, int hart)
+{
+    int32_t ctx = context_of(hart);
     if (ctx < 0)
         return;
+    volatile uint32_t *en = reg(PLIC_ENABLE + (uint64_t)ctx * PLIC_ENABLE_CTX + 4 * (src / 32));
+    *en |= 1u << (src % 32);
+    *reg(PLIC_PRIORITY + 4 * src) = 1;
+}
+
+void plic_disable(uint32_t src, int hart)
+{
+    int32_t ctx = context_of(hart);
+    *reg(PLIC_PRIORITY + 4 * src) = 0;
+    if (ctx < 0)
+        return;
+    volatile uint32_t *en = reg(PLIC_ENABLE + (uint64_t)ctx * PLIC_ENABLE_CTX + 4 * (src / 32));
+    *en &= ~(1u << (src % 32));
+}
+
+void plic_complete(uint32_t src)
+{
+    int32_t ctx = my_context();
+    if (ctx >= 0)
+        *reg(PLIC_CONTEXT + (uint64_t)ctx * PLIC_CTX_SIZE + PLIC_CLAIM) = src;
+}
+
+/*
+ * Each claimed source goes to the thread bound to it and stays claimed
+ * (masked) until that thread's handler responds. Returns whether a handler
+ * is due on this hart.
+ */
+bool plic_handle(void)
+{
+    int32_t ctx = my_context();
+    bool due = false;
+    if (ctx < 0)
+        return false;
     volatile uint32_t *claim = reg(PLIC_CONTEXT + (uint64_t)ctx * PLIC_CTX_SIZE + PLIC_CLAIM);
     uint32_t src;
     while ((src = *claim) != 0)
-        *claim = src;
+        due |= notify_irq(src);
+    return due;
 }

@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <syscall.h>
 #include <ipc/migrate.h>
+#include <ipc/notify.h>
 #include <sync/hart.h>
 #include <sync/lock.h>
 #include <migrant/syscall.h>
@@ -27,13 +28,13 @@ static bool handle_irq(uint64_t cause)
     switch (cause) {
     case IRQ_S_TIMER:
         timer_tick();
+        notify_timers();
         return true;
     case IRQ_S_SOFT:
         arch_ipi_clear();
         return false;
     case IRQ_S_EXT:
-        plic_handle();
-        return false;
+        return plic_handle();
     default:
         panic("unexpected interrupt %lu", cause);
     }

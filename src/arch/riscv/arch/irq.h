@@ -2,6 +2,7 @@
 #ifndef ARCH_IRQ_H
 #define ARCH_IRQ_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define TICK_HZ 100
@@ -10,7 +11,11 @@ void timer_init_hart(void);
 void timer_tick(void);
 void plic_init(void);
 void plic_init_hart(void);
-void plic_handle(void);
+bool plic_handle(void);
+bool plic_valid(uint32_t src);
+void plic_enable(uint32_t src, int hart);
+void plic_disable(uint32_t src, int hart);
+void plic_complete(uint32_t src);
 void trap_init_hart(void);
 
 #endif

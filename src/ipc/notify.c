@@ -1,0 +1,264 @@
+#include <ipc/notify.h>
+#include <ipc/activation.h>
+#include <thread.h>
+#include <proc.h>
+#include <sched.h>
+#include <mm/aspace.h>
+#include <sync/epoch.h>
+#include <sync/hart.h>
+#include <arch/cpu.h>
+#include <arch/irq.h>
+#include <arch/smp.h>
+#include <migrant/errno.h>
+#include <migrant/layout.h>
+#include <migrant/rights.h>
+#include <ck_pr.h>
+
+#define ARG(tf, i) ((tf)->regs[TF_A0 + (i)])
+#define MAX_IRQ 1024
+
+/* Source -> bound thread id, 0 if none. Written under irq_lock, read lock-free. */
+static long irq_owner[MAX_IRQ];
+/* Protects binding and unbinding sources; rank RANK_IRQ. */
+static struct lock irq_lock = LOCK_INIT("irq", RANK_IRQ);
+
+/*
+ * Saves the interrupted context and enters pid's handler at a new frame;
+ * the handler's ipc_resp restores the context (see return_down). Returns
+ * false, changing nothing, if the handler's process is gone or its
+ * activation does not fit.
+ */
+static bool force_migration(struct thread *t, struct trapframe *tf, long pid, long kind, uint64_t word)
+{
+    epoch_enter();
+    struct proc *p = idtable_lookup(&proc_table, pid);
+    int err = p ? activation_push(t, p, 0, 0, 0) : E_NOENT;
+    epoch_exit();
+    if (err)
+        return false;
+    struct frame *f = activation_top(&t->act);
+    t->async_tf[t->nasync] = *tf;
+    f->async = (uint8_t)++t->nasync;
+    f->crit = kind == START_SIGNAL ? 0 : (uint8_t)kind;
+    t->crit_active |= f->crit != 0;
+    *tf = (struct trapframe){ .sstatus = tf->sstatus };
+    tf->regs[0] = p->entry;
+    tf->regs[TF_SP] = f->base;
+    ARG(tf, 1) = (uint64_t)t->id;
+    ARG(tf, 2) = (uint64_t)kind;
+    ARG(tf, 3) = word;
+    t->as = p->as;
+    aspace_activate(t->as);
+    return true;
+}
+
+static void irq_done(struct thread *t)
+{
+    ck_pr_store_32(&t->irq_fired, 0);
+    plic_complete(t->irq_src);
+}
+
+/* Critical first, at any depth; signals only in the root frame. */
+void notify_deliver(struct thread *t, struct trapframe *tf)
+{
+    if (!t->crit_active && ck_pr_load_32(&t->irq_fired)) {
+        if (!force_migration(t, tf, t->irq_pid, START_IRQ, t->irq_src))
+            irq_done(t);
+    } else if (!t->crit_active && ck_pr_load_32(&t->timer_fired)) {
+        uint32_t n = ck_pr_fas_32(&t->timer_fired, 0);
+        force_migration(t, tf, t->timer_pid, START_TIMER, n);
+    } else if (t->act.depth == 0 && ck_pr_load_64(&t->proc->signals)) {
+        uint64_t bits = ck_pr_fas_64(&t->proc->signals, 0);
+        if (!force_migration(t, tf, t->proc->id, START_SIGNAL, bits))
+            ck_pr_or_64(&t->proc->signals, bits);
+    }
+}
+
+/* Whether notify_deliver has work: checked on every return to user mode. */
+bool notify_pending(struct thread *t)
+{
+    return ck_pr_load_32(&t->irq_fired) || ck_pr_load_32(&t->timer_fired) ||
+           (t->act.depth == 0 && ck_pr_load_64(&t->proc->signals));
+}
+
+/* A forced frame is being popped: its context comes back, and a critical one re-opens delivery. */
+void notify_finish(struct thread *t, const struct frame *f)
+{
+    t->nasync--;
+    if (f->crit)
+        t->crit_active = false;
+    if (f->crit == START_IRQ)
+        irq_done(t);
+}
+
+/* Wakes a thread that notify_wait may be holding, or interrupts it where it runs. */
+static void kick(struct thread *t)
+{
+    sched_wake(t);
+    struct hart *h = hart_by_index(ck_pr_load_int(&t->hart));
+    if (h != hart_self())
+        arch_send_ipi(h->hartid);
+}
+
+void sys_notify(struct trapframe *tf)
+{
+    long pid = (long)ARG(tf, 0);
+    uint64_t bits = ARG(tf, 1);
+    long r = 0;
+    if (!(ck_pr_load_32(&proc_current()->rights) & R_NOTIFY)) {
+        ARG(tf, 0) = (uint64_t)E_PERM;
+        return;
+    }
+    if (pid <= 0 || bits == 0) {
+        ARG(tf, 0) = (uint64_t)E_INVAL;
+        return;
+    }
+    epoch_enter();
+    struct proc *p = idtable_lookup(&proc_table, pid);
+    if (!p || ck_pr_load_int((int *)&p->state) != P_ALIVE) {
+        r = E_NOENT;
+    } else {
+        ck_pr_or_64(&p->signals, bits);
+        lock_acquire(&p->lock);
+        for (struct thread *t = p->threads; t; t = t->sib_next)
+            if (!t->zombie)
+                kick(t);
+        lock_release(&p->lock);
+    }
+    epoch_exit();
+    ARG(tf, 0) = (uint64_t)r;
+}
+
+/* Blocks until a notification is due; it is delivered on the way out. */
+void sys_notify_wait(struct trapframe *tf)
+{
+    struct thread *t = hart_self()->current;
+    while (!notify_pending(t) && !thread_interrupted(t))
+        sched_block();
+    ARG(tf, 0) = thread_interrupted(t) ? (uint64_t)E_KILLED : 0;
+}
+
+static void timer_unlink(struct thread *t)
+{
+    struct hart *h = hart_self();
+    for (struct thread **pp = &h->timers; *pp; pp = &(*pp)->timer_next) {
+        if (*pp == t) {
+            *pp = t->timer_next;
+            break;
+        }
+    }
+    t->timer_armed = false;
+}
+
+/*
+ * Arms the caller's timer to enter the current process's handler after
+ * `delay` timebase ticks, then every `period` (0: once). The timer lives
+ * on the thread's hart, which only that hart touches, so it needs no lock;
+ * a thread with an armed timer may not move (thread_pin gives E_BUSY).
+ */
+void sys_timer(struct trapframe *tf)
+{
+    struct thread *t = hart_self()->current;
+    uint64_t delay = ARG(tf, 0), period = ARG(tf, 1);
+    if (t->timer_armed)
+        timer_unlink(t);
+    ck_pr_store_32(&t->timer_fired, 0);
+    if (delay == 0) {
+        ARG(tf, 0) = 0;
+        return;
+    }
+    t->timer_pid = proc_current()->id;
+    t->timer_deadline = cpu_time() + delay;
+    t->timer_period = period;
+    t->timer_armed = true;
+    t->timer_next = hart_self()->timers;
+    hart_self()->timers = t;
+    ARG(tf, 0) = 0;
+}
+
+/* Called at each tick; true if a timer fired for a thread that should run now. */
+bool notify_timers(void)
+{
+    struct hart *h = hart_self();
+    uint64_t now = cpu_time();
+    bool fired = false;
+    for (struct thread *t = h->timers, *next; t; t = next) {
+        next = t->timer_next;
+        if (now < t->timer_deadline)
+            continue;
+        uint32_t n = 0;
+        while (t->timer_period && t->timer_deadline <= now) {
+            t->timer_deadline += t->timer_period;
+            n++;
+        }
+        if (!t->timer_period) {
+            timer_unlink(t);
+            n = 1;
+        }
+        ck_pr_add_32(&t->timer_fired, n);
+        kick(t);
+        fired = true;
+    }
+    return fired;
+}
+
+/* A claimed source: hand it to its thread, which must be homed here. */
+bool notify_irq(unsigned src)
+{
+    long tid = src < MAX_IRQ ? ck_pr_load_64((uint64_t *)&irq_owner[src]) : 0;
+    bool taken = false;
+    epoch_enter();
+    struct thread *t = tid ? idtable_lookup(&thread_table, tid) : NULL;
+    if (t && t->hart == hart_self()->index) {
+        ck_pr_store_32(&t->irq_fired, 1);
+        kick(t);
+        taken = true;
+    }
+    epoch_exit();
+    if (!taken)
+        plic_complete(src);
+    return taken;
+}
+
+/* Binds a PLIC source to the calling thread, entering the current process's handler. */
+void sys_irq_register(struct trapframe *tf)
+{
+    struct thread *t = hart_self()->current;
+    uint64_t src = ARG(tf, 0);
+    long r = 0;
+    if (!(ck_pr_load_32(&proc_current()->rights) & R_IRQ))
+        r = E_PERM;
+    else if (src == 0 || src >= MAX_IRQ || !plic_valid(src))
+        r = E_INVAL;
+    else if (t->irq_src)
+        r = E_BUSY;
+    if (!r) {
+        lock_acquire(&irq_lock);
+        if (irq_owner[src])
+            r = E_BUSY;
+        else
+            ck_pr_store_64((uint64_t *)&irq_owner[src], (uint64_t)t->id);
+        lock_release(&irq_lock);
+    }
+    if (!r) {
+        t->irq_src = (uint32_t)src;
+        t->irq_pid = proc_current()->id;
+        plic_enable((uint32_t)src, t->hart);
+    }
+    ARG(tf, 0) = (uint64_t)r;
+}
+
+void notify_thread_exit(struct thread *t)
+{
+    if (t->timer_armed)
+        timer_unlink(t);
+    if (t->irq_src) {
+        plic_disable(t->irq_src, t->hart);
+        if (ck_pr_load_32(&t->irq_fired))
+            irq_done(t);
+        lock_acquire(&irq_lock);
+        ck_pr_store_64((uint64_t *)&irq_owner[t->irq_src], 0);
+        lock_release(&irq_lock);
+        t->irq_src = 0;
+    }
+}
