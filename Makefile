@@ -47,7 +47,8 @@ KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(B)/k/ck_epoch.o
 
 ULIB_SRC := user/crt0.S user/ipc.S user/start.c user/printf.c user/test.c src/lib/fmt.c src/lib/string.c
 ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
-TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c))))
+BENCH_PROGS := $(basename $(notdir $(wildcard bench/*.c)))
+TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) $(BENCH_PROGS)
 RUN_PROGS  := hello
 
 .PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl
@@ -91,6 +92,9 @@ $(UB)/libuser.a: $(ULIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(UB)/%.elf: $(UB)/lib/tests/%.c.o $(UB)/libuser.a user/user.ld
+	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
+
+$(UB)/%.elf: $(UB)/lib/bench/%.c.o $(UB)/libuser.a user/user.ld
 	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
 
 $(UB)/%.elf: $(UB)/lib/user/%.c.o $(UB)/libuser.a user/user.ld

@@ -211,7 +211,7 @@ long proc_exec(struct proc *p, const char *path)
 }
 
 /*
- * Its own threads die when they are back in it (thread_kill); threads
+ * Its own threads die when they are back in it (WORK_KILL); threads
  * migrated into it are told to unwind. The state changes under act_lock as
  * well, so a migration either sees P_DYING or is already in p->inside
  * when the list is walked.
@@ -228,14 +228,14 @@ void proc_kill(struct proc *p, long status)
         killed = true;
         for (struct thread *t = p->threads; t; t = t->sib_next)
             if (!t->zombie)
-                thread_kill(t);
+                thread_poke(t, WORK_KILL);
     }
     lock_release(&p->lock);
     if (!killed)
         return;
     lock_acquire(&p->act_lock);
     for (struct frame *f = p->inside; f; f = f->inside_next)
-        thread_unwind(f->thread);
+        thread_poke(f->thread, WORK_UNWIND);
     lock_release(&p->act_lock);
 }
 

@@ -193,7 +193,7 @@ static void sys_thread_kill(struct trapframe *tf)
     epoch_enter();
     long r = lookup_own_thread((long)ARG(tf, 0), &t);
     if (!r)
-        thread_kill(t);
+        thread_poke(t, WORK_KILL);
     epoch_exit();
     ret1(tf, r);
 }

@@ -215,10 +215,13 @@ void thread_exit(long value)
     sched_exit();
 }
 
-/* Blocked, it wakes; running elsewhere, the IPI brings it into the kernel, where it sees the flag. */
-static void poke(struct thread *t, int *flag)
+/*
+ * Posts work for t. Blocked, it wakes; running on another hart, the IPI
+ * brings it into the kernel; either way it sees the work on its way out.
+ */
+void thread_poke(struct thread *t, uint32_t work)
 {
-    ck_pr_store_int(flag, 1);
+    ck_pr_or_32(&t->work, work);
     ck_pr_fence_memory();
     sched_wake(t);
     struct hart *h = hart_by_index(ck_pr_load_int(&t->hart));
@@ -226,18 +229,14 @@ static void poke(struct thread *t, int *flag)
         arch_send_ipi(h->hartid);
 }
 
-void thread_kill(struct thread *t) { poke(t, &t->killed); }
-void thread_unwind(struct thread *t) { poke(t, &t->unwind); }
-void thread_abort(struct thread *t) { poke(t, &t->abort); }
-
 /*
  * Whether a blocking call should give up: an abort or an unwind needs the
  * thread out of the kernel; a kill only once it is back in its root process.
  */
 bool thread_interrupted(struct thread *t)
 {
-    return ck_pr_load_int(&t->abort) || ck_pr_load_int(&t->unwind) ||
-           (ck_pr_load_int(&t->killed) && t->act.depth == 0);
+    uint32_t w = ck_pr_load_32(&t->work);
+    return (w & (WORK_ABORT | WORK_UNWIND)) || ((w & WORK_KILL) && t->act.depth == 0);
 }
 
 /* A new thread's first code, called from thread_trampoline with the thread it replaced. */

@@ -36,6 +36,11 @@ struct trapframe {
 #define TF_A0 10
 #define TF_SP 2
 
+#define WORK_KILL   1u           /* exit once back in the root process */
+#define WORK_UNWIND 2u           /* a process it is migrated into died */
+#define WORK_ABORT  4u           /* its root process aborted its migration */
+#define WORK_NOTIFY 8u           /* a notification may be due */
+
 struct thread {
     long id;                     /* first: struct idobj */
     struct context ctx;          /* private to the hart running it */
@@ -56,10 +61,12 @@ struct thread {
     struct thread *joiner;
     long exit_value;
 
-    /* Atomic requests, acted on when the thread next leaves the kernel (migrate.c). */
-    int killed;                  /* exit once back in the root process */
-    int unwind;                  /* a process it is migrated into died */
-    int abort;                   /* its root process aborted its migration */
+    /*
+     * Requests acted on when the thread next leaves the kernel
+     * (migrate_check): WORK_* bits, set atomically by anyone, so the exit
+     * path tests one word.
+     */
+    uint32_t work;
 
     /* Notifications (ipc/notify.c). Private to the thread's home hart but for the atomics. */
     struct trapframe async_tf[2];    /* contexts interrupted by a signal and a critical notification */
@@ -88,9 +95,7 @@ void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6]);
 void thread_release(struct thread *t);
 void thread_reap(struct thread *t);
 _Noreturn void thread_exit(long value);
-void thread_kill(struct thread *t);
-void thread_unwind(struct thread *t);
-void thread_abort(struct thread *t);
+void thread_poke(struct thread *t, uint32_t work);
 bool thread_interrupted(struct thread *t);
 long thread_join(struct thread *t, long *value);
 static inline struct trapframe *thread_frame(struct thread *t)

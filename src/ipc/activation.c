@@ -53,32 +53,27 @@ static uint64_t frame_slot_top(const struct activation *a, const struct frame *f
     return f == &a->frame[0] ? a->root_va : activation_slot_va(a->slot);
 }
 
+/* f's pages, in the order of its addresses. Activations never cross 2 MiB. */
+static const uint64_t *frame_pages(const struct activation *a, const struct frame *f)
+{
+    uint64_t top = frame_slot_top(a, f);
+    return &a->pages[ACT_PAGES - (top - (f->base - f->size)) / PAGE_SIZE];
+}
+
 /* Maps f's activation into `as` at f's addresses. Caller holds the owner's act_lock. */
 static int map_frame(struct activation *a, const struct frame *f, struct aspace *as)
 {
-    uint64_t top = frame_slot_top(a, f);
-    for (uint64_t va = f->base - f->size; va < f->base; va += PAGE_SIZE) {
-        uint64_t idx = ACT_PAGES - (top - va) / PAGE_SIZE;
-        int err = pt_map(as->root, va, a->pages[idx], PROT_R | PROT_W | PROT_U);
-        if (err) {
-            for (uint64_t undo = f->base - f->size; undo < va; undo += PAGE_SIZE)
-                pt_unmap(as->root, undo);
-            return err;
-        }
-    }
-    return 0;
+    return pt_map_run(as->root, f->base - f->size, frame_pages(a, f), (unsigned)(f->size / PAGE_SIZE),
+                      PROT_R | PROT_W | PROT_U);
 }
 
 /*
- * Only this hart can hold the entries in its TLB for the thread's own
- * accesses; see docs/ipc.md for other harts of the callee.
+ * Only this hart's TLB is flushed: it is the one that ran the thread in
+ * `as`. docs/ipc.md says what other harts running `as` may still hold.
  */
 static void unmap_frame(const struct frame *f, struct aspace *as)
 {
-    for (uint64_t va = f->base - f->size; va < f->base; va += PAGE_SIZE) {
-        pt_unmap(as->root, va);
-        __asm__ volatile("sfence.vma %0, %1" : : "r"(va), "r"((uint64_t)as->asid) : "memory");
-    }
+    pt_unmap_run(as->root, f->base - f->size, (unsigned)(f->size / PAGE_SIZE), as->asid);
 }
 
 static void link_inside(struct proc *p, struct frame *f)

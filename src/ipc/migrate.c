@@ -14,19 +14,16 @@
 #define CALL_FWD  1u
 #define CALL_TAIL 2u
 
-/* Registers a migration hands over: sp, a0..a5. Everything else starts at zero. */
+/*
+ * A migration hands over pc, sp and a0..a5 only; every other register
+ * starts at zero, so neither side sees the other's values.
+ */
 static void scrub(struct trapframe *tf)
 {
-    uint64_t pc = tf->regs[0], sp = tf->regs[TF_SP];
-    uint64_t a[6];
-    for (int i = 0; i < 6; i++)
-        a[i] = ARG(tf, i);
-    for (int i = 1; i < 32; i++)
-        tf->regs[i] = 0;
-    tf->regs[0] = pc;
-    tf->regs[TF_SP] = sp;
-    for (int i = 0; i < 6; i++)
-        ARG(tf, i) = a[i];
+    uint64_t *r = tf->regs;
+    r[1] = r[3] = r[4] = r[5] = r[6] = r[7] = r[8] = r[9] = 0;
+    r[16] = r[17] = r[18] = r[19] = r[20] = r[21] = r[22] = r[23] = 0;
+    r[24] = r[25] = r[26] = r[27] = r[28] = r[29] = r[30] = r[31] = 0;
 }
 
 static void set_words(struct trapframe *tf, long w0, long w1, const uint64_t d[4])
@@ -80,6 +77,9 @@ static void return_down(struct thread *t, struct trapframe *tf, long status, lon
         pid = below->id;
         d = zero;
     }
+    /* Signals wait for the root frame; this may be the moment they can go. */
+    if (a->depth == 0 && ck_pr_load_64(&t->proc->signals))
+        ck_pr_or_32(&t->work, WORK_NOTIFY);
     switch_to_top(t);
 }
 
@@ -167,7 +167,7 @@ void sys_ipc_abort(struct trapframe *tf)
     else if (t == self)
         r = E_INVAL;
     else
-        thread_abort(t);
+        thread_poke(t, WORK_ABORT);
     epoch_exit();
     ARG(tf, 0) = (uint64_t)r;
 }
@@ -180,31 +180,35 @@ void sys_ipc_depth(struct trapframe *tf)
 }
 
 /*
- * Runs on every return to user mode; usually every flag is clear. An
- * abort pops every frame above the root; a dead process on top is unwound
- * from; a killed thread back in its root process exits; a due
+ * Runs on every return to user mode and tests one word in the common
+ * case. An abort pops every frame above the root; a dead process on top is
+ * unwound from; a killed thread back in its root process exits; a due
  * notification forces a migration into its handler.
  */
 void migrate_check(struct thread *t, struct trapframe *tf)
 {
     static const uint64_t zero[4];
     struct activation *a = &t->act;
-    if (ck_pr_load_int(&t->abort)) {
-        ck_pr_store_int(&t->abort, 0);
+    uint32_t w = ck_pr_load_32(&t->work);
+    if (__builtin_expect(!w, 1))
+        return;
+    if (w & WORK_ABORT) {
+        ck_pr_and_32(&t->work, ~WORK_ABORT);
         while (a->depth > 1)
             pop_frame(t, tf, E_ABORTED, 0, zero);
         if (a->depth == 1)
             return_down(t, tf, E_ABORTED, activation_top(a)->proc->id, zero);
     }
-    if (ck_pr_load_int(&t->unwind)) {
-        ck_pr_store_int(&t->unwind, 0);
+    if (w & WORK_UNWIND) {
+        ck_pr_and_32(&t->work, ~WORK_UNWIND);
         struct proc *top = activation_top(a)->proc;
         if (a->depth > 0 && ck_pr_load_int((int *)&top->state) != P_ALIVE)
             return_down(t, tf, E_DIED, top->id, zero);
     }
-    if (a->depth == 0 && (ck_pr_load_int(&t->killed) ||
-                          ck_pr_load_int((int *)&t->proc->state) != P_ALIVE))
+    if (a->depth == 0 && ((w & WORK_KILL) || ck_pr_load_int((int *)&t->proc->state) != P_ALIVE))
         thread_exit(EXIT_KILLED);
-    if (notify_pending(t))
+    if (w & WORK_NOTIFY) {
+        ck_pr_and_32(&t->work, ~WORK_NOTIFY);
         notify_deliver(t, tf);
+    }
 }

@@ -74,7 +74,7 @@ void notify_deliver(struct thread *t, struct trapframe *tf)
     }
 }
 
-/* Whether notify_deliver has work: checked on every return to user mode. */
+/* Whether notify_deliver would deliver something now, or after the current handler. */
 bool notify_pending(struct thread *t)
 {
     return ck_pr_load_32(&t->irq_fired) || ck_pr_load_32(&t->timer_fired) ||
@@ -89,15 +89,9 @@ void notify_finish(struct thread *t, const struct frame *f)
         t->crit_active = false;
     if (f->crit == START_IRQ)
         irq_done(t);
-}
-
-/* Wakes a thread that notify_wait may be holding, or interrupts it where it runs. */
-static void kick(struct thread *t)
-{
-    sched_wake(t);
-    struct hart *h = hart_by_index(ck_pr_load_int(&t->hart));
-    if (h != hart_self())
-        arch_send_ipi(h->hartid);
+    /* What arrived during a critical handler is due as soon as it ends. */
+    if (notify_pending(t))
+        ck_pr_or_32(&t->work, WORK_NOTIFY);
 }
 
 void sys_notify(struct trapframe *tf)
@@ -122,7 +116,7 @@ void sys_notify(struct trapframe *tf)
         lock_acquire(&p->lock);
         for (struct thread *t = p->threads; t; t = t->sib_next)
             if (!t->zombie)
-                kick(t);
+                thread_poke(t, WORK_NOTIFY);
         lock_release(&p->lock);
     }
     epoch_exit();
@@ -196,7 +190,7 @@ bool notify_timers(void)
             n = 1;
         }
         ck_pr_add_32(&t->timer_fired, n);
-        kick(t);
+        thread_poke(t, WORK_NOTIFY);
         fired = true;
     }
     return fired;
@@ -211,7 +205,7 @@ bool notify_irq(unsigned src)
     struct thread *t = tid ? idtable_lookup(&thread_table, tid) : NULL;
     if (t && t->hart == hart_self()->index) {
         ck_pr_store_32(&t->irq_fired, 1);
-        kick(t);
+        thread_poke(t, WORK_NOTIFY);
         taken = true;
     }
     epoch_exit();

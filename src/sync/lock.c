@@ -68,14 +68,4 @@ void lock_assert_none_held(void)
     if (h && h->nheld)
         panic("ASSERT: %s held on return to user", h->held[h->nheld - 1]->name);
 }
-#else
-void lock_acquire(struct lock *l)
-{
-    ck_spinlock_lock(&l->sl);
-}
-
-void lock_release(struct lock *l)
-{
-    ck_spinlock_unlock(&l->sl);
-}
 #endif

@@ -310,6 +310,41 @@ static void test_corrupt(void)
     expect_err(buf, a.len, "big", E_BADELF);
     free(buf);
 
+    /* namesize 0 where the data offset would not move ("a" has namesize 2). */
+    struct ar z = { 0 };
+    ar_entry(&z, "a", payload, 4);
+    ar_entry(&z, "b", payload, 4);
+    ar_trailer(&z);
+    buf = exact(&z, z.len);
+    expect_found(&z, buf, "b", 1);
+    set_field(buf, &z, 0, 11, "00000000");
+    expect_err(buf, z.len, "b", E_BADELF);
+    expect_err(buf, z.len, "", E_BADELF);
+    free(buf);
+    free(z.buf);
+
+    /*
+     * Non-hex digits that a sloppy range check would read as a value that
+     * makes the archive consistent again: 'G'/'g' as 16, ':' as 10, '@'/'`' as 9.
+     */
+    static const struct { char c; size_t as; } near[] = {
+        { 'G', 16 }, { 'g', 16 }, { ':', 10 }, { '@', 9 }, { '`', 9 },
+    };
+    for (size_t i = 0; i < sizeof(near) / sizeof(near[0]); i++) {
+        struct ar h = { 0 };
+        ar_entry(&h, "t", payload, near[i].as);
+        ar_trailer(&h);
+        buf = exact(&h, h.len);
+        expect_found(&h, buf, "t", 0);
+        char field[9] = "0000000?";
+        field[7] = near[i].c;
+        set_field(buf, &h, 0, 6, field);
+        expect_err(buf, h.len, "t", E_BADELF);
+        expect_err(buf, h.len, "missing", E_BADELF);
+        free(buf);
+        free(h.buf);
+    }
+
     /* namesize past the end: huge, and one byte more than what remains. */
     int last = a.n - 1;
     char v8[9];

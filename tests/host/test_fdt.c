@@ -598,6 +598,8 @@ static void check_paths(const struct fdt *f, const int off[N_COUNT])
         "/interrupt-controller", "/cpus/interrupt-controller", "/soc/dev@100",
         "/soc/cpu@0", "/soc/serial@10000000/x", "/soc/bus/dev@200", "/empty-node/x",
         "/chosen/", "//chosen", "/Chosen", "/cpus/cpu@0@0",
+        /* Exist at the right depth, but outside the subtree the path already chose. */
+        "/chosen/serial", "/chosen/cpu@1", "/memory/interrupt-controller", "/cpus/cpu@0/dev@100",
     };
     for (size_t i = 0; i < sizeof(missing) / sizeof(missing[0]); i++) {
         struct fdt_node n = { -1, -1, 0, 0 };

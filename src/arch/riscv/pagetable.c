@@ -52,8 +52,25 @@ void pt_destroy(uint64_t root)
     page_free(root);
 }
 
+/* The leaf entry for va if its tables exist: the common case, with no calls. */
+static pte_t *lookup(uint64_t root, uint64_t va)
+{
+    pte_t *t = table_va(root);
+    pte_t e = t[vpn(va, 2)];
+    if ((e & (PTE_V | PTE_LEAF)) != PTE_V)
+        return NULL;
+    t = table_va(pte_pa(e));
+    e = t[vpn(va, 1)];
+    if ((e & (PTE_V | PTE_LEAF)) != PTE_V)
+        return NULL;
+    return &table_va(pte_pa(e))[vpn(va, 0)];
+}
+
 static pte_t *walk(uint64_t root, uint64_t va, bool alloc)
 {
+    pte_t *leaf = lookup(root, va);
+    if (leaf || !alloc)
+        return leaf;
     pte_t *t = table_va(root);
     for (int level = 2; level > 0; level--) {
         pte_t *e = &t[vpn(va, level)];
@@ -70,6 +87,45 @@ static pte_t *walk(uint64_t root, uint64_t va, bool alloc)
     return &t[vpn(va, 0)];
 }
 
+static pte_t leaf_flags(unsigned prot)
+{
+    pte_t flags = PTE_V | PTE_A | PTE_D;
+    flags |= (prot & PROT_R) ? PTE_R : 0;
+    flags |= (prot & PROT_W) ? PTE_W : 0;
+    flags |= (prot & PROT_X) ? PTE_X : 0;
+    flags |= (prot & PROT_U) ? PTE_U : 0;
+    return flags;
+}
+
+/*
+ * Maps n pages at va (which must not cross a 2 MiB boundary) with one
+ * walk: the migration path maps a whole activation this way. Nothing is
+ * mapped unless all of it can be.
+ */
+int pt_map_run(uint64_t root, uint64_t va, const uint64_t *pas, unsigned n, unsigned prot)
+{
+    pte_t *e = walk(root, va, true);
+    if (!e)
+        return E_NOMEM;
+    for (unsigned i = 0; i < n; i++)
+        if (e[i] & PTE_V)
+            return E_BUSY;
+    pte_t flags = leaf_flags(prot);
+    for (unsigned i = 0; i < n; i++)
+        e[i] = (pas[i] >> 2) | flags;
+    return 0;
+}
+
+/* Unmaps n pages at va (not crossing 2 MiB) and flushes them from this hart's TLB. */
+void pt_unmap_run(uint64_t root, uint64_t va, unsigned n, uint16_t asid)
+{
+    pte_t *e = walk(root, va, false);
+    for (unsigned i = 0; e && i < n; i++, va += PAGE_SIZE) {
+        e[i] = 0;
+        __asm__ volatile("sfence.vma %0, %1" : : "r"(va), "r"((uint64_t)asid) : "memory");
+    }
+}
+
 int pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot)
 {
     pte_t *e = walk(root, va, true);
@@ -77,12 +133,7 @@ int pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot)
         return E_NOMEM;
     if (*e & PTE_V)
         return E_BUSY;
-    pte_t flags = PTE_V | PTE_A | PTE_D;
-    flags |= (prot & PROT_R) ? PTE_R : 0;
-    flags |= (prot & PROT_W) ? PTE_W : 0;
-    flags |= (prot & PROT_X) ? PTE_X : 0;
-    flags |= (prot & PROT_U) ? PTE_U : 0;
-    *e = (pa >> 2) | flags;
+    *e = (pa >> 2) | leaf_flags(prot);
     return 0;
 }
 

@@ -18,6 +18,8 @@ void trap_entry(void);
 void trap_init_hart(void)
 {
     csr_write_sscratch(0);
+    /* User code may read cycle, time and instret (benchmarks count instructions). */
+    csr_write_scounteren(7);
     csr_write_stvec((uint64_t)trap_entry);
     csr_set_sie(SIE_SSIE | SIE_SEIE);
 }

@@ -68,6 +68,7 @@ DEFINE_CSR(scause)
 DEFINE_CSR(stval)
 DEFINE_CSR(satp)
 DEFINE_CSR(time)
+DEFINE_CSR(scounteren)
 
 /* Sstc's timer compare; only touched when the device tree says Sstc exists. */
 static inline void csr_write_stimecmp(uint64_t v)

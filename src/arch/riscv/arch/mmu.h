@@ -18,6 +18,8 @@ uint64_t pt_create(void);
 void pt_destroy(uint64_t root);
 int pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot);
 uint64_t pt_unmap(uint64_t root, uint64_t va);
+int pt_map_run(uint64_t root, uint64_t va, const uint64_t *pas, unsigned n, unsigned prot);
+void pt_unmap_run(uint64_t root, uint64_t va, unsigned n, uint16_t asid);
 bool pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot);
 uint64_t pt_prune(uint64_t root, uint64_t start, uint64_t end);
 void pt_free_chain(uint64_t chain);
