@@ -130,7 +130,7 @@ HOST_TESTS := $(basename $(notdir $(wildcard tests/host/*.c)))
 HOST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all \
     -Iinclude -Isrc -Itests/host
 
-build/host/%: tests/host/%.c $(wildcard tests/host/*.h) $(wildcard src/*.c src/mm/*.c)
+build/host/%: tests/host/%.c $(wildcard tests/host/*.h) $(wildcard src/*.[ch] src/mm/*.[ch] include/migrant/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 

@@ -28,6 +28,7 @@ int main(void)
 		printf("BENCH ipc-null error=%ld\n", svc);
 		return 1;
 	}
+	ipc_req(svc, -1, 0, 0, 0, &r);
 	for (long i = 0; i < (rounds < WARMUP ? rounds : WARMUP); i++)
 		ipc_req(svc, i, 0, 0, 0, &r);
 	/* The loop alone, so its cost can be taken out. */

@@ -113,7 +113,9 @@ int fdt_walk(const struct fdt *f, fdt_visit_fn fn, void *ctx)
             if (!off)
                 return -1;
         } else if (tok == FDT_BEGIN_NODE) {
-            if (++depth >= FDT_MAX_DEPTH)
+            /* The name must end inside the block before anyone reads it. */
+            uint32_t next = skip_name(f, off);
+            if (!next || ++depth >= FDT_MAX_DEPTH)
                 return -1;
             struct fdt_node n = { (int)off, depth, ws.addr[depth], ws.size[depth] };
             uint32_t v;
@@ -122,9 +124,7 @@ int fdt_walk(const struct fdt *f, fdt_visit_fn fn, void *ctx)
             ws.size[depth + 1] = fdt_prop_u32(f, &n, "#size-cells", &v) ? v : 1;
             if (!fn(f, &n, ctx))
                 return 0;
-            off = skip_name(f, off);
-            if (!off)
-                return -1;
+            off = next;
         } else {
             return -1;
         }
@@ -153,8 +153,10 @@ const void *fdt_prop(const struct fdt *f, const struct fdt_node *n, const char *
         if (!next)
             return NULL;
         uint32_t nameoff = be32(f->structs + off + 8);
+        /* A name cut off by the end of the strings block matches nothing. */
         if (nameoff < f->strings_size &&
-            strncmp(f->strings + nameoff, name, f->strings_size - nameoff) == 0) {
+            strnlen(f->strings + nameoff, f->strings_size - nameoff) == strlen(name) &&
+            strcmp(f->strings + nameoff, name) == 0) {
             if (len)
                 *len = be32(f->structs + off + 4);
             return f->structs + off + 12;
@@ -179,9 +181,9 @@ bool fdt_prop_cells(const struct fdt *f, const struct fdt_node *n, const char *n
 {
     uint32_t len;
     const uint8_t *p = fdt_prop(f, n, name, &len);
-    if (!p || cells == 0 || cells > 2 || (uint64_t)(idx + 1) * cells * 4 > len)
+    if (!p || cells == 0 || cells > 2 || ((uint64_t)idx + 1) * cells * 4 > len)
         return false;
-    *out = fdt_read_cells(p + idx * cells * 4, cells);
+    *out = fdt_read_cells(p + (uint64_t)idx * cells * 4, cells);
     return true;
 }
 
@@ -205,10 +207,10 @@ bool fdt_reg(const struct fdt *f, const struct fdt_node *n, uint32_t idx, uint64
     uint32_t len, ac = n->addr_cells, sc = n->size_cells;
     const uint8_t *p = fdt_prop(f, n, "reg", &len);
     uint32_t entry = (ac + sc) * 4;
-    if (!p || ac == 0 || ac > 2 || sc > 2 || (uint64_t)(idx + 1) * entry > len)
+    if (!p || ac == 0 || ac > 2 || sc > 2 || ((uint64_t)idx + 1) * entry > len)
         return false;
-    *base = fdt_read_cells(p + idx * entry, ac);
-    *size = sc ? fdt_read_cells(p + idx * entry + ac * 4, sc) : 0;
+    *base = fdt_read_cells(p + (uint64_t)idx * entry, ac);
+    *size = sc ? fdt_read_cells(p + (uint64_t)idx * entry + ac * 4, sc) : 0;
     return true;
 }
 

@@ -42,34 +42,39 @@ static void switch_to_top(struct thread *t)
 
 /*
  * Pops the top frame. A migrated call's caller resumes with {status, pid,
- * d}; a notification's handler gives back the context it interrupted.
+ * d} and the other registers unspecified (the exit path zeroes them); a
+ * notification's handler gives back the whole context it interrupted.
+ * Returns whether the frame was a call.
  */
-static void pop_frame(struct thread *t, struct trapframe *tf, long status, long pid, const uint64_t d[4])
+static bool pop_frame(struct thread *t, struct trapframe *tf, long status, long pid, const uint64_t d[4])
 {
     struct frame *f = activation_top(&t->act);
-    if (!f->async) {
+    bool call = !f->async;
+    if (call) {
         tf->regs[0] = f->ret_pc;
         tf->regs[TF_SP] = f->ret_sp;
         set_words(tf, status, pid, d);
-        scrub(tf);
     } else {
         *tf = t->async_tf[f->async - 1];
         notify_finish(t, f);
     }
     activation_pop(t);
+    return call;
 }
 
 /*
  * Returns from the top frame. A frame below whose process has died is
  * popped in turn, its caller getting E_DIED; the root frame of a dying
- * root process ends the thread on its way out (migrate_check).
+ * root process ends the thread on its way out (migrate_check). Returns
+ * whether the last frame popped was a call.
  */
-static void return_down(struct thread *t, struct trapframe *tf, long status, long pid, const uint64_t d[4])
+static bool return_down(struct thread *t, struct trapframe *tf, long status, long pid, const uint64_t d[4])
 {
     static const uint64_t zero[4];
     struct activation *a = &t->act;
+    bool call;
     for (;;) {
-        pop_frame(t, tf, status, pid, d);
+        call = pop_frame(t, tf, status, pid, d);
         struct proc *below = activation_top(a)->proc;
         if (a->depth == 0 || ck_pr_load_int((int *)&below->state) == P_ALIVE)
             break;
@@ -81,59 +86,96 @@ static void return_down(struct thread *t, struct trapframe *tf, long status, lon
     if (a->depth == 0 && ck_pr_load_64(&t->proc->signals))
         ck_pr_or_32(&t->work, WORK_NOTIFY);
     switch_to_top(t);
+    return call;
 }
 
+/*
+ * How trap.S leaves an IPC syscall (the fast entry saved only ra, sp, tp,
+ * pc, sstatus and a0..a7):
+ */
+enum ipc_exit {
+    IPC_SAME = 0,                /* failed: a0 set, the caller's registers still live */
+    IPC_LIGHT = 1,               /* migrated: pc, sp, a0..a5 set, every other register zeroed */
+    IPC_INCOMPLETE = 2,          /* failed, and work is due: save the live registers, then ipc_finish */
+    IPC_FULL = 3,                /* the frame is whole: ipc_finish, then the full exit */
+};
+
 /* Every way of migrating in: checks first, then the point of no return. */
-static void call(struct trapframe *tf, unsigned kind)
+static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
 {
-    struct thread *t = hart_self()->current;
     struct activation *a = &t->act;
     struct frame *top = activation_top(a);
     long pid = (long)ARG(tf, 0);
-    long eid = (kind & CALL_FWD) ? top->eid : top->proc->id;
-    uint64_t d[4] = { ARG(tf, 1), ARG(tf, 2), ARG(tf, 3), ARG(tf, 4) };
+    int err = 0;
+    long eid = 0;
+    struct proc *callee = NULL;
 
-    if (pid <= 0) {
-        ARG(tf, 0) = (uint64_t)E_INVAL;
-        return;
-    }
-    if ((kind & CALL_TAIL) && a->depth == 0) {
-        ARG(tf, 0) = (uint64_t)E_INVAL;
-        return;
-    }
-    epoch_enter();
-    struct proc *callee = idtable_lookup(&proc_table, pid);
-    int err = !callee ? E_NOENT
+    if (__builtin_expect(pid <= 0, 0) || ((kind & CALL_TAIL) && a->depth == 0)) {
+        err = E_INVAL;
+    } else {
+        eid = (kind & CALL_FWD) ? top->eid : top->proc->id;
+        epoch_enter();
+        callee = idtable_lookup(&proc_table, pid);
+        err = !callee ? E_NOENT
             : (kind & CALL_TAIL) ? activation_replace(t, callee, eid)
             : activation_push(t, callee, eid, tf->regs[0], tf->regs[TF_SP]);
-    /* Once entered, our frame in callee->inside keeps callee from being freed. */
-    epoch_exit();
+        /* Once entered, our frame in callee->inside keeps callee from being freed. */
+        epoch_exit();
+    }
     if (err) {
         ARG(tf, 0) = (uint64_t)err;
-        return;
+        return IPC_SAME;
     }
-    /* Point of no return: the frame is in; enter the callee. */
+    /* Point of no return: the frame is in; enter _start(eid, tid, d0..d3). */
     tf->regs[0] = callee->entry;
     tf->regs[TF_SP] = activation_top(a)->base;
-    set_words(tf, eid, t->id, d);
-    scrub(tf);
+    ARG(tf, 5) = ARG(tf, 4);
+    ARG(tf, 4) = ARG(tf, 3);
+    ARG(tf, 3) = ARG(tf, 2);
+    ARG(tf, 2) = ARG(tf, 1);
+    ARG(tf, 1) = (uint64_t)t->id;
+    ARG(tf, 0) = (uint64_t)eid;
     switch_to_top(t);
+    return IPC_LIGHT;
 }
 
-void sys_ipc_req(struct trapframe *tf) { call(tf, 0); }
-void sys_ipc_fwd(struct trapframe *tf) { call(tf, CALL_FWD); }
-void sys_ipc_tail(struct trapframe *tf) { call(tf, CALL_TAIL); }
-void sys_ipc_kick(struct trapframe *tf) { call(tf, CALL_FWD | CALL_TAIL); }
-
-void sys_ipc_resp(struct trapframe *tf)
+static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
 {
-    struct thread *t = hart_self()->current;
     if (t->act.depth == 0) {
         ARG(tf, 0) = (uint64_t)E_INVAL;
-        return;
+        return IPC_SAME;
     }
     uint64_t d[4] = { ARG(tf, 0), ARG(tf, 1), ARG(tf, 2), ARG(tf, 3) };
-    return_down(t, tf, 0, activation_top(&t->act)->proc->id, d);
+    return return_down(t, tf, 0, activation_top(&t->act)->proc->id, d) ? IPC_LIGHT : IPC_FULL;
+}
+
+/*
+ * The whole of req, fwd, tail, kick and resp, entered from trap.S with a
+ * partial frame. Pending work (a kill, an unwind, a notification) sends
+ * the thread through migrate_check and the full exit instead.
+ */
+enum ipc_exit ipc_fast(struct trapframe *tf);
+enum ipc_exit ipc_fast(struct trapframe *tf)
+{
+    struct thread *t = hart_self()->current;
+    uint64_t nr = tf->regs[17];
+    enum ipc_exit how = nr == SYS_IPC_RESP ? resp(t, tf)
+                      : call(t, tf, nr == SYS_IPC_REQ ? 0 : nr == SYS_IPC_FWD ? CALL_FWD
+                                    : nr == SYS_IPC_TAIL ? CALL_TAIL : CALL_FWD | CALL_TAIL);
+    if (__builtin_expect(ck_pr_load_32(&t->work) != 0, 0)) {
+        if (how == IPC_LIGHT)
+            scrub(tf);
+        return how == IPC_SAME ? IPC_INCOMPLETE : IPC_FULL;
+    }
+    lock_assert_none_held();
+    return how;
+}
+
+void ipc_finish(struct trapframe *tf);
+void ipc_finish(struct trapframe *tf)
+{
+    migrate_check(hart_self()->current, tf);
+    lock_assert_none_held();
 }
 
 /* Sets the caller's process's reservation; frames already pushed keep theirs. */
@@ -196,14 +238,15 @@ void migrate_check(struct thread *t, struct trapframe *tf)
         ck_pr_and_32(&t->work, ~WORK_ABORT);
         while (a->depth > 1)
             pop_frame(t, tf, E_ABORTED, 0, zero);
-        if (a->depth == 1)
-            return_down(t, tf, E_ABORTED, activation_top(a)->proc->id, zero);
+        if (a->depth == 1 && return_down(t, tf, E_ABORTED, activation_top(a)->proc->id, zero))
+            scrub(tf);
     }
     if (w & WORK_UNWIND) {
         ck_pr_and_32(&t->work, ~WORK_UNWIND);
         struct proc *top = activation_top(a)->proc;
-        if (a->depth > 0 && ck_pr_load_int((int *)&top->state) != P_ALIVE)
-            return_down(t, tf, E_DIED, top->id, zero);
+        if (a->depth > 0 && ck_pr_load_int((int *)&top->state) != P_ALIVE &&
+            return_down(t, tf, E_DIED, top->id, zero))
+            scrub(tf);
     }
     if (a->depth == 0 && ((w & WORK_KILL) || ck_pr_load_int((int *)&t->proc->state) != P_ALIVE))
         thread_exit(EXIT_KILLED);

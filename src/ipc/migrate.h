@@ -8,11 +8,6 @@
 struct thread;
 struct trapframe;
 
-void sys_ipc_req(struct trapframe *tf);
-void sys_ipc_fwd(struct trapframe *tf);
-void sys_ipc_tail(struct trapframe *tf);
-void sys_ipc_kick(struct trapframe *tf);
-void sys_ipc_resp(struct trapframe *tf);
 void sys_ipc_frame(struct trapframe *tf);
 void sys_ipc_abort(struct trapframe *tf);
 void sys_ipc_depth(struct trapframe *tf);

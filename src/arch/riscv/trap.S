@@ -7,6 +7,7 @@
  * from S-mode is an exception (a bug) or an interrupt taken in the idle loop.
  */
 #include <arch/layout.h>
+#include <migrant/syscall.h>
 
 .macro SAVE_GPRS
     sd      x1, 1*8(sp)
@@ -72,6 +73,17 @@
     ld      x31, 31*8(sp)
 .endm
 
+.macro ZERO_TEMPS
+    li      t1, 0
+    li      t2, 0
+    li      t3, 0
+    li      t4, 0
+    li      t5, 0
+    li      t6, 0
+    li      a6, 0
+    li      a7, 0
+.endm
+
     .section .text
     .balign 4
     .globl trap_entry
@@ -82,6 +94,15 @@ trap_entry:
     sd      sp, HART_SCRATCH(tp)
     ld      sp, HART_KSTACK(tp)
     addi    sp, sp, -TF_SIZE
+    /* req, fwd, tail, kick and resp take the migration path below. */
+    sd      t0, 5*8(sp)
+    csrr    t0, scause
+    addi    t0, t0, -8               /* environment call from U-mode */
+    bnez    t0, 3f
+    addi    t0, a7, -SYS_IPC_REQ
+    sltiu   t0, t0, SYS_IPC_RESP - SYS_IPC_REQ + 1
+    bnez    t0, ipc_entry
+3:  ld      t0, 5*8(sp)
     SAVE_GPRS
     ld      t0, HART_SCRATCH(tp)
     sd      t0, 2*8(sp)
@@ -121,6 +142,112 @@ trap_exit:
     ld      sp, 2*8(sp)
     sret
 3:  RESTORE_GPRS
+    ld      sp, 2*8(sp)
+    sret
+
+/*
+ * The migration path. The user stubs (user/ipc.S) keep their own callee-
+ * saved registers, so only ra, sp, tp, pc, sstatus and a0..a7 are saved
+ * here; s0-s11 and gp stay live in their registers, which C preserves.
+ * ipc_fast says how to leave (enum ipc_exit in src/ipc/migrate.c).
+ */
+ipc_entry:
+    sd      ra, 1*8(sp)
+    ld      t0, HART_SCRATCH(tp)
+    sd      t0, 2*8(sp)
+    csrrw   t0, sscratch, zero
+    sd      t0, 4*8(sp)
+    sd      a0, 10*8(sp)
+    sd      a1, 11*8(sp)
+    sd      a2, 12*8(sp)
+    sd      a3, 13*8(sp)
+    sd      a4, 14*8(sp)
+    sd      a5, 15*8(sp)
+    sd      a7, 17*8(sp)
+    csrr    t0, sepc
+    addi    t0, t0, 4
+    sd      t0, 0(sp)
+    csrr    t0, sstatus
+    sd      t0, TF_SSTATUS(sp)
+    mv      a0, sp
+    call    ipc_fast
+    beqz    a0, ipc_exit_same
+    addi    a0, a0, -1
+    beqz    a0, ipc_exit_light
+    addi    a0, a0, -1
+    bnez    a0, 4f
+    /* Work is due after a failed call: make the frame whole first. */
+    sd      gp, 3*8(sp)
+    sd      s0, 8*8(sp)
+    sd      s1, 9*8(sp)
+    sd      s2, 18*8(sp)
+    sd      s3, 19*8(sp)
+    sd      s4, 20*8(sp)
+    sd      s5, 21*8(sp)
+    sd      s6, 22*8(sp)
+    sd      s7, 23*8(sp)
+    sd      s8, 24*8(sp)
+    sd      s9, 25*8(sp)
+    sd      s10, 26*8(sp)
+    sd      s11, 27*8(sp)
+    sd      zero, 6*8(sp)
+    sd      zero, 7*8(sp)
+    sd      zero, 16*8(sp)
+    sd      zero, 17*8(sp)
+    sd      zero, 28*8(sp)
+    sd      zero, 29*8(sp)
+    sd      zero, 30*8(sp)
+    sd      zero, 31*8(sp)
+4:  mv      a0, sp
+    call    ipc_finish
+    j       trap_exit
+
+/* The call failed: the caller's registers are live but for what C used. */
+ipc_exit_same:
+    ld      t0, 0(sp)
+    csrw    sepc, t0
+    ld      ra, 1*8(sp)
+    ld      a0, 10*8(sp)
+    ld      a1, 11*8(sp)
+    ld      a2, 12*8(sp)
+    ld      a3, 13*8(sp)
+    ld      a4, 14*8(sp)
+    ld      a5, 15*8(sp)
+    ZERO_TEMPS
+    li      t0, 0
+    csrw    sscratch, tp
+    ld      tp, 4*8(sp)
+    ld      sp, 2*8(sp)
+    sret
+
+/* Migrated: pc, sp and a0..a5 are the new context's; nothing else crosses. */
+ipc_exit_light:
+    ld      t0, 0(sp)
+    csrw    sepc, t0
+    ld      a0, 10*8(sp)
+    ld      a1, 11*8(sp)
+    ld      a2, 12*8(sp)
+    ld      a3, 13*8(sp)
+    ld      a4, 14*8(sp)
+    ld      a5, 15*8(sp)
+    csrw    sscratch, tp
+    ZERO_TEMPS
+    li      ra, 0
+    li      gp, 0
+    li      tp, 0
+    li      s0, 0
+    li      s1, 0
+    li      s2, 0
+    li      s3, 0
+    li      s4, 0
+    li      s5, 0
+    li      s6, 0
+    li      s7, 0
+    li      s8, 0
+    li      s9, 0
+    li      s10, 0
+    li      s11, 0
+    li      t0, 0
     ld      sp, 2*8(sp)
     sret
 
