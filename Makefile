@@ -36,7 +36,7 @@ ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 # The extension suffixes hide the rv64imac/lp64 multilib from gcc's own lookup.
 LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
 CFLAGS_COMMON := $(ARCHFLAGS) -O2 -g -std=gnu11 -ffreestanding -fno-builtin -nostdlib \
-    -fno-omit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
+    -fomit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
 KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG)
 KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Isrc/lib/include \
     -Isrc/sync/ck -I$(CKDIR)/include -MMD -MP
@@ -60,11 +60,11 @@ $(DEPS): tools/deps.sh
 	@tools/deps.sh
 
 # ---- kernel ----
-$(B)/k/%.c.o: src/%.c $(DEPS)
+$(B)/k/%.c.o: src/%.c $(DEPS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/k/%.S.o: src/%.S $(DEPS)
+$(B)/k/%.S.o: src/%.S $(DEPS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
@@ -80,11 +80,11 @@ $(B)/migrant.bin: $(B)/migrant.elf
 	$(OBJCOPY) -O binary $< $@
 
 # ---- user programs ----
-$(UB)/lib/%.c.o: %.c $(DEPS)
+$(UB)/lib/%.c.o: %.c $(DEPS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
 
-$(UB)/lib/%.S.o: %.S $(DEPS)
+$(UB)/lib/%.S.o: %.S $(DEPS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(UCFLAGS) -c $< -o $@
 

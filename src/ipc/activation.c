@@ -61,10 +61,10 @@ static const uint64_t *frame_pages(const struct activation *a, const struct fram
 }
 
 /* Maps f's activation into `as` at f's addresses. Caller holds the owner's act_lock. */
-static int map_frame(struct activation *a, const struct frame *f, struct aspace *as)
+static int map_frame(struct activation *a, struct frame *f, struct aspace *as)
 {
     return pt_map_run(as->root, f->base - f->size, frame_pages(a, f), (unsigned)(f->size / PAGE_SIZE),
-                      PROT_R | PROT_W | PROT_U);
+                      PROT_R | PROT_W | PROT_U, &f->run);
 }
 
 /*
@@ -73,7 +73,7 @@ static int map_frame(struct activation *a, const struct frame *f, struct aspace 
  */
 static void unmap_frame(const struct frame *f, struct aspace *as)
 {
-    pt_unmap_run(as->root, f->base - f->size, (unsigned)(f->size / PAGE_SIZE), as->asid);
+    pt_unmap_run(f->run, f->base - f->size, (unsigned)(f->size / PAGE_SIZE), as->asid);
 }
 
 static void link_inside(struct proc *p, struct frame *f)
@@ -198,7 +198,7 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
     if (a->depth + 1 >= ACT_MAX_DEPTH || !fits(a, base, size))
         return E_DEPTH;
     struct frame *f = &a->frame[a->depth + 1];
-    *f = (struct frame){ callee, eid, ret_pc, ret_sp, base, size, t, NULL, NULL, 0, 0 };
+    *f = (struct frame){ callee, eid, ret_pc, ret_sp, base, size, NULL, t, NULL, NULL, 0, 0 };
     int err = enter(t, callee, f);
     if (!err)
         a->depth++;

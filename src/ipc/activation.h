@@ -26,6 +26,7 @@ struct frame {
     long eid;                    /* effective caller it was entered with (0: the kernel) */
     uint64_t ret_pc, ret_sp;     /* where the frame below resumes when this one returns */
     uint64_t base, size;         /* the activation: [base - size, base) */
+    void *run;                   /* its page-table entries in proc's space (pt_map_run) */
     struct thread *thread;
     struct frame *inside_next, *inside_prev;   /* in proc->inside; under proc->act_lock */
     uint8_t async;               /* forced by a notification: 1 + index of the saved context */

@@ -100,13 +100,16 @@ static pte_t leaf_flags(unsigned prot)
 /*
  * Maps n pages at va (which must not cross a 2 MiB boundary) with one
  * walk: the migration path maps a whole activation this way. Nothing is
- * mapped unless all of it can be.
+ * mapped unless all of it can be. *run names the entries for
+ * pt_unmap_run, which so needs no walk; it stays valid while the table
+ * does, and tables under a mapped run are never freed.
  */
-int pt_map_run(uint64_t root, uint64_t va, const uint64_t *pas, unsigned n, unsigned prot)
+int pt_map_run(uint64_t root, uint64_t va, const uint64_t *pas, unsigned n, unsigned prot, void **run)
 {
     pte_t *e = walk(root, va, true);
     if (!e)
         return E_NOMEM;
+    *run = e;
     for (unsigned i = 0; i < n; i++)
         if (e[i] & PTE_V)
             return E_BUSY;
@@ -116,11 +119,11 @@ int pt_map_run(uint64_t root, uint64_t va, const uint64_t *pas, unsigned n, unsi
     return 0;
 }
 
-/* Unmaps n pages at va (not crossing 2 MiB) and flushes them from this hart's TLB. */
-void pt_unmap_run(uint64_t root, uint64_t va, unsigned n, uint16_t asid)
+/* Unmaps the n pages pt_map_run mapped at va and flushes them from this hart's TLB. */
+void pt_unmap_run(void *run, uint64_t va, unsigned n, uint16_t asid)
 {
-    pte_t *e = walk(root, va, false);
-    for (unsigned i = 0; e && i < n; i++, va += PAGE_SIZE) {
+    pte_t *e = run;
+    for (unsigned i = 0; i < n; i++, va += PAGE_SIZE) {
         e[i] = 0;
         __asm__ volatile("sfence.vma %0, %1" : : "r"(va), "r"((uint64_t)asid) : "memory");
     }
