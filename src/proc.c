@@ -185,7 +185,7 @@ long proc_fork(struct proc *parent, struct thread *caller)
 long proc_exec(struct proc *p, const char *path)
 {
     struct thread *t = hart_self()->current;
-    if (!only_thread(p) || ck_pr_load_ptr(&p->inside))
+    if (!only_thread(p) || activation_count(p))
         return E_BUSY;
     struct aspace *as = aspace_create(), *old = p->as;
     if (!as)
@@ -202,6 +202,7 @@ long proc_exec(struct proc *p, const char *path)
     lock_release(&p->lock);
     t->as = as;
     aspace_activate(as);
+    activation_evict(p, old);
     aspace_destroy(old);
     copy_name(p->name, basename_of(path), sizeof(p->name));
     p->entry = (uint64_t)entry;
@@ -212,9 +213,9 @@ long proc_exec(struct proc *p, const char *path)
 
 /*
  * Its own threads die when they are back in it (WORK_KILL); threads
- * migrated into it are told to unwind. The state changes under act_lock as
- * well, so a migration either sees P_DYING or is already in p->inside
- * when the list is walked.
+ * migrated into it are told to unwind. A migration counts itself active
+ * before it checks the state, and this sets the state before it walks the
+ * frames, so each side sees the other (see count_active).
  */
 void proc_kill(struct proc *p, long status)
 {
@@ -233,10 +234,9 @@ void proc_kill(struct proc *p, long status)
     lock_release(&p->lock);
     if (!killed)
         return;
-    lock_acquire(&p->act_lock);
-    for (struct frame *f = p->inside; f; f = f->inside_next)
-        thread_poke(f->thread, WORK_UNWIND);
-    lock_release(&p->act_lock);
+    ck_pr_fence_memory();
+    activation_kick(p);
+    proc_release(p);
 }
 
 static void unlink_child(struct proc *parent, struct proc *c)
@@ -316,7 +316,7 @@ void proc_release(struct proc *p)
 {
     lock_acquire(&p->lock);
     lock_acquire(&p->act_lock);
-    bool go = p->state == P_DYING && p->nlive == 0 && !p->inside && !p->torn;
+    bool go = p->state == P_DYING && p->nlive == 0 && !activation_count(p) && !p->torn;
     if (go)
         p->torn = true;
     lock_release(&p->act_lock);
@@ -325,6 +325,7 @@ void proc_release(struct proc *p)
         return;
     aspace_activate(NULL);
     reap_zombie_threads(p);
+    activation_evict(p, p->as);
     aspace_destroy(p->as);
     p->as = NULL;
 

@@ -9,6 +9,7 @@
 #include <ck_epoch.h>
 #include <idtable.h>
 #include <sync/lock.h>
+#include <sync/hart.h>
 
 struct thread;
 struct aspace;
@@ -38,7 +39,11 @@ struct proc {
     bool torn;                   /* teardown has started */
 
     struct lock act_lock;        /* protects inside and the activation window of as; rank RANK_ACT */
-    struct frame *inside;        /* frames of threads migrated in, root frames excluded */
+    struct frame *inside;        /* frames of other threads' calls, active or parked */
+    /* Frames active in it, counted per hart so a migration writes no shared line. */
+    struct {
+        long n;
+    } __attribute__((aligned(64))) active[MAX_HARTS];
 
     /* Protected by family_lock. */
     struct proc *parent;

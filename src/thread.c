@@ -5,7 +5,6 @@
 #include <ipc/notify.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
-#include <mm/slab.h>
 #include <sync/epoch.h>
 #include <sync/hart.h>
 #include <arch/csr.h>
@@ -17,8 +16,26 @@
 
 #define KSTACK_ORDER 2           /* 16 KiB */
 
+/*
+ * A thread object holds its activation records and two saved contexts, more
+ * than a slab page, so each one is a block of its own from the page
+ * allocator.
+ */
+#define THREAD_ORDER 1
+_Static_assert(sizeof(struct thread) <= (PAGE_SIZE << THREAD_ORDER), "struct thread outgrew its block");
+
 struct idtable thread_table;
-static struct slab_cache thread_cache;
+
+static struct thread *thread_alloc(void)
+{
+    uint64_t pa = page_alloc_order(THREAD_ORDER);
+    return pa ? pa_to_va(pa) : NULL;
+}
+
+static void thread_free(struct thread *t)
+{
+    page_free_order(va_to_pa(t), THREAD_ORDER);
+}
 
 void thread_trampoline(void);
 void thread_first_run(struct thread *prev);
@@ -26,13 +43,12 @@ void thread_first_run(struct thread *prev);
 void thread_init(void)
 {
     idtable_init(&thread_table, "thread_table");
-    slab_cache_init(&thread_cache, "thread", sizeof(struct thread));
 }
 
 /* The boot context of a hart becomes its idle thread; it is in no table. */
 struct thread *thread_create_idle(void)
 {
-    struct thread *t = slab_alloc(&thread_cache);
+    struct thread *t = thread_alloc();
     if (!t)
         panic("no memory for an idle thread");
     t->hart = hart_self()->index;
@@ -43,18 +59,18 @@ struct thread *thread_create_idle(void)
 static void free_thread(ck_epoch_entry_t *e)
 {
     struct thread *t = (struct thread *)((char *)e - __builtin_offsetof(struct thread, epoch_entry));
-    slab_free(&thread_cache, t);
+    thread_free(t);
 }
 
 /* A thread object with a kernel stack, an id and an activation stack whose root frame is in p. */
 static struct thread *alloc_thread(struct proc *p, int hart, uint64_t root_va)
 {
-    struct thread *t = slab_alloc(&thread_cache);
+    struct thread *t = thread_alloc();
     if (!t)
         return NULL;
     uint64_t stack_pa = page_alloc_order(KSTACK_ORDER);
     if (!stack_pa) {
-        slab_free(&thread_cache, t);
+        thread_free(t);
         return NULL;
     }
     t->kstack = (uint64_t)pa_to_va(stack_pa);
@@ -65,7 +81,7 @@ static struct thread *alloc_thread(struct proc *p, int hart, uint64_t root_va)
     if (activation_init(t, p, root_va) != 0 || idtable_insert(&thread_table, (struct idobj *)t) < 0) {
         activation_fini(t);
         page_free_order(stack_pa, KSTACK_ORDER);
-        slab_free(&thread_cache, t);
+        thread_free(t);
         return NULL;
     }
     return t;

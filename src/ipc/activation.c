@@ -8,6 +8,8 @@
 #include <migrant/layout.h>
 #include <sync/lock.h>
 #include <printk.h>
+#include <sync/epoch.h>
+#include <sync/hart.h>
 #include <string.h>
 #include <ck_pr.h>
 
@@ -97,29 +99,139 @@ static void unlink_inside(struct proc *p, struct frame *f)
         f->inside_next->inside_prev = f->inside_prev;
 }
 
-/* Enters f into p: alive check, bookkeeping and mapping under p's activation lock. */
+static bool alive(struct proc *p)
+{
+    return ck_pr_load_int((int *)&p->state) == P_ALIVE;
+}
+
+/*
+ * The per-hart count of frames active in p. A frame is counted from
+ * before it checks that p is alive until after it parked, and the killer
+ * marks p dying before it sums the counts (proc_release), with full
+ * fences on both sides, so either the killer sees the frame or the frame
+ * sees p dying and calls proc_release itself.
+ */
+static void count_active(struct proc *p, long delta)
+{
+    ck_pr_add_64((uint64_t *)&p->active[hart_self()->index].n, (uint64_t)delta);
+    ck_pr_fence_memory();
+}
+
+long activation_count(struct proc *p)
+{
+    long n = 0;
+    for (int i = 0; i < nharts; i++)
+        n += (long)ck_pr_load_64((uint64_t *)&p->active[i].n);
+    return n;
+}
+
+/* Parks f: its activation stays mapped in its process for the next call like it. */
+static void park(struct frame *f)
+{
+    struct proc *p = f->proc;
+    ck_pr_store_int(&f->state, FRAME_PARKED);
+    count_active(p, -1);
+    if (!alive(p))
+        proc_release(p);
+}
+
+/*
+ * Takes a parked frame back from its process: unlinked, unmapped, and
+ * flushed from every hart, since other harts running the process may hold
+ * its entries and the pages are about to serve another process. The
+ * process may be gone already (FRAME_GONE); the epoch section keeps its
+ * memory valid while we look.
+ */
+static void dispose(struct frame *f)
+{
+    if (ck_pr_load_int(&f->state) != FRAME_PARKED) {
+        f->state = FRAME_FREE;
+        return;
+    }
+    struct proc *p = f->proc;
+    bool mine;
+    epoch_enter();
+    lock_acquire(&p->act_lock);
+    mine = ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_FREE);
+    if (mine) {
+        unlink_inside(p, f);
+        unmap_frame(f, p->as);
+    }
+    lock_release(&p->act_lock);
+    if (mine)
+        tlb_flush_asid(p->as->asid);
+    epoch_exit();
+    f->state = FRAME_FREE;
+}
+
+/*
+ * The slow way in: under p's activation lock, check it is alive, map the
+ * activation and link the frame. Counted active first (count_active).
+ */
 static int enter(struct thread *t, struct proc *p, struct frame *f)
 {
+    count_active(p, 1);
     lock_acquire(&p->act_lock);
-    int err = ck_pr_load_int((int *)&p->state) == P_ALIVE ? 0 : E_NOENT;
-    if (!err)
-        err = map_frame(&t->act, f, p->as);
-    if (!err)
+    int err = alive(p) ? map_frame(&t->act, f, p->as) : E_NOENT;
+    if (!err) {
         link_inside(p, f);
+        ck_pr_store_int(&f->state, FRAME_ACTIVE);
+    }
     lock_release(&p->act_lock);
+    if (err) {
+        f->state = FRAME_FREE;
+        count_active(p, -1);
+        if (!alive(p))
+            proc_release(p);
+    }
     return err;
 }
 
-/* Leaves p; the last frame out of a dying process lets it be torn down. */
-static void leave(struct proc *p, struct frame *f)
+/*
+ * The fast way in: f parked in p from an earlier call at the same place.
+ * Its entries are still mapped, so this writes only the thread's own frame
+ * and this hart's count. Fails (changing nothing) if p started dying or
+ * took the frame back.
+ */
+static bool reenter(struct proc *p, struct frame *f)
+{
+    count_active(p, 1);
+    if (alive(p) && ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE))
+        return true;
+    count_active(p, -1);
+    if (!alive(p))
+        proc_release(p);
+    return false;
+}
+
+/*
+ * Pokes every thread active in p (p is dying); its parked frames are
+ * taken back when p is torn down.
+ */
+void activation_kick(struct proc *p)
 {
     lock_acquire(&p->act_lock);
-    unlink_inside(p, f);
-    unmap_frame(f, p->as);
-    bool last = p->inside == NULL && ck_pr_load_int((int *)&p->state) != P_ALIVE;
+    for (struct frame *f = p->inside; f; f = f->inside_next)
+        if (ck_pr_load_int(&f->state) == FRAME_ACTIVE)
+            thread_poke(f->thread, WORK_UNWIND);
     lock_release(&p->act_lock);
-    if (last)
-        proc_release(p);
+}
+
+/*
+ * Takes back every frame parked in p before its space goes (teardown,
+ * exec). No frame is active in p (activation_count is 0), so each one's
+ * owner sees FRAME_GONE and never touches p again.
+ */
+void activation_evict(struct proc *p, struct aspace *as)
+{
+    lock_acquire(&p->act_lock);
+    for (struct frame *f = p->inside, *next; f; f = next) {
+        next = f->inside_next;
+        if (ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_GONE))
+            unmap_frame(f, as);
+    }
+    p->inside = NULL;
+    lock_release(&p->act_lock);
 }
 
 int activation_init(struct thread *t, struct proc *root, uint64_t root_va)
@@ -153,11 +265,20 @@ int activation_map_root(struct thread *t, struct aspace *as)
     return err;
 }
 
+/* Takes back every parked frame from depth `from` up. */
+static void dispose_above(struct activation *a, int from)
+{
+    for (int d = from; d <= ACT_MAX_DEPTH; d++)
+        if (a->frame[d].state != FRAME_FREE)
+            dispose(&a->frame[d]);
+}
+
 /* The thread is dead and back at its root: give everything back. */
 void activation_fini(struct thread *t)
 {
     struct activation *a = &t->act;
     struct proc *root = t->proc;
+    dispose_above(a, 1);
     if (a->frame[0].proc && root->as) {
         lock_acquire(&root->act_lock);
         unmap_frame(&a->frame[0], root->as);
@@ -191,6 +312,13 @@ static bool fits(const struct activation *a, uint64_t base, uint64_t size)
     return size <= base - (activation_slot_va(a->slot) - ACT_STACK_SIZE);
 }
 
+/*
+ * A new frame for a call into `callee`. The common case finds the frame
+ * this depth used last time still parked in the same process at the same
+ * place, and only flips it active. Otherwise whatever is parked from here
+ * up is taken back (a new frame here may overlap it) and the frame is
+ * entered the slow way.
+ */
 int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t ret_pc, uint64_t ret_sp)
 {
     struct activation *a = &t->act;
@@ -198,40 +326,56 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
     if (a->depth + 1 >= ACT_MAX_DEPTH || !fits(a, base, size))
         return E_DEPTH;
     struct frame *f = &a->frame[a->depth + 1];
-    *f = (struct frame){ callee, eid, ret_pc, ret_sp, base, size, NULL, t, NULL, NULL, 0, 0 };
-    int err = enter(t, callee, f);
-    if (!err)
-        a->depth++;
-    return err;
+    bool fast = f->state == FRAME_PARKED && f->proc == callee && f->base == base && f->size == size &&
+                reenter(callee, f);
+    if (!fast) {
+        dispose_above(a, a->depth + 1);
+        *f = (struct frame){ .proc = callee, .base = base, .size = size, .thread = t };
+        int err = enter(t, callee, f);
+        if (err)
+            return err;
+    }
+    f->eid = eid;
+    f->ret_pc = ret_pc;
+    f->ret_sp = ret_sp;
+    f->async = 0;
+    f->crit = 0;
+    a->depth++;
+    return 0;
 }
 
 /*
  * Tail and kick: the top frame is reused for the new callee, keeping its
  * return point, so the callee responds straight to the frame below. The
- * new frame is entered in the spare record above the top first, so a
- * failure changes nothing, and moved down once the old one has left.
+ * new frame is entered in the record above the top first, so a failure
+ * changes nothing, then moved down once the old one is given back. A tail
+ * into the process the frame is already in keeps the frame as it is.
  */
 int activation_replace(struct thread *t, struct proc *callee, long eid)
 {
     struct activation *a = &t->act;
     struct frame *old = activation_top(a), *spare = old + 1;
     uint64_t size = ck_pr_load_64(&callee->act_size);
+    if (callee == old->proc) {
+        old->eid = eid;
+        return 0;
+    }
     if (!fits(a, old->base, size))
         return E_DEPTH;
-    *spare = *old;
-    spare->proc = callee;
-    spare->eid = eid;
-    spare->size = size;
+    dispose_above(a, a->depth + 1);
+    *spare = (struct frame){ .proc = callee, .eid = eid, .ret_pc = old->ret_pc, .ret_sp = old->ret_sp,
+                             .base = old->base, .size = size, .thread = t };
     int err = enter(t, callee, spare);
     if (err)
         return err;
-    struct proc *was = old->proc;
-    leave(was, old);
+    park(old);
+    dispose(old);
     lock_acquire(&callee->act_lock);
     unlink_inside(callee, spare);
     *old = *spare;
     link_inside(callee, old);
     lock_release(&callee->act_lock);
+    spare->state = FRAME_FREE;
     return 0;
 }
 
@@ -240,5 +384,5 @@ void activation_pop(struct thread *t)
     struct activation *a = &t->act;
     struct frame *f = activation_top(a);
     a->depth--;
-    leave(f->proc, f);
+    park(f);
 }

@@ -21,7 +21,19 @@ struct aspace;
 
 #define ACT_PAGES ((int)(ACT_STACK_SIZE / 4096))
 
+enum frame_state {
+    FRAME_FREE,                  /* nothing: no process knows it */
+    FRAME_ACTIVE,                /* the thread is in proc at this depth */
+    FRAME_PARKED,                /* returned; still linked and mapped in proc for the next call */
+    FRAME_GONE,                  /* proc took it back (teardown, exec): as good as free */
+};
+
+/*
+ * state changes by the thread alone, except PARKED -> GONE by the process
+ * and the CAS that decides between them.
+ */
 struct frame {
+    int state;                   /* enum frame_state; atomic */
     struct proc *proc;           /* the process this activation runs in */
     long eid;                    /* effective caller it was entered with (0: the kernel) */
     uint64_t ret_pc, ret_sp;     /* where the frame below resumes when this one returns */
@@ -48,6 +60,9 @@ void activation_copy(struct thread *dst, const struct thread *src);
 int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t ret_pc, uint64_t ret_sp);
 int activation_replace(struct thread *t, struct proc *callee, long eid);
 void activation_pop(struct thread *t);
+long activation_count(struct proc *p);
+void activation_kick(struct proc *p);
+void activation_evict(struct proc *p, struct aspace *as);
 uint64_t activation_slot_va(uint32_t slot);
 
 static inline struct frame *activation_top(struct activation *a)
