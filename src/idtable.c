@@ -46,18 +46,6 @@ void idtable_remove(struct idtable *t, long id)
     lock_release(&t->lock);
 }
 
-/* Call inside an epoch section; the result is valid until it ends. */
-void *idtable_lookup(struct idtable *t, long id)
-{
-    if (id <= 0 || (id & (ID_SLOTS - 1)) == 0 || id >> (ID_SLOT_BITS + 19))
-        return NULL;
-    struct idobj *o = ck_pr_load_ptr(&t->slot[id_slot(id)]);
-    ck_pr_fence_load_depends();
-    if (!o || (long)ck_pr_load_64((uint64_t *)&o->id) != id)
-        return NULL;
-    return o;
-}
-
 uint32_t idtable_live(struct idtable *t)
 {
     return ck_pr_load_32(&t->live);

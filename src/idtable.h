@@ -15,6 +15,7 @@
 
 #include <stdint.h>
 #include <sync/lock.h>
+#include <ck_pr.h>
 
 #define ID_SLOT_BITS 12
 #define ID_SLOTS (1u << ID_SLOT_BITS)
@@ -24,6 +25,8 @@
 struct idobj {
     long id;
 };
+
+static inline uint32_t id_slot(long id) { return (uint32_t)((id & (ID_SLOTS - 1)) - 1); }
 
 struct idtable {
     struct idobj *slot[ID_SLOTS];   /* written under lock, read lock-free */
@@ -38,8 +41,19 @@ struct idtable {
 void idtable_init(struct idtable *t, const char *name);
 long idtable_insert(struct idtable *t, struct idobj *obj);
 void idtable_remove(struct idtable *t, long id);
-void *idtable_lookup(struct idtable *t, long id);
+
+/* Call inside an epoch section; the result is valid until it ends. Inline: the migration path's lookup. */
+static inline void *idtable_lookup(struct idtable *t, long id)
+{
+    if (id <= 0 || (id & (ID_SLOTS - 1)) == 0 || id >> (ID_SLOT_BITS + 19))
+        return NULL;
+    struct idobj *o = ck_pr_load_ptr(&t->slot[id_slot(id)]);
+    ck_pr_fence_load_depends();
+    if (!o || (long)ck_pr_load_64((uint64_t *)&o->id) != id)
+        return NULL;
+    return o;
+}
 uint32_t idtable_live(struct idtable *t);
-static inline uint32_t id_slot(long id) { return (uint32_t)((id & (ID_SLOTS - 1)) - 1); }
+
 
 #endif

@@ -44,12 +44,6 @@ static void slot_free(uint32_t slot)
     lock_release(&slot_lock);
 }
 
-/* The top of the stack in a slot; activations grow down from here. */
-uint64_t activation_slot_va(uint32_t slot)
-{
-    return USER_ACT_BASE + (uint64_t)slot * USER_ACT_SLOT + USER_ACT_SLOT;
-}
-
 static uint64_t frame_slot_top(const struct activation *a, const struct frame *f)
 {
     return f == &a->frame[0] ? a->root_va : activation_slot_va(a->slot);
@@ -101,20 +95,12 @@ static void unlink_inside(struct proc *p, struct frame *f)
 
 static bool alive(struct proc *p)
 {
-    return ck_pr_load_int((int *)&p->state) == P_ALIVE;
+    return activation_alive(p);
 }
 
-/*
- * The per-hart count of frames active in p. A frame is counted from
- * before it checks that p is alive until after it parked, and the killer
- * marks p dying before it sums the counts (proc_release), with full
- * fences on both sides, so either the killer sees the frame or the frame
- * sees p dying and calls proc_release itself.
- */
 static void count_active(struct proc *p, long delta)
 {
-    ck_pr_add_64((uint64_t *)&p->active[hart_self()->index].n, (uint64_t)delta);
-    ck_pr_fence_memory();
+    activation_count_active(p, delta);
 }
 
 long activation_count(struct proc *p)
@@ -125,14 +111,9 @@ long activation_count(struct proc *p)
     return n;
 }
 
-/* Parks f: its activation stays mapped in its process for the next call like it. */
 static void park(struct frame *f)
 {
-    struct proc *p = f->proc;
-    ck_pr_store_int(&f->state, FRAME_PARKED);
-    count_active(p, -1);
-    if (!alive(p))
-        proc_release(p);
+    activation_park(f);
 }
 
 /*
@@ -193,11 +174,8 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
  * and this hart's count. Fails (changing nothing) if p started dying or
  * took the frame back.
  */
-static bool reenter(struct proc *p, struct frame *f)
+bool activation_reenter_failed(struct proc *p)
 {
-    count_active(p, 1);
-    if (alive(p) && ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE))
-        return true;
     count_active(p, -1);
     if (!alive(p))
         proc_release(p);
@@ -298,43 +276,25 @@ void activation_copy(struct thread *dst, const struct thread *src)
         memcpy(pa_to_va(dst->act.pages[i]), pa_to_va(src->act.pages[i]), PAGE_SIZE);
 }
 
-/* Where the next activation would start: below the top one, in this thread's own slot. */
-static uint64_t next_base(const struct activation *a)
-{
-    const struct frame *top = &a->frame[a->depth];
-    if (a->depth == 0)
-        return activation_slot_va(a->slot) - top->size;
-    return top->base - top->size;
-}
-
-static bool fits(const struct activation *a, uint64_t base, uint64_t size)
-{
-    return size <= base - (activation_slot_va(a->slot) - ACT_STACK_SIZE);
-}
 
 /*
- * A new frame for a call into `callee`. The common case finds the frame
- * this depth used last time still parked in the same process at the same
- * place, and only flips it active. Otherwise whatever is parked from here
- * up is taken back (a new frame here may overlap it) and the frame is
- * entered the slow way.
+ * A new frame for a call into `callee`, the slow way: whatever is parked
+ * from here up is taken back (a new frame here may overlap it) and the
+ * frame is entered under the callee's activation lock. The fast way is
+ * activation_push_parked.
  */
 int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t ret_pc, uint64_t ret_sp)
 {
     struct activation *a = &t->act;
-    uint64_t base = next_base(a), size = ck_pr_load_64(&callee->act_size);
-    if (a->depth + 1 >= ACT_MAX_DEPTH || !fits(a, base, size))
+    uint64_t base = activation_next_base(a), size = ck_pr_load_64(&callee->act_size);
+    if (a->depth + 1 >= ACT_MAX_DEPTH || !activation_fits(a, base, size))
         return E_DEPTH;
     struct frame *f = &a->frame[a->depth + 1];
-    bool fast = f->state == FRAME_PARKED && f->proc == callee && f->base == base && f->size == size &&
-                reenter(callee, f);
-    if (!fast) {
-        dispose_above(a, a->depth + 1);
-        *f = (struct frame){ .proc = callee, .base = base, .size = size, .thread = t };
-        int err = enter(t, callee, f);
-        if (err)
-            return err;
-    }
+    dispose_above(a, a->depth + 1);
+    *f = (struct frame){ .proc = callee, .base = base, .size = size, .thread = t };
+    int err = enter(t, callee, f);
+    if (err)
+        return err;
     f->eid = eid;
     f->ret_pc = ret_pc;
     f->ret_sp = ret_sp;
@@ -360,7 +320,7 @@ int activation_replace(struct thread *t, struct proc *callee, long eid)
         old->eid = eid;
         return 0;
     }
-    if (!fits(a, old->base, size))
+    if (!activation_fits(a, old->base, size))
         return E_DEPTH;
     dispose_above(a, a->depth + 1);
     *spare = (struct frame){ .proc = callee, .eid = eid, .ret_pc = old->ret_pc, .ret_sp = old->ret_sp,
@@ -379,10 +339,3 @@ int activation_replace(struct thread *t, struct proc *callee, long eid)
     return 0;
 }
 
-void activation_pop(struct thread *t)
-{
-    struct activation *a = &t->act;
-    struct frame *f = activation_top(a);
-    a->depth--;
-    park(f);
-}

@@ -13,7 +13,11 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <migrant/layout.h>
 #include <migrant/syscall.h>
+#include <proc.h>
+#include <sync/hart.h>
+#include <ck_pr.h>
 
 struct proc;
 struct thread;
@@ -59,15 +63,98 @@ int activation_map_root(struct thread *t, struct aspace *as);
 void activation_copy(struct thread *dst, const struct thread *src);
 int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t ret_pc, uint64_t ret_sp);
 int activation_replace(struct thread *t, struct proc *callee, long eid);
-void activation_pop(struct thread *t);
 long activation_count(struct proc *p);
 void activation_kick(struct proc *p);
 void activation_evict(struct proc *p, struct aspace *as);
-uint64_t activation_slot_va(uint32_t slot);
+bool activation_reenter_failed(struct proc *p);
 
 static inline struct frame *activation_top(struct activation *a)
 {
     return &a->frame[a->depth];
+}
+
+/* The top of the stack in a slot; activations grow down from here. */
+static inline uint64_t activation_slot_va(uint32_t slot)
+{
+    return USER_ACT_BASE + (uint64_t)slot * USER_ACT_SLOT + USER_ACT_SLOT;
+}
+
+/* Where the next activation would start: below the top one, in this thread's own slot. */
+static inline uint64_t activation_next_base(const struct activation *a)
+{
+    const struct frame *top = &a->frame[a->depth];
+    if (a->depth == 0)
+        return activation_slot_va(a->slot) - top->size;
+    return top->base - top->size;
+}
+
+static inline bool activation_fits(const struct activation *a, uint64_t base, uint64_t size)
+{
+    return size <= base - (activation_slot_va(a->slot) - ACT_STACK_SIZE);
+}
+
+static inline bool activation_alive(struct proc *p)
+{
+    return ck_pr_load_int((int *)&p->state) == P_ALIVE;
+}
+
+/*
+ * The per-hart count of frames active in p. A frame is counted from
+ * before it checks that p is alive until after it parked, and the killer
+ * marks p dying before it sums the counts (proc_release), with full
+ * fences on both sides, so either the killer sees the frame or the frame
+ * sees p dying and calls proc_release itself. Only this hart writes its
+ * count, and the kernel is not preemptible, so a plain add does.
+ */
+static inline void activation_count_active(struct proc *p, long delta)
+{
+    long *n = &p->active[hart_self()->index].n;
+    ck_pr_store_64((uint64_t *)n, (uint64_t)(*n + delta));
+    ck_pr_fence_memory();
+}
+
+/* Parks f: its activation stays mapped in its process for the next call like it. */
+static inline void activation_park(struct frame *f)
+{
+    struct proc *p = f->proc;
+    ck_pr_store_int(&f->state, FRAME_PARKED);
+    activation_count_active(p, -1);
+    if (__builtin_expect(!activation_alive(p), 0))
+        proc_release(p);
+}
+
+/* Returns from the top frame: inline, since every response does it. */
+static inline void activation_pop(struct activation *a)
+{
+    struct frame *f = activation_top(a);
+    a->depth--;
+    activation_park(f);
+}
+
+/*
+ * The fast way in, inline on the migration path: the frame this depth
+ * used last time is still parked in the same process at the same place,
+ * so its entries are mapped and only its state flips. It writes the
+ * thread's own frame and this hart's count, nothing shared. False, with
+ * nothing changed, sends the caller to activation_push.
+ */
+static inline bool activation_push_parked(struct activation *a, struct proc *callee, long eid,
+                                          uint64_t ret_pc, uint64_t ret_sp)
+{
+    struct frame *f = &a->frame[a->depth + 1];
+    if (a->depth + 1 >= ACT_MAX_DEPTH || f->state != FRAME_PARKED || f->proc != callee ||
+        f->base != activation_next_base(a) || f->size != ck_pr_load_64(&callee->act_size))
+        return false;
+    activation_count_active(callee, 1);
+    if (__builtin_expect(!activation_alive(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE), 0))
+        return activation_reenter_failed(callee);
+    f->eid = eid;
+    f->ret_pc = ret_pc;
+    f->ret_sp = ret_sp;
+    f->async = 0;
+    f->crit = 0;
+    a->depth++;
+    return true;
 }
 
 #endif

@@ -4,6 +4,7 @@
 #include <thread.h>
 #include <proc.h>
 #include <mm/aspace.h>
+#include <arch/mmu.h>
 #include <sync/epoch.h>
 #include <sync/hart.h>
 #include <migrant/errno.h>
@@ -36,8 +37,9 @@ static void set_words(struct trapframe *tf, long w0, long w1, const uint64_t d[4
 
 static void switch_to_top(struct thread *t)
 {
-    t->as = activation_top(&t->act)->proc->as;
-    aspace_activate(t->as);
+    struct aspace *as = activation_top(&t->act)->proc->as;
+    t->as = as;
+    mmu_activate(as->root, as->asid);
 }
 
 /*
@@ -58,7 +60,7 @@ static bool pop_frame(struct thread *t, struct trapframe *tf, long status, long 
         *tf = t->async_tf[f->async - 1];
         notify_finish(t, f);
     }
-    activation_pop(t);
+    activation_pop(&t->act);
     return call;
 }
 
@@ -118,6 +120,7 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
         callee = idtable_lookup(&proc_table, pid);
         err = !callee ? E_NOENT
             : (kind & CALL_TAIL) ? activation_replace(t, callee, eid)
+            : activation_push_parked(a, callee, eid, tf->regs[0], tf->regs[TF_SP]) ? 0
             : activation_push(t, callee, eid, tf->regs[0], tf->regs[TF_SP]);
         /* Once entered, our frame in callee->inside keeps callee from being freed. */
         epoch_exit();
@@ -139,14 +142,39 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
     return IPC_LIGHT;
 }
 
+static __attribute__((noinline)) enum ipc_exit resp_slow(struct thread *t, struct trapframe *tf)
+{
+    uint64_t d[4] = { ARG(tf, 0), ARG(tf, 1), ARG(tf, 2), ARG(tf, 3) };
+    return return_down(t, tf, 0, activation_top(&t->act)->proc->id, d) ? IPC_LIGHT : IPC_FULL;
+}
+
+/*
+ * The common response: a call frame over a live caller that is not its
+ * root frame's last chance to take signals. The rest is resp_slow.
+ */
 static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
 {
-    if (t->act.depth == 0) {
+    struct activation *a = &t->act;
+    if (a->depth == 0) {
         ARG(tf, 0) = (uint64_t)E_INVAL;
         return IPC_SAME;
     }
-    uint64_t d[4] = { ARG(tf, 0), ARG(tf, 1), ARG(tf, 2), ARG(tf, 3) };
-    return return_down(t, tf, 0, activation_top(&t->act)->proc->id, d) ? IPC_LIGHT : IPC_FULL;
+    struct frame *f = activation_top(a), *below = f - 1;
+    if (__builtin_expect(f->async || ck_pr_load_int((int *)&below->proc->state) != P_ALIVE ||
+                         (a->depth == 1 && ck_pr_load_64(&t->proc->signals)), 0))
+        return resp_slow(t, tf);
+    /* Point of no return: the words shift up by two to make room for status and pid. */
+    tf->regs[0] = f->ret_pc;
+    tf->regs[TF_SP] = f->ret_sp;
+    ARG(tf, 5) = ARG(tf, 3);
+    ARG(tf, 4) = ARG(tf, 2);
+    ARG(tf, 3) = ARG(tf, 1);
+    ARG(tf, 2) = ARG(tf, 0);
+    ARG(tf, 1) = (uint64_t)f->proc->id;
+    ARG(tf, 0) = 0;
+    activation_pop(&t->act);
+    switch_to_top(t);
+    return IPC_LIGHT;
 }
 
 /*

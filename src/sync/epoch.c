@@ -13,16 +13,6 @@ void epoch_register_hart(void)
     ck_epoch_register(&global_epoch, &hart_self()->epoch, NULL);
 }
 
-void epoch_enter(void)
-{
-    ck_epoch_begin(&hart_self()->epoch, NULL);
-}
-
-void epoch_exit(void)
-{
-    ck_epoch_end(&hart_self()->epoch, NULL);
-}
-
 void epoch_defer(ck_epoch_entry_t *e, ck_epoch_cb_t *cb)
 {
     ck_epoch_call(&hart_self()->epoch, e, cb);

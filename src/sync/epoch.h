@@ -9,11 +9,22 @@
 #define SYNC_EPOCH_H
 
 #include <ck_epoch.h>
+#include <sync/hart.h>
 
 void epoch_init(void);
 void epoch_register_hart(void);
-void epoch_enter(void);
-void epoch_exit(void);
+
+/* Inline: every migration brackets its pid lookup with these. */
+static inline void epoch_enter(void)
+{
+    ck_epoch_begin(&hart_self()->epoch, NULL);
+}
+
+static inline void epoch_exit(void)
+{
+    ck_epoch_end(&hart_self()->epoch, NULL);
+}
+
 void epoch_defer(ck_epoch_entry_t *e, ck_epoch_cb_t *cb);
 void epoch_poll(void);
 

@@ -234,17 +234,6 @@ void mmu_init(void)
 
 unsigned asid_bits(void) { return nasid_bits; }
 
-/*
- * Without ASIDs (asid 0 for all) every switch must flush; with them a
- * switch needs none, because entries of different ASIDs never match.
- */
-void mmu_activate(uint64_t root, uint16_t asid)
-{
-    csr_write_satp(SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12));
-    if (asid == 0)
-        __asm__ volatile("sfence.vma" ::: "memory");
-}
-
 void mmu_activate_kernel(void)
 {
     csr_write_satp(mmu_kernel_satp());

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <arch/layout.h>
+#include <arch/csr.h>
 
 #define PROT_R 1u
 #define PROT_W 2u
@@ -25,7 +26,17 @@ uint64_t pt_prune(uint64_t root, uint64_t start, uint64_t end);
 void pt_free_chain(uint64_t chain);
 
 void mmu_init(void);
-void mmu_activate(uint64_t root, uint16_t asid);
+/*
+ * Without ASIDs (asid 0 for all) every switch must flush; with them a
+ * switch needs none, because entries of different ASIDs never match.
+ * Inline: every migration switches spaces.
+ */
+static inline void mmu_activate(uint64_t root, uint16_t asid)
+{
+    csr_write_satp(SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12));
+    if (asid == 0)
+        __asm__ volatile("sfence.vma" ::: "memory");
+}
 void mmu_activate_kernel(void);
 uint64_t mmu_kernel_satp(void);
 void tlb_flush_asid(uint16_t asid);   /* every hart */
