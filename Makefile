@@ -49,7 +49,7 @@ ULIB_SRC := user/crt0.S user/ipc.S user/start.c user/printf.c user/test.c src/li
 ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
 BENCH_PROGS := $(basename $(notdir $(wildcard bench/*.c)))
 TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) $(BENCH_PROGS)
-RUN_PROGS  := hello
+RUN_PROGS  := hello svc_calc svc_router
 
 .PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl
 all: kernel $(UB)/test.cpio $(UB)/run.cpio

@@ -1,54 +1,58 @@
 /*
- * /init for `make run`: shows the machine working. It greets, runs a
- * thread pinned to every hart, spawns two /hello processes, waits for
- * everything, prints a summary and powers off.
+ * /init for `make run`: shows the machine working. It starts a small
+ * system of services (two /svc_calc backends and a /svc_router that kicks
+ * requests on to them), then a client thread pinned to every hart that
+ * calls the backends directly and through the router, checking every
+ * answer. It prints what each hart did, how many calls each service
+ * answered, spawns two /hello processes, and powers off.
  */
 #include <migrant.h>
 
 #define MAX_HARTS 64
 #define HELLOS 2
+#define BACKENDS 2
+#define CALLS 2000
 
-/* Work for each hart's thread: long enough that the harts overlap. */
-#define WORK_STEPS 200000
+static long backend[BACKENDS];
+static long router;
 
-/* Steps of the Collatz walk from n to 1: cheap to compute, hard to fold. */
-static long collatz_steps(unsigned long n)
-{
-	long steps = 0;
-
-	while (n > 1) {
-		n = (n & 1) ? 3 * n + 1 : n / 2;
-		steps++;
-	}
-	return steps;
-}
-
-static long hart_work(long hart)
+/* A client: every other call goes through the router. Returns the errors. */
+static long client(long hart)
 {
 	struct mself me;
-	long total = 0;
+	struct ipc_reply r;
+	long errors = 0, routed = 0;
 
 	sys_self(&me);
-	printf("hart %ld (id %ld) online: pid %ld tid %ld\n", hart, me.hartid,
-	       me.pid, me.tid);
-	for (unsigned long n = 1; n <= WORK_STEPS; n++)
-		total += collatz_steps(n + (unsigned long)hart);
-	return total;
+	printf("hart %ld (id %ld) online: pid %ld tid %ld, calling\n", hart, me.hartid, me.pid, me.tid);
+	for (long i = 0; i < CALLS; i++) {
+		long a = i * 7 + hart, b = hart * 1000 + 3;
+		long to = (i & 1) ? router : backend[(i / 2) % BACKENDS];
+		long st = ipc_req(to, 0, a, b, 0, &r);
+
+		/* A kicked request is answered by a backend, which sees us, not the router. */
+		if (st != 0 || r.d[0] != a + b || r.d[1] != me.pid || r.pid == router)
+			errors++;
+		routed += (i & 1) && r.pid != to;
+	}
+	printf("hart %ld: %ld calls, %ld through the router, %ld errors\n", hart, (long)CALLS, routed, errors);
+	return errors;
 }
 
-/* Starts one thread per hart; returns how many started. */
-static long start_threads(long harts, long *tids)
+static long spawn_service(const char *path)
 {
-	long started = 0;
+	long pid = sys_spawn(path, 0);
 
-	for (long i = 0; i < harts; i++) {
-		tids[started] = thread_spawn(i, hart_work, i);
-		if (tids[started] < 0)
-			printf("init: thread on hart %ld failed: %ld\n", i, tids[started]);
-		else
-			started++;
-	}
-	return started;
+	if (pid < 0)
+		printf("init: spawn %s failed: %ld\n", path, pid);
+	return pid;
+}
+
+static long answered(long pid)
+{
+	struct ipc_reply r;
+
+	return ipc_req(pid, 1, 0, 0, 0, &r) == 0 ? r.d[0] : -1;
 }
 
 /* Spawns the hellos and waits for them; returns how many ran. */
@@ -57,19 +61,13 @@ static long run_hellos(void)
 	long pids[HELLOS];
 	long ran = 0;
 
-	for (int i = 0; i < HELLOS; i++) {
-		pids[i] = sys_spawn("/hello", 0);
-		if (pids[i] < 0)
-			printf("init: spawn /hello failed: %ld\n", pids[i]);
-	}
+	for (int i = 0; i < HELLOS; i++)
+		pids[i] = spawn_service("/hello");
 	for (int i = 0; i < HELLOS; i++) {
 		long status = -1;
 
-		if (pids[i] < 0 || sys_wait(pids[i], &status) != 0)
-			continue;
-		ran++;
-		if (status != 0)
-			printf("init: /hello pid %ld exited status=%ld\n", pids[i], status);
+		if (pids[i] >= 0 && sys_wait(pids[i], &status) == 0 && status == 0)
+			ran++;
 	}
 	return ran;
 }
@@ -77,20 +75,44 @@ static long run_hellos(void)
 int main(void)
 {
 	long tids[MAX_HARTS];
+	struct ipc_reply r;
 	struct mstats s;
-	long threads;
-	long hellos;
+	long harts, threads = 0, errors = 0, status;
 
 	sys_stats(&s);
+	harts = s.harts < MAX_HARTS ? s.harts : MAX_HARTS;
 	printf("init: migrant up, %ld harts\n", s.harts);
-	threads = start_threads(s.harts < MAX_HARTS ? s.harts : MAX_HARTS, tids);
-	hellos = run_hellos();
-	for (long i = 0; i < threads; i++)
-		sys_thread_join(tids[i], NULL);
+	for (int i = 0; i < BACKENDS; i++)
+		backend[i] = spawn_service("/svc_calc");
+	router = spawn_service("/svc_router");
+	for (int i = 0; i < BACKENDS; i++)
+		ipc_req(router, 2, backend[i], 0, 0, &r);
+	printf("init: services: calc %ld, calc %ld, router %ld\n", backend[0], backend[1], router);
+	for (long i = 0; i < harts; i++) {
+		tids[threads] = thread_spawn(i, client, i);
+		if (tids[threads] >= 0)
+			threads++;
+	}
+	for (long i = 0; i < threads; i++) {
+		long e = 0;
+
+		sys_thread_join(tids[i], &e);
+		errors += e;
+	}
+	for (int i = 0; i < BACKENDS; i++)
+		printf("init: service calc (pid %ld) answered %ld calls\n", backend[i], answered(backend[i]));
+	printf("init: service router (pid %ld) routed %ld calls\n", router, answered(router));
+	for (int i = 0; i < BACKENDS; i++) {
+		sys_kill(backend[i]);
+		sys_wait(backend[i], &status);
+	}
+	sys_kill(router);
+	sys_wait(router, &status);
+	long hellos = run_hellos();
 	sys_stats(&s);
-	/* Processes: this one and every /hello that ran. */
-	printf("init: summary: %ld threads on %ld harts, %ld processes, free pages %ld\n",
-	       threads, s.harts, 1 + hellos, s.free_pages);
-	sys_poweroff(0);
+	printf("init: summary: %ld clients on %ld harts, %ld calls, %ld errors, %ld hellos, "
+	       "%ld processes, free pages %ld\n",
+	       threads, s.harts, threads * CALLS, errors, hellos, s.procs, s.free_pages);
+	sys_poweroff(errors ? 1 : 0);
 	return 1;
 }

@@ -140,7 +140,7 @@ static void dispose(struct frame *f)
     }
     lock_release(&p->act_lock);
     if (mine)
-        tlb_flush_asid(p->as->asid);
+        aspace_flush(p->as);
     epoch_exit();
     f->state = FRAME_FREE;
 }

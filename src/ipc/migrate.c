@@ -39,7 +39,7 @@ static void switch_to_top(struct thread *t)
 {
     struct aspace *as = activation_top(&t->act)->proc->as;
     t->as = as;
-    mmu_activate(as->root, as->asid);
+    aspace_activate(as);
 }
 
 /*

@@ -48,12 +48,20 @@ void aspace_destroy(struct aspace *as)
     slab_free(&aspace_cache, as);
 }
 
-void aspace_activate(struct aspace *as)
+/*
+ * Makes every hart forget `as`'s translations before the caller reuses
+ * what was unmapped: the harts running it now are fenced at once, the
+ * others when they next switch in.
+ */
+void aspace_flush(struct aspace *as)
 {
-    if (as)
-        mmu_activate(as->root, as->asid);
-    else
-        mmu_activate_kernel();
+    uint64_t mask = 0;
+    ck_pr_inc_64(&as->flush_gen);
+    ck_pr_fence_memory();
+    for (int i = 0; i < nharts; i++)
+        if (ck_pr_load_ptr(&harts[i].cur_as) == as)
+            mask |= 1ul << i;
+    tlb_flush_harts(as->asid, mask);
 }
 
 static bool overlaps(const struct aspace *as, uint64_t start, uint64_t end)
@@ -157,7 +165,7 @@ int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size, enum region_kind
     lock_release(&as->lock);
     if (found < 0)
         return E_NOENT;
-    tlb_flush_asid(as->asid);
+    aspace_flush(as);
     pt_free_chain(tables);
     return 0;
 }

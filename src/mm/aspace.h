@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sync/lock.h>
+#include <sync/hart.h>
+#include <arch/mmu.h>
+#include <ck_pr.h>
 
 #define AS_MAX_REGIONS 64
 
@@ -29,6 +32,15 @@ struct region {
 struct aspace {
     uint64_t root;               /* fixed */
     uint16_t asid;               /* fixed */
+    /*
+     * TLB shootdown without a global flush: aspace_flush bumps flush_gen
+     * and fences only the harts running this space now; every other hart
+     * compares its seen[] entry on its next switch in (aspace_activate).
+     */
+    uint64_t flush_gen;          /* atomic */
+    struct {
+        uint64_t gen;            /* written by its hart only */
+    } __attribute__((aligned(64))) seen[MAX_HARTS];
     struct lock lock;            /* protects regions and the user half of the page table; rank RANK_ASPACE */
     struct region regions[AS_MAX_REGIONS];
     int nregions;
@@ -37,7 +49,31 @@ struct aspace {
 void aspace_init(void);
 struct aspace *aspace_create(void);
 void aspace_destroy(struct aspace *as);
-void aspace_activate(struct aspace *as);
+void aspace_flush(struct aspace *as);
+
+/*
+ * Switches this hart to `as` (NULL: the kernel's table). The hart says
+ * which space it runs before it reads the flush generation, and
+ * aspace_flush bumps the generation before it looks at which harts run
+ * the space, so one of the two always flushes. Inline: every migration
+ * switches spaces.
+ */
+static inline void aspace_activate(struct aspace *as)
+{
+    struct hart *h = hart_self();
+    ck_pr_store_ptr(&h->cur_as, as);
+    ck_pr_fence_memory();
+    if (!as) {
+        mmu_activate_kernel();
+        return;
+    }
+    mmu_activate(as->root, as->asid);
+    uint64_t gen = ck_pr_load_64(&as->flush_gen);
+    if (__builtin_expect(as->seen[h->index].gen != gen, 0)) {
+        tlb_flush_local(as->asid);
+        as->seen[h->index].gen = gen;
+    }
+}
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t size, unsigned prot, enum region_kind kind);
 long aspace_alloc(struct aspace *as, uint64_t size, uint64_t lo, uint64_t hi, enum region_kind kind);
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind);

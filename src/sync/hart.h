@@ -40,6 +40,7 @@ struct hart {
     struct thread *idle;
     uint64_t ticks;
     struct thread *timers;       /* threads homed here with an armed timer */
+    struct aspace *cur_as;       /* the user space in satp; read by aspace_flush on other harts */
     ck_epoch_record_t epoch;
     uint32_t npcache;            /* free pages cached here, read racily by stats */
     uint64_t pcache[PCACHE_MAX]; /* their frame numbers */

@@ -4,6 +4,7 @@
 #include <mm/page.h>
 #include <migrant/errno.h>
 #include <string.h>
+#include <sync/hart.h>
 
 #define PTE_V (1ul << 0)
 #define PTE_R (1ul << 1)
@@ -237,6 +238,20 @@ unsigned asid_bits(void) { return nasid_bits; }
 void mmu_activate_kernel(void)
 {
     csr_write_satp(mmu_kernel_satp());
+}
+
+void tlb_flush_harts(uint16_t asid, uint64_t hart_mask)
+{
+    struct hart *me = hart_self();
+    if (hart_mask & (1ul << me->index))
+        tlb_flush_local(asid);
+    hart_mask &= ~(1ul << me->index);
+    for (int i = 0; hart_mask; i++) {
+        if (hart_mask & (1ul << i)) {
+            arch_fence_asid(harts[i].hartid, asid);
+            hart_mask &= ~(1ul << i);
+        }
+    }
 }
 
 void tlb_flush_asid(uint16_t asid)

@@ -45,6 +45,11 @@ void arch_ipi_clear(void)
     csr_clear_sip(SIE_SSIE);
 }
 
+void arch_fence_asid(uint64_t hartid, uint64_t asid)
+{
+    sbi_call(EXT_RFNC, 2, 1, (long)hartid, 0, 0, (long)asid);
+}
+
 /* hart_mask_base = -1 means every hart. */
 void arch_fence_asid_all(uint64_t asid)
 {

@@ -40,6 +40,12 @@ static inline void mmu_activate(uint64_t root, uint16_t asid)
 void mmu_activate_kernel(void);
 uint64_t mmu_kernel_satp(void);
 void tlb_flush_asid(uint16_t asid);   /* every hart */
+void tlb_flush_harts(uint16_t asid, uint64_t hart_mask);   /* harts by index; this one too if in the mask */
+
+static inline void tlb_flush_local(uint16_t asid)
+{
+    __asm__ volatile("sfence.vma zero, %0" : : "r"((uint64_t)asid) : "memory");
+}
 unsigned asid_bits(void);
 int asid_alloc(uint16_t *asid);
 void asid_free(uint16_t asid);
