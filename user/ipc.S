@@ -26,11 +26,16 @@ ipc_tail:
 ipc_kick:
 	li	a7, SYS_IPC_KICK
 ipc_call:
+	/* The words travel in a2..a5 (syscall.h); r goes to the stack. */
 	addi	sp, sp, -SAVE
+	sd	a5, 24(sp)
+	mv	a5, a4
+	mv	a4, a3
+	mv	a3, a2
+	mv	a2, a1
 	sd	ra, 0(sp)
 	sd	gp, 8(sp)
 	sd	tp, 16(sp)
-	sd	a5, 24(sp)
 	sd	s0, 32(sp)
 	sd	s1, 40(sp)
 	sd	s2, 48(sp)
@@ -71,6 +76,10 @@ ipc_call:
 
 /* long ipc_resp(long d0, long d1, long d2, long d3): returns only on error. */
 ipc_resp:
+	mv	a5, a3
+	mv	a4, a2
+	mv	a3, a1
+	mv	a2, a0
 	li	a7, SYS_IPC_RESP
 	ecall
 	ret

@@ -31,14 +31,16 @@
 #define SYS_DEVMEM_MAP    21  /* (phys, size) -> va | E_PERM E_INVAL E_RANGE E_NOMEM */
 
 /*
- * Migration. Each returns a0 status, a1 the pid that responded, a2..a5
- * d0..d3 (docs/ipc.md). The callee enters _start(eid, tid, d0, d1, d2, d3).
+ * Migration. The words always travel in a2..a5, where the callee's _start
+ * (eid, tid, d0..d3) and the caller's result {a0 status, a1 the pid that
+ * responded, a2..a5 d0..d3} want them, so the kernel never moves them
+ * (docs/ipc.md). a1 is ignored on the way in.
  */
-#define SYS_IPC_REQ       22  /* (pid, d0, d1, d2, d3) */
-#define SYS_IPC_FWD       23  /* (pid, d0, d1, d2, d3): callee sees our eid */
-#define SYS_IPC_TAIL      24  /* (pid, d0, d1, d2, d3): replaces our frame */
-#define SYS_IPC_KICK      25  /* (pid, d0, d1, d2, d3): fwd + tail */
-#define SYS_IPC_RESP      26  /* (d0, d1, d2, d3) -> E_INVAL at the root, else no return */
+#define SYS_IPC_REQ       22  /* (pid, -, d0, d1, d2, d3) */
+#define SYS_IPC_FWD       23  /* (pid, -, d0, d1, d2, d3): callee sees our eid */
+#define SYS_IPC_TAIL      24  /* (pid, -, d0, d1, d2, d3): replaces our frame */
+#define SYS_IPC_KICK      25  /* (pid, -, d0, d1, d2, d3): fwd + tail */
+#define SYS_IPC_RESP      26  /* (-, -, d0, d1, d2, d3) -> E_INVAL at the root, else no return */
 #define SYS_IPC_FRAME     27  /* (bytes) -> previous size | E_INVAL E_RANGE */
 #define SYS_IPC_ABORT     28  /* (tid) -> E_INVAL E_NOENT E_PERM */
 #define SYS_IPC_DEPTH     29  /* () -> a0 depth, a1 eid of the current frame */

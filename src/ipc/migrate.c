@@ -35,7 +35,7 @@ static void set_words(struct trapframe *tf, long w0, long w1, const uint64_t d[4
         ARG(tf, 2 + i) = d[i];
 }
 
-static void switch_to_top(struct thread *t)
+static inline __attribute__((always_inline)) void switch_to_top(struct thread *t)
 {
     struct aspace *as = activation_top(&t->act)->proc->as;
     t->as = as;
@@ -129,13 +129,9 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
         ARG(tf, 0) = (uint64_t)err;
         return IPC_SAME;
     }
-    /* Point of no return: the frame is in; enter _start(eid, tid, d0..d3). */
+    /* Point of no return: the frame is in; enter _start(eid, tid, d0..d3), d0..d3 already in a2..a5. */
     tf->regs[0] = callee->entry;
     tf->regs[TF_SP] = activation_top(a)->base;
-    ARG(tf, 5) = ARG(tf, 4);
-    ARG(tf, 4) = ARG(tf, 3);
-    ARG(tf, 3) = ARG(tf, 2);
-    ARG(tf, 2) = ARG(tf, 1);
     ARG(tf, 1) = (uint64_t)t->id;
     ARG(tf, 0) = (uint64_t)eid;
     switch_to_top(t);
@@ -144,7 +140,7 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
 
 static __attribute__((noinline)) enum ipc_exit resp_slow(struct thread *t, struct trapframe *tf)
 {
-    uint64_t d[4] = { ARG(tf, 0), ARG(tf, 1), ARG(tf, 2), ARG(tf, 3) };
+    uint64_t d[4] = { ARG(tf, 2), ARG(tf, 3), ARG(tf, 4), ARG(tf, 5) };
     return return_down(t, tf, 0, activation_top(&t->act)->proc->id, d) ? IPC_LIGHT : IPC_FULL;
 }
 
@@ -163,13 +159,9 @@ static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
     if (__builtin_expect(f->async || ck_pr_load_int((int *)&below->proc->state) != P_ALIVE ||
                          (a->depth == 1 && ck_pr_load_64(&t->proc->signals)), 0))
         return resp_slow(t, tf);
-    /* Point of no return: the words shift up by two to make room for status and pid. */
+    /* Point of no return: the words stay in a2..a5. */
     tf->regs[0] = f->ret_pc;
     tf->regs[TF_SP] = f->ret_sp;
-    ARG(tf, 5) = ARG(tf, 3);
-    ARG(tf, 4) = ARG(tf, 2);
-    ARG(tf, 3) = ARG(tf, 1);
-    ARG(tf, 2) = ARG(tf, 0);
     ARG(tf, 1) = (uint64_t)f->proc->id;
     ARG(tf, 0) = 0;
     activation_pop(&t->act);

@@ -25,6 +25,7 @@ struct aspace *aspace_create(void)
         return NULL;
     }
     asid_alloc(&as->asid);
+    as->satp = mmu_satp(as->root, as->asid);
     lock_init(&as->lock, "aspace", RANK_ASPACE);
     return as;
 }

@@ -31,6 +31,7 @@ struct region {
 
 struct aspace {
     uint64_t root;               /* fixed */
+    uint64_t satp;               /* fixed: what switches a hart to it */
     uint16_t asid;               /* fixed */
     /*
      * TLB shootdown without a global flush: aspace_flush bumps flush_gen
@@ -67,7 +68,7 @@ static inline void aspace_activate(struct aspace *as)
         mmu_activate_kernel();
         return;
     }
-    mmu_activate(as->root, as->asid);
+    mmu_activate(as->satp, as->asid);
     uint64_t gen = ck_pr_load_64(&as->flush_gen);
     if (__builtin_expect(as->seen[h->index].gen != gen, 0)) {
         tlb_flush_local(as->asid);

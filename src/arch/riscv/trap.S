@@ -147,8 +147,9 @@ trap_exit:
 
 /*
  * The migration path. The user stubs (user/ipc.S) keep their own callee-
- * saved registers, so only ra, sp, tp, pc, sstatus and a0..a7 are saved
- * here; s0-s11 and gp stay live in their registers, which C preserves.
+ * saved registers, so only ra, sp, tp, pc and a0..a7 are saved here (and
+ * sstatus if the full exit is taken); s0-s11 and gp stay live in their
+ * registers, which C preserves.
  * ipc_fast says how to leave (enum ipc_exit in src/ipc/migrate.c).
  */
 ipc_entry:
@@ -167,8 +168,6 @@ ipc_entry:
     csrr    t0, sepc
     addi    t0, t0, 4
     sd      t0, 0(sp)
-    csrr    t0, sstatus
-    sd      t0, TF_SSTATUS(sp)
     mv      a0, sp
     call    ipc_fast
     beqz    a0, ipc_exit_same
@@ -198,7 +197,10 @@ ipc_entry:
     sd      zero, 29*8(sp)
     sd      zero, 30*8(sp)
     sd      zero, 31*8(sp)
-4:  mv      a0, sp
+    /* ipc_fast never switches threads, so sstatus is still the trap's. */
+4:  csrr    t0, sstatus
+    sd      t0, TF_SSTATUS(sp)
+    mv      a0, sp
     call    ipc_finish
     j       trap_exit
 

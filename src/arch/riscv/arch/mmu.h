@@ -31,9 +31,14 @@ void mmu_init(void);
  * switch needs none, because entries of different ASIDs never match.
  * Inline: every migration switches spaces.
  */
-static inline void mmu_activate(uint64_t root, uint16_t asid)
+static inline uint64_t mmu_satp(uint64_t root, uint16_t asid)
 {
-    csr_write_satp(SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12));
+    return SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12);
+}
+
+static inline void mmu_activate(uint64_t satp, uint16_t asid)
+{
+    csr_write_satp(satp);
     if (asid == 0)
         __asm__ volatile("sfence.vma" ::: "memory");
 }
