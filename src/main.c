@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
+#include <mm/shm.h>
 #include <sync/epoch.h>
 #include <sync/hart.h>
 #include <arch/irq.h>
@@ -90,6 +91,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
     thread_init();
     proc_init();
     aspace_init();
+    shm_init();
     plic_init();
     add_harts(hartid);
     hart_setup();

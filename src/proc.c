@@ -7,6 +7,7 @@
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <mm/slab.h>
+#include <mm/shm.h>
 #include <sync/epoch.h>
 #include <sync/hart.h>
 #include <arch/mmu.h>
@@ -326,6 +327,7 @@ void proc_release(struct proc *p)
     aspace_activate(NULL);
     reap_zombie_threads(p);
     activation_evict(p, p->as);
+    shm_release_owner(p);
     aspace_destroy(p->as);
     p->as = NULL;
 

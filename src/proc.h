@@ -14,6 +14,7 @@
 struct thread;
 struct aspace;
 struct frame;
+struct shm;
 
 enum pstate {
     P_ALIVE,
@@ -37,6 +38,7 @@ struct proc {
     int nlive;
     long status;
     bool torn;                   /* teardown has started */
+    struct shm *shms;            /* shared regions it owns */
 
     struct lock act_lock;        /* protects inside and the activation window of as; rank RANK_ACT */
     struct frame *inside;        /* frames of other threads' calls, active or parked */

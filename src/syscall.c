@@ -15,6 +15,7 @@
 #include <migrant/syscall.h>
 #include <ipc/migrate.h>
 #include <ipc/notify.h>
+#include <mm/shm.h>
 #include <ck_pr.h>
 #include <string.h>
 
@@ -345,6 +346,11 @@ static void (*const table[SYS_COUNT])(struct trapframe *) = {
     [SYS_TIMER] = sys_timer,
     [SYS_IRQ_REGISTER] = sys_irq_register,
     [SYS_UART_INFO] = sys_uart_info,
+    [SYS_SHM_CREATE] = sys_shm_create,
+    [SYS_SHM_GRANT] = sys_shm_grant,
+    [SYS_SHM_MAP] = sys_shm_map,
+    [SYS_SHM_UNMAP] = sys_shm_unmap,
+    [SYS_SHM_FREE] = sys_shm_free,
 };
 
 /* req, fwd, tail, kick and resp never come here: trap.S sends them to ipc_fast. */

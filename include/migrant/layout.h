@@ -13,6 +13,9 @@
 /* Device MMIO mapped by devmem_map lands in [USER_DEV, USER_DEV_END). */
 #define USER_DEV         0x2000000000ul
 #define USER_DEV_END     0x2800000000ul
+/* Shared regions mapped by shm_map land in [USER_SHM, USER_SHM_END). */
+#define USER_SHM         0x2800000000ul
+#define USER_SHM_END     0x3000000000ul
 /*
  * Each thread's activation stack (ACT_STACK_SIZE, syscall.h) sits at the
  * top of its own slot, so no two live threads ever overlap in any process

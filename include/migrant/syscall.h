@@ -52,13 +52,22 @@
 #define SYS_IRQ_REGISTER  33  /* (source) -> E_PERM E_INVAL E_BUSY */
 #define SYS_UART_INFO     34  /* () -> a0 phys base, a1 size, a2 irq, a3 reg shift | width << 8 */
 
-#define SYS_COUNT         35
+/* Shared memory (docs/ipc.md). */
+#define SYS_SHM_CREATE    35  /* (size) -> id | E_PERM E_INVAL E_RANGE E_NOMEM */
+#define SYS_SHM_GRANT     36  /* (id, pid) -> E_INVAL E_NOENT E_PERM E_RANGE */
+#define SYS_SHM_MAP       37  /* (id) -> va, a1 size | E_INVAL E_NOENT E_PERM E_NOMEM */
+#define SYS_SHM_UNMAP     38  /* (va) -> E_INVAL E_NOENT */
+#define SYS_SHM_FREE      39  /* (id) -> E_INVAL E_NOENT E_PERM */
+
+#define SYS_COUNT         40
 
 /* Limits the kernel enforces; a larger value gets E_RANGE. */
 #define PUTS_MAX        4096
 #define PATH_MAX_LEN     255
 #define CMDLINE_MAX      256
 #define MEM_ALLOC_MAX   (64ul << 20)   /* one private allocation */
+#define SHM_MAX         (1ul << 20)    /* one shared region */
+#define SHM_GRANTS      8              /* processes one region can be granted to */
 
 #define ACT_STACK_SIZE  (64ul << 10)     /* a thread's activation stack */
 #define ACT_DEFAULT     (16ul << 10)     /* a process's reservation until it sets one */

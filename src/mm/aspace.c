@@ -189,17 +189,51 @@ long aspace_map_device(struct aspace *as, uint64_t pa, uint64_t size)
     return r ? r : (long)va;
 }
 
+/* Maps existing RAM pages (a shared region) in the shm window; each mapping holds a reference. */
+long aspace_map_pages(struct aspace *as, const uint64_t *pages, unsigned n)
+{
+    uint64_t size = (uint64_t)n * PAGE_SIZE;
+    lock_acquire(&as->lock);
+    uint64_t va = find_gap(as, size, USER_SHM, USER_SHM_END);
+    long r = va ? add_region(as, va, va + size, PROT_R | PROT_W, RG_SHM) : E_NOMEM;
+    for (unsigned i = 0; r == 0 && i < n; i++) {
+        if (pt_map(as->root, va + (uint64_t)i * PAGE_SIZE, pages[i], PROT_R | PROT_W | PROT_U) != 0) {
+            struct region *rg = &as->regions[as->nregions - 1];
+            rg->end = va + (uint64_t)i * PAGE_SIZE;
+            unmap_pages(as, rg);
+            drop_region(as, as->nregions - 1);
+            r = E_NOMEM;
+        } else {
+            page_ref(pages[i]);
+        }
+    }
+    lock_release(&as->lock);
+    return r ? r : (long)va;
+}
+
+/* The size of the region of `kind` that starts at va, or E_NOENT. */
+long aspace_region_size(struct aspace *as, uint64_t va, enum region_kind kind)
+{
+    long size = E_NOENT;
+    lock_acquire(&as->lock);
+    for (int i = 0; i < as->nregions; i++)
+        if (as->regions[i].start == va && as->regions[i].kind == kind)
+            size = (long)(as->regions[i].end - va);
+    lock_release(&as->lock);
+    return size;
+}
+
 /*
  * Copies every private page of src into dst (fork). The caller is src's
- * only thread, so src's regions cannot change underneath. Device regions
- * are not inherited.
+ * only thread, so src's regions cannot change underneath. Device and
+ * shared regions are not inherited.
  */
 int aspace_clone(struct aspace *dst, struct aspace *src)
 {
     int err = 0;
     for (int i = 0; i < src->nregions && !err; i++) {
         const struct region *r = &src->regions[i];
-        if (r->kind == RG_DEVICE)
+        if (r->kind == RG_DEVICE || r->kind == RG_SHM)
             continue;
         err = aspace_map_anon(dst, r->start, r->end - r->start, r->prot, r->kind);
         for (uint64_t va = r->start; !err && va < r->end; va += PAGE_SIZE) {

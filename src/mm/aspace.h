@@ -21,6 +21,7 @@ enum region_kind {
     RG_HEAP,                     /* mem_alloc */
     RG_STACK,                    /* a thread's user stack */
     RG_DEVICE,                   /* device MMIO; frames are not RAM, never refcounted */
+    RG_SHM,                      /* a shared region's pages, one reference per mapping */
 };
 
 struct region {
@@ -79,6 +80,8 @@ int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t size, unsigned prot
 long aspace_alloc(struct aspace *as, uint64_t size, uint64_t lo, uint64_t hi, enum region_kind kind);
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind);
 long aspace_map_device(struct aspace *as, uint64_t pa, uint64_t size);
+long aspace_map_pages(struct aspace *as, const uint64_t *pages, unsigned n);
+long aspace_region_size(struct aspace *as, uint64_t va, enum region_kind kind);
 int aspace_clone(struct aspace *dst, struct aspace *src);
 int aspace_write(struct aspace *as, uint64_t va, const void *src, size_t len);
 int copy_from_user(struct aspace *as, void *dst, uint64_t uva, size_t len);

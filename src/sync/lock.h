@@ -20,6 +20,7 @@ enum lock_rank {
     RANK_ASPACE = 30,    /* one address space's regions and page table */
     RANK_ASID = 35,      /* the ASID bitmap */
     RANK_SLOTS = 40,     /* the activation-slot bitmap */
+    RANK_SHM = 42,       /* one shared region's grants */
     RANK_IRQ = 45,       /* binding PLIC sources to threads */
     RANK_RUNQ = 50,      /* one hart's run queue */
     RANK_SLAB = 60,      /* one slab cache's slab lists */

@@ -334,4 +334,35 @@ void migrant_signal(unsigned long bits);
 void migrant_timer(unsigned long expiries);
 void migrant_irq(long source);
 
+/* Shared memory (docs/ipc.md): create needs R_SHM; grant lets another process map it. */
+static inline long shm_create(unsigned long size)
+{
+	return syscall1(SYS_SHM_CREATE, (long)size);
+}
+
+static inline long shm_grant(long id, long pid)
+{
+	return syscall2(SYS_SHM_GRANT, id, pid);
+}
+
+/* Maps region id; returns its address and, if size is not NULL, its size. */
+static inline long shm_map(long id, unsigned long *size)
+{
+	struct sysret r = syscall6(SYS_SHM_MAP, id, 0, 0, 0, 0, 0);
+
+	if (size)
+		*size = r.a0 < 0 ? 0 : (unsigned long)r.a1;
+	return r.a0;
+}
+
+static inline long shm_unmap(void *addr)
+{
+	return syscall1(SYS_SHM_UNMAP, (long)addr);
+}
+
+static inline long shm_free(long id)
+{
+	return syscall1(SYS_SHM_FREE, id);
+}
+
 #endif
