@@ -22,6 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 # No __pycache__ in tools/: the tree stays clean for the lead's commits.
@@ -93,19 +94,43 @@ def kill_group(proc):
         pass
 
 
+def feed_input(proc, log_path, data):
+    """Type `data` into the guest's serial port once it prints READY.
+
+    A test that reads the console (a user-space UART driver) says READY
+    when its interrupt handler is in place; input sent earlier would only
+    wait in the UART, but waiting keeps the test honest about its setup.
+    """
+    while proc.poll() is None:
+        if b"READY" in log_path.read_bytes():
+            try:
+                proc.stdin.write(data.encode())
+                proc.stdin.flush()
+            except (BrokenPipeError, ValueError):
+                pass
+            return
+        time.sleep(0.05)
+
+
 def run_pair(test, harts, cfg, timeout_s):
     """Boot one QEMU for (test, harts); log to <log-dir>/<test>-h<N>.log."""
-    cmd = qemu.build_command(cfg.kernel, cfg.initrd,
-                             qemu.test_cmdline(test, harts), harts,
+    data = cfg.inputs.get(test)
+    cmdline = qemu.test_cmdline(test, harts) + (f" input={data}" if data else "")
+    cmd = qemu.build_command(cfg.kernel, cfg.initrd, cmdline, harts,
                              cfg.mem, extra=cfg.extra_qemu)
     log_path = Path(cfg.log_dir) / f"{test}-h{harts}.log"
     timed_out = False
     with open(log_path, "wb") as log:
         # Own session so a timeout kills the whole group, not just the
-        # wrapper; stdin /dev/null so QEMU never touches the terminal.
-        proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
-                                stderr=subprocess.STDOUT,
+        # wrapper; stdin is /dev/null so QEMU never touches the terminal,
+        # or a pipe when the manifest gives the test input.
+        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if data else subprocess.DEVNULL,
+                                stdout=log, stderr=subprocess.STDOUT,
                                 start_new_session=True)
+        feeder = None
+        if data:
+            feeder = threading.Thread(target=feed_input, args=(proc, log_path, data), daemon=True)
+            feeder.start()
         try:
             proc.wait(timeout=timeout_s)
         except subprocess.TimeoutExpired:
@@ -113,6 +138,9 @@ def run_pair(test, harts, cfg, timeout_s):
         # Also after a normal exit: reap anything the process left behind.
         kill_group(proc)
         proc.wait()
+        if feeder:
+            feeder.join()
+            proc.stdin.close()
     text = log_path.read_bytes().decode("utf-8", errors="replace")
     reason = classify(test, text, proc.returncode, timed_out, timeout_s)
     return Result(test, harts, reason is None, reason or "", text)
@@ -153,13 +181,21 @@ def run_all(pairs, cfg, on_result):
 
 # ---------------------------------------------------------------- manifest
 
-def parse_manifest(path):
-    """Return [(name, [harts...])] in file order; raise ValueError on junk."""
+def parse_manifest(path, inputs=None):
+    """Return [(name, [harts...])] in file order; raise ValueError on junk.
+
+    A line may end with `input=TEXT`: typed into the guest's serial port
+    once the test prints READY (see feed_input); collected into `inputs`.
+    """
     tests, seen = [], set()
     for n, raw in enumerate(Path(path).read_text().splitlines(), 1):
         words = raw.split("#", 1)[0].split()
         if not words:
             continue
+        if words[-1].startswith("input="):
+            if inputs is not None:
+                inputs[words[0]] = words[-1][len("input="):]
+            words = words[:-1]
         name, harts = words[0], words[1:]
         if not harts or not all(h.isdigit() and int(h) > 0 for h in harts):
             raise ValueError(f"{path}:{n}: want `<name> <harts...>`: {raw!r}")
@@ -188,7 +224,7 @@ def select_pairs(tests, only, harts_override):
 
 def run_tests(cfg):
     try:
-        pairs = select_pairs(parse_manifest(cfg.manifest), cfg.only, cfg.harts)
+        pairs = select_pairs(parse_manifest(cfg.manifest, cfg.inputs), cfg.only, cfg.harts)
     except (OSError, ValueError) as e:
         print(f"runtest: {e}", file=sys.stderr)
         return 2
@@ -324,6 +360,7 @@ def parse_args(argv):
         ap.error("--harts needs positive hart counts")
     if args.log_dir is None:
         args.log_dir = str(REPO / "build" / args.locking / "logs")
+    args.inputs = {}
     return args
 
 
