@@ -10,7 +10,6 @@
 #include <test.h>
 
 /* The UART on QEMU's virt board: device memory that is safe to map. */
-#define UART_PHYS 0x10000000ul
 #define PAGE 4096l
 
 static long held(void)
@@ -59,24 +58,44 @@ static void check_spawn_refused(unsigned long rights)
 
 static void check_devmem(void)
 {
-	long va = sys_devmem_map(UART_PHYS, PAGE);
+	struct uart_info u;
+
+	sys_uart_info(&u);
+	long phys = u.base & ~(long)(PAGE - 1);
+	long va = sys_devmem_map(phys, PAGE);
 
 	if (va < (long)USER_DEV || va >= (long)USER_DEV_END || (va & (PAGE - 1)))
 		test_fail("devmem_map with R_DEVMEM returned 0x%lx", va);
 	drop_right(R_DEVMEM);
-	CHECK_EQ(sys_devmem_map(UART_PHYS, PAGE), E_PERM);
+	CHECK_EQ(sys_devmem_map(phys, PAGE), E_PERM);
 	check_spawn_refused(R_DEVMEM);
 }
 
-/* Rights whose calls come later: only the bookkeeping can be checked. */
-static void check_later_rights(void)
+/* R_IRQ, R_SHM, R_NOTIFY: each call works with the right and is refused without it. */
+static void check_notification_rights(void)
 {
-	const unsigned long later[] = { R_IRQ, R_SHM, R_NOTIFY };
+	struct uart_info u;
+	struct mself me;
+	long id;
 
-	for (size_t i = 0; i < ARRAY_LEN(later); i++) {
-		drop_right(later[i]);
-		check_spawn_refused(later[i]);
-	}
+	sys_uart_info(&u);
+	sys_self(&me);
+	CHECK_EQ(sys_irq_register(u.irq), 0);
+	drop_right(R_IRQ);
+	CHECK_EQ(sys_irq_register(u.irq), E_PERM);
+	check_spawn_refused(R_IRQ);
+
+	id = shm_create(4096);
+	CHECK(id > 0);
+	CHECK_EQ(shm_free(id), 0);
+	drop_right(R_SHM);
+	CHECK_EQ(shm_create(4096), E_PERM);
+	check_spawn_refused(R_SHM);
+
+	CHECK_EQ(sys_notify(me.pid, 1), 0);
+	drop_right(R_NOTIFY);
+	CHECK_EQ(sys_notify(me.pid, 1), E_PERM);
+	check_spawn_refused(R_NOTIFY);
 	check_spawn_grants((unsigned long)held());
 }
 
@@ -167,7 +186,7 @@ int main(void)
 	check_spawn_grants(0);
 	/* Each check below still holds every right it uses. */
 	check_devmem();
-	check_later_rights();
+	check_notification_rights();
 	check_fork_inherits();
 	check_kill();
 	check_power();
