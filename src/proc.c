@@ -310,8 +310,9 @@ static void reap_zombie_threads(struct proc *p)
  * Tears p down once it is dying, its last thread has exited and the last
  * migrated thread has left it; whichever of those comes last calls this
  * with both locks free, and the check under both locks picks exactly one.
- * The caller runs on another page table by then: every hart switched
- * away from p when its last thread of p left.
+ * Only this hart can still have p's table in satp (a thread leaving p is
+ * the one calling); every other hart switched away when its last thread
+ * of p left. A killer in another process keeps its own table.
  */
 void proc_release(struct proc *p)
 {
@@ -324,7 +325,8 @@ void proc_release(struct proc *p)
     lock_release(&p->lock);
     if (!go)
         return;
-    aspace_activate(NULL);
+    if (ck_pr_load_ptr(&hart_self()->cur_as) == p->as)
+        aspace_activate(NULL);
     reap_zombie_threads(p);
     activation_evict(p, p->as);
     shm_release_owner(p);

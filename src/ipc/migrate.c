@@ -112,7 +112,13 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
     long eid = 0;
     struct proc *callee = NULL;
 
-    if (__builtin_expect(pid <= 0, 0) || ((kind & CALL_TAIL) && a->depth == 0)) {
+    /*
+     * A frame the kernel entered (a root frame, a notification handler) has
+     * eid 0, which marks kernel starts; forwarding it would let any process
+     * forge one, so fwd and kick need a frame with a real caller.
+     */
+    if (__builtin_expect(pid <= 0, 0) || ((kind & CALL_TAIL) && a->depth == 0) ||
+        ((kind & CALL_FWD) && top->eid == 0)) {
         err = E_INVAL;
     } else {
         eid = (kind & CALL_FWD) ? top->eid : top->proc->id;
@@ -126,7 +132,8 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
         epoch_exit();
     }
     if (err) {
-        ARG(tf, 0) = (uint64_t)err;
+        /* Refused at once: the reply is {err, pid 0, zero words}. */
+        set_words(tf, err, 0, (const uint64_t[4]){ 0 });
         return IPC_SAME;
     }
     /* Point of no return: the frame is in; enter _start(eid, tid, d0..d3), d0..d3 already in a2..a5. */

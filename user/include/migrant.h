@@ -4,7 +4,8 @@
  *
  * Every call returns what the kernel put in a0: a value >= 0, or a negative
  * code from <migrant/errno.h>. Calls with extra results write them through
- * pointer arguments, and only when the call succeeded.
+ * pointer arguments, and only when the call succeeded; the migration calls
+ * always fill their reply (see ipc_req below).
  */
 #ifndef MIGRANT_USER_H
 #define MIGRANT_USER_H

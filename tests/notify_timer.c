@@ -1,0 +1,223 @@
+/*
+ * A periodic timer interrupts its thread wherever it is: armed with a
+ * 20 ms period, the thread migrates into a service that mixes registers
+ * for 300 ms; the timer's handler runs in our process (one frame above
+ * the service's, eid 0) about 15 times' worth of expiries, and the
+ * service's computation resumes intact each time (its checksum, a
+ * function of its iteration count only, is recomputed here). While a
+ * handler runs no other timer delivery nests: expiries that fall due
+ * meanwhile arrive together, counted, in the next one. An armed timer
+ * forbids thread_pin; disarmed, nothing more arrives, and a one-shot
+ * timer fires exactly once. The service is /svc_slow.
+ */
+#include <test.h>
+
+/* The /svc_slow protocol (see tests/svc_slow.c). */
+#define SLOW_SPIN        0x41
+#define SLOW_HANG_SPIN   0x42
+#define SLOW_HANG_WAIT   0x43
+#define SLOW_STATUS      0x44
+#define SLOW_CHAIN       0x45
+#define SLOW_ILLEGAL     0x46
+#define SLOW_ABORT       0x47
+#define SLOW_EXIT        0x48
+#define SLOW_THREAD_EXIT 0x49
+#define SLOW_SELF        0x4a
+/* SLOW_CHAIN's d3: what the last process runs. */
+#define SLOW_WHAT(op, arg) ((long)(op) | ((long)(arg) << 8))
+
+/* svc_slow's SLOW_STATUS words. */
+struct slow_status {
+	long entries, active, done;
+	unsigned long last_end;
+};
+
+__attribute__((unused)) static void slow_status(long pid, struct slow_status *s)
+{
+	struct ipc_reply r;
+	long st = ipc_req(pid, SLOW_STATUS, 0, 0, 0, &r);
+
+	if (st != 0 || r.pid != pid)
+		test_fail("status of %ld: %ld (reply.pid %ld)", pid, st, r.pid);
+	*s = (struct slow_status){ r.d[0], r.d[1], r.d[2], (unsigned long)r.d[3] };
+}
+
+/* Polls pid until `active` calls are inside it and `entries` have entered; 5 s of guest time at most. */
+__attribute__((unused)) static void wait_inside(long pid, long entries, long active)
+{
+	unsigned long hz, t0 = sys_clock(&hz);
+	struct slow_status s;
+
+	for (;;) {
+		slow_status(pid, &s);
+		if (s.entries >= entries && s.active == active)
+			return;
+		if (sys_clock(NULL) - t0 > 5 * hz)
+			test_fail("pid %ld: %ld entered, %ld inside; want %ld and %ld",
+				  pid, s.entries, s.active, entries, active);
+		sys_yield();
+	}
+}
+
+__attribute__((unused)) static long spawn_slow(void)
+{
+	long pid = sys_spawn("/svc_slow", 0);
+
+	if (pid <= 0)
+		test_fail("spawn /svc_slow: %ld", pid);
+	return pid;
+}
+
+__attribute__((unused)) static void kill_wait(long pid, long want_status)
+{
+	long status = -1, st;
+
+	st = sys_kill(pid);
+	if (st != 0)
+		test_fail("kill %ld: %ld", pid, st);
+	st = sys_wait(pid, &status);
+	if (st != 0 || status != want_status)
+		test_fail("wait %ld: %ld status %lx, want status %lx", pid, st, status, want_status);
+}
+
+__attribute__((unused)) static void wait_status(long pid, long want_status)
+{
+	long status = -1;
+	long st = sys_wait(pid, &status);
+
+	if (st != 0 || status != want_status)
+		test_fail("wait %ld: %ld status %lx, want status %lx", pid, st, status, want_status);
+}
+
+#define PERIOD_MS 20
+#define SPIN_MS   300
+/* The first handler run spins this long: five periods. */
+#define FIRST_HANDLER_MS 100
+
+/* Written by the handler, which interrupts main: volatile. */
+static volatile long calls, expiries, max_batch, nest, max_nest, bad_eid;
+static volatile long at_depth[4];
+static unsigned long hz;
+
+static void spin_ms(unsigned long ms)
+{
+	unsigned long t0 = sys_clock(NULL);
+
+	while (sys_clock(NULL) - t0 < ms * hz / 1000)
+		;
+}
+
+void migrant_timer(unsigned long n)
+{
+	long eid = -1, depth = ipc_depth(&eid);
+
+	if (++nest > max_nest)
+		max_nest = nest;
+	calls++;
+	expiries += (long)n;
+	if ((long)n > max_batch)
+		max_batch = (long)n;
+	if (eid != 0)
+		bad_eid++;
+	at_depth[depth < 3 ? depth : 3]++;
+	if (calls == 1)
+		spin_ms(FIRST_HANDLER_MS);
+	nest--;
+}
+
+/* svc_slow's spin_sum with a fixed iteration count: the same rounds, the same result. */
+static unsigned long spin_sum_of(long iters)
+{
+	unsigned long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
+
+	for (long n = 0; n < iters; n++) {
+		a = a * 6364136223846793005ul + (unsigned long)n;
+		b ^= a >> 29;
+		c += b * 0x9e3779b97f4a7c15ul;
+		d = (d << 7 | d >> 57) ^ c;
+		e += d ^ (e >> 11);
+		f ^= e * 3 + a;
+		g += f >> 3;
+		h = (h ^ g) * 0xff51afd7ed558ccdul;
+	}
+	return a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f + 17 * g + 19 * h;
+}
+
+int main(void)
+{
+	struct mstats before;
+	struct ipc_reply r;
+	unsigned long period, t0, t1;
+	long s, st, n_calls, n_exp, lo, hi;
+
+	test_start("notify_timer");
+	stats_snapshot(&before);
+	sys_clock(&hz);
+	period = hz * PERIOD_MS / 1000;
+	s = spawn_slow();
+	/* Warm the path up so the first call is not the one that is measured. */
+	CHECK_EQ(ipc_req(s, SLOW_SPIN, 1, 0, 0, &r), 0);
+	CHECK_EQ(r.d[1], (long)spin_sum_of(r.d[0]));
+
+	t0 = sys_clock(NULL);
+	CHECK_EQ(sys_timer(period, period), 0);
+	CHECK_EQ(sys_thread_pin(0), E_BUSY);
+	st = ipc_req(s, SLOW_SPIN, SPIN_MS, 0, 0, &r);
+	CHECK_EQ(sys_timer(0, 0), 0);
+	t1 = sys_clock(NULL);
+	n_calls = calls;
+	n_exp = expiries;
+	CHECK_EQ(st, 0);
+	CHECK_EQ(r.pid, s);
+	printf("notify_timer: %ld expiries in %ld handler runs over %lu ms, largest batch %ld, "
+	       "%ld service iterations\n", n_exp, n_calls, (t1 - t0) * 1000 / hz, max_batch, r.d[0]);
+	if (r.d[1] != (long)spin_sum_of(r.d[0]))
+		test_fail("service checksum %lx after %ld iterations, want %lx: its context was "
+			  "not restored", r.d[1], r.d[0], spin_sum_of(r.d[0]));
+	/*
+	 * 300 ms at 20 ms on a 10 ms tick: about 15. The count follows the
+	 * deadlines, so it is checked against the time the timer was armed
+	 * (a host that stalls the guest stretches both alike); expiries due
+	 * but not delivered when we disarm are dropped, hence the slack.
+	 */
+	lo = (long)((t1 - t0) / period) - 3;
+	hi = (long)((t1 - t0) / period);
+	if (n_exp < 5 || n_exp < lo || n_exp > hi)
+		test_fail("%ld expiries in %lu ms, want %ld..%ld (and 5 or more)", n_exp,
+			  (t1 - t0) * 1000 / hz, lo, hi);
+	if (n_calls < 1 || n_calls > n_exp)
+		test_fail("%ld handler runs for %ld expiries", n_calls, n_exp);
+	CHECK_EQ(max_nest, 1);
+	CHECK_EQ(bad_eid, 0);
+	/* The handler runs one frame above the service's (depth 2), or above our root if it fired before or after the call. */
+	if (at_depth[2] < 1 || at_depth[0] || at_depth[3] || at_depth[1] + at_depth[2] != n_calls)
+		test_fail("handler depths: %ld at 1, %ld at 2, %ld at 0, %ld deeper", at_depth[1],
+			  at_depth[2], at_depth[0], at_depth[3]);
+	/* The first run held delivery for five periods: what fell due came later, together. */
+	if (max_batch < 2)
+		test_fail("no batched expiries after a %d ms handler (largest %ld)",
+			  FIRST_HANDLER_MS, max_batch);
+
+	/* Disarmed: nothing more arrives, and the thread may move again. */
+	t0 = sys_clock(NULL);
+	while (sys_clock(NULL) - t0 < 5 * period)
+		sys_yield();
+	CHECK_EQ(calls, n_calls);
+	CHECK_EQ(expiries, n_exp);
+	CHECK_EQ(sys_thread_pin(0), 0);
+
+	/* One-shot: exactly one expiry. */
+	CHECK_EQ(sys_timer(2 * period, 0), 0);
+	t0 = sys_clock(NULL);
+	while (sys_clock(NULL) - t0 < 10 * period)
+		sys_yield();
+	CHECK_EQ(calls, n_calls + 1);
+	CHECK_EQ(expiries, n_exp + 1);
+	/* A one-shot that fired is disarmed. */
+	CHECK_EQ(sys_thread_pin(0), 0);
+
+	kill_wait(s, EXIT_KILLED);
+	stats_settle(&before);
+	test_pass();
+	return 0;
+}

@@ -1,0 +1,134 @@
+/*
+ * A chain hop for the migration tests (ipc_fwd, ipc_tail, ipc_kick,
+ * ipc_resp_pid). Several instances of it make a chain of processes.
+ *
+ * d0 & 0xff selects the command:
+ *   HOP_CMD_HOP: d0 >> 8 is a list of hop kinds, four bits each, lowest
+ *     first; d1..d3 are the pids of the next hops. This hop records what
+ *     it was entered with (eid, ipc_depth and its eid, a call count), then
+ *     takes the first kind:
+ *       HOP_END   respond (HOP_MAGIC + our pid, eid, depth, depth's eid)
+ *       HOP_REQ, HOP_FWD, HOP_TAIL, HOP_KICK
+ *                 call d1 that way with the rest of the list, the pids
+ *                 shifted down (d1 = d2, d2 = d3, d3 = 0), and record the
+ *                 call's status and reply.pid. After a req or fwd the
+ *                 reply's words are passed up unchanged (on an error:
+ *                 HOP_ERR, status, reply.pid, 0). Code after a tail or
+ *                 kick runs only if it failed: it sets the after-tail mark
+ *                 and responds HOP_BAD, status, 0, 0.
+ *   HOP_CMD_QUERY:  respond (eid, depth, depth's eid, calls) last recorded
+ *   HOP_CMD_QUERY2: respond (inner status, inner reply.pid, after-tail mark, our pid)
+ *   HOP_CMD_FRAME:  ipc_frame(d1); respond with its result
+ *   HOP_CMD_RESET:  forget everything recorded
+ *
+ * The command codes start above the START_* codes: a fwd or kick from a
+ * root frame enters us with eid 0, and the runtime reads eid 0 with d0 in
+ * START_MAIN..START_IRQ as a kernel start, never reaching migrant_serve.
+ */
+#include <migrant.h>
+
+#define HOP_CMD_HOP     0x21
+#define HOP_CMD_QUERY   0x22
+#define HOP_CMD_QUERY2  0x23
+#define HOP_CMD_FRAME   0x24
+#define HOP_CMD_RESET   0x25
+
+#define HOP_END  0
+#define HOP_REQ  1
+#define HOP_FWD  2
+#define HOP_TAIL 3
+#define HOP_KICK 4
+
+#define HOP_MAGIC 0x70c0de0000l
+#define HOP_ERR   0x7e770000l
+#define HOP_BAD   0xbadl
+
+/* Never-called value of the inner status: no migration code returns it. */
+#define HOP_NONE  1
+
+static volatile long seen_eid, seen_depth, seen_depth_eid, calls;
+static volatile long inner_status = HOP_NONE, inner_pid, after_tail;
+
+static long self_pid(void)
+{
+	struct mself me;
+
+	sys_self(&me);
+	return me.pid;
+}
+
+static void hop(long eid, long d0, long d1, long d2, long d3)
+{
+	long kind = (d0 >> 8) & 0xf;
+	long next = ((d0 >> 12) << 8) | HOP_CMD_HOP;
+	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
+	long depth_eid = -1;
+	long depth = ipc_depth(&depth_eid);
+	long st;
+
+	seen_eid = eid;
+	seen_depth = depth;
+	seen_depth_eid = depth_eid;
+	calls = calls + 1;
+	switch (kind) {
+	case HOP_END:
+		ipc_resp(HOP_MAGIC + self_pid(), eid, depth, depth_eid);
+		return;
+	case HOP_REQ:
+		st = ipc_req(d1, next, d2, d3, 0, &r);
+		break;
+	case HOP_FWD:
+		st = ipc_fwd(d1, next, d2, d3, 0, &r);
+		break;
+	case HOP_TAIL:
+	case HOP_KICK:
+		st = kind == HOP_TAIL ? ipc_tail(d1, next, d2, d3, 0, &r)
+				      : ipc_kick(d1, next, d2, d3, 0, &r);
+		/* Reached only when the tail call failed. */
+		inner_status = st;
+		inner_pid = r.pid;
+		after_tail = 1;
+		ipc_resp(HOP_BAD, st, 0, 0);
+		return;
+	default:
+		ipc_resp(HOP_ERR, E_INVAL, 0, 0);
+		return;
+	}
+	inner_status = st;
+	inner_pid = r.pid;
+	if (st != 0)
+		ipc_resp(HOP_ERR, st, r.pid, 0);
+	ipc_resp(r.d[0], r.d[1], r.d[2], r.d[3]);
+}
+
+void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
+{
+	(void)tid;
+	switch (d0 & 0xff) {
+	case HOP_CMD_HOP:
+		hop(eid, d0, d1, d2, d3);
+		break;
+	case HOP_CMD_QUERY:
+		ipc_resp(seen_eid, seen_depth, seen_depth_eid, calls);
+		break;
+	case HOP_CMD_QUERY2:
+		ipc_resp(inner_status, inner_pid, after_tail, self_pid());
+		break;
+	case HOP_CMD_FRAME:
+		ipc_resp(ipc_frame(d1), 0, 0, 0);
+		break;
+	case HOP_CMD_RESET:
+		seen_eid = seen_depth = seen_depth_eid = calls = 0;
+		inner_status = HOP_NONE;
+		inner_pid = after_tail = 0;
+		ipc_resp(0, 0, 0, 0);
+		break;
+	}
+	ipc_resp(HOP_ERR, E_NOSYS, 0, 0);
+}
+
+int main(void)
+{
+	for (;;)
+		sys_notify_wait();
+}

@@ -1,0 +1,77 @@
+/*
+ * A service that calls itself, for activation_exhaustion. d0 selects:
+ *   REC_FRAME (d1 = bytes): responds ipc_frame(d1).
+ *   REC_DOWN (d1 = level, d2 = deepest level to try): this frame is level
+ *       d1 (1 for the first call in). It checks that it runs at depth d1
+ *       with eid = the client (level 1) or ourselves, fills a buffer on its
+ *       activation, calls itself with level d1 + 1 unless d1 == d2, checks
+ *       the buffer is intact, and responds
+ *         (sum of the levels from here down, deepest level reached,
+ *          level whose call failed with E_DEPTH or 0, error bits)
+ *       where a failure of its own call adds nothing below it. Error bits:
+ *       1 wrong depth, 2 wrong eid, 4 buffer corrupted, 8 a call failed
+ *       with something other than E_DEPTH, 16 a wrong reply.pid.
+ */
+#include <migrant.h>
+
+#define REC_FRAME 0x81
+#define REC_DOWN  0x82
+
+static long self_pid(void)
+{
+	struct mself me;
+
+	sys_self(&me);
+	return me.pid;
+}
+
+static void down(long eid, long level, long max)
+{
+	volatile long buf[32];
+	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
+	long me = self_pid(), depth_eid = -1, depth = ipc_depth(&depth_eid);
+	long err = 0, sum = level, deepest = level, failed_at = 0, st;
+
+	if (depth != level)
+		err |= 1;
+	if (eid != depth_eid || (level > 1 && eid != me))
+		err |= 2;
+	for (int i = 0; i < 32; i++)
+		buf[i] = level * 1000 + i;
+	if (level < max) {
+		st = ipc_req(me, REC_DOWN, level + 1, max, 0, &r);
+		if (st == 0) {
+			sum += r.d[0];
+			deepest = r.d[1];
+			failed_at = r.d[2];
+			err |= r.d[3];
+			if (r.pid != me)
+				err |= 16;
+		} else if (st == E_DEPTH) {
+			failed_at = level + 1;
+		} else {
+			err |= 8;
+		}
+	}
+	for (int i = 0; i < 32; i++)
+		if (buf[i] != level * 1000 + i)
+			err |= 4;
+	ipc_resp(sum, deepest, failed_at, err);
+}
+
+void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
+{
+	(void)tid;
+	(void)d3;
+	if (d0 == REC_FRAME)
+		ipc_resp(ipc_frame(d1), 0, 0, 0);
+	if (d0 == REC_DOWN)
+		down(eid, d1, d2);
+	ipc_resp(E_NOSYS, 0, 0, 0);
+}
+
+int main(void)
+{
+	for (;;)
+		sys_notify_wait();
+}

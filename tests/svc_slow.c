@@ -1,0 +1,160 @@
+/*
+ * A service for the migration tests that spends time, hangs, faults or
+ * calls on. d0 selects the operation (codes above the START_* codes, so a
+ * root fwd with eid 0 still reaches migrant_serve):
+ *   SLOW_SPIN (d1 = ms): mixes eight registers for d1 ms of guest time,
+ *       then responds (iterations, checksum, clock at the end, calls done).
+ *       The checksum depends only on the iteration count (see spin_sum),
+ *       so a caller can recompute it: any register the kernel failed to
+ *       restore across an interruption shows as a wrong checksum.
+ *   SLOW_HANG_SPIN: spins in user mode forever, never entering the kernel.
+ *   SLOW_HANG_WAIT: blocks in sys_notify_wait forever.
+ *   SLOW_STATUS: responds (calls entered, calls inside now, SLOW_SPIN calls
+ *       done, clock at the last SLOW_SPIN's end).
+ *   SLOW_CHAIN (d1 = next pid, d2 = the one after, d3 = op | arg << 8):
+ *       with d1 = 0 runs op(arg) here; else calls d1 with SLOW_CHAIN(d2,
+ *       0, d3) and responds (status, reply.pid, reply d0, reply d1).
+ *   SLOW_ILLEGAL: executes an illegal instruction.
+ *   SLOW_ABORT (d1 = tid): responds ipc_abort(d1) as run in this process.
+ *   SLOW_EXIT (d1 = status): sys_exit from inside the call.
+ *   SLOW_THREAD_EXIT: responds what thread_exit of the borrowed thread returns.
+ *   SLOW_SELF: responds (our pid, ipc_depth, its eid, chains returned).
+ */
+#include <migrant.h>
+
+#define SLOW_SPIN        0x41
+#define SLOW_HANG_SPIN   0x42
+#define SLOW_HANG_WAIT   0x43
+#define SLOW_STATUS      0x44
+#define SLOW_CHAIN       0x45
+#define SLOW_ILLEGAL     0x46
+#define SLOW_ABORT       0x47
+#define SLOW_EXIT        0x48
+#define SLOW_THREAD_EXIT 0x49
+#define SLOW_SELF        0x4a
+
+static long entries, active, done, chains_back;
+static unsigned long last_end;
+static volatile unsigned long forever;
+
+static void add(long *v, long n)
+{
+	__atomic_add_fetch(v, n, __ATOMIC_SEQ_CST);
+}
+
+static long get(long *v)
+{
+	return __atomic_load_n(v, __ATOMIC_SEQ_CST);
+}
+
+/*
+ * Rounds of mixing until `ticks` have passed; the state lives in
+ * registers throughout. Every round depends only on the round number,
+ * so the result is a function of the iteration count alone.
+ */
+static void spin_sum(unsigned long ticks, long *iters, unsigned long *sum)
+{
+	unsigned long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
+	unsigned long t0 = sys_clock(NULL);
+	long n = 0;
+
+	do {
+		for (int k = 0; k < 256; k++, n++) {
+			a = a * 6364136223846793005ul + (unsigned long)n;
+			b ^= a >> 29;
+			c += b * 0x9e3779b97f4a7c15ul;
+			d = (d << 7 | d >> 57) ^ c;
+			e += d ^ (e >> 11);
+			f ^= e * 3 + a;
+			g += f >> 3;
+			h = (h ^ g) * 0xff51afd7ed558ccdul;
+		}
+	} while (sys_clock(NULL) - t0 < ticks);
+	*iters = n;
+	*sum = a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f + 17 * g + 19 * h;
+}
+
+static void serve(long eid, long op, long d1, long d2, long d3);
+
+static void chain(long eid, long next, long after, long what)
+{
+	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
+	long st;
+
+	if (next == 0)
+		serve(eid, what & 0xff, what >> 8, 0, 0);
+	st = ipc_req(next, SLOW_CHAIN, after, 0, what, &r);
+	add(&chains_back, 1);
+	if (st != 0 && st != E_DIED && st != E_ABORTED)
+		r.pid = r.d[0] = r.d[1] = 0;
+	ipc_resp(st, r.pid, r.d[0], r.d[1]);
+}
+
+static void serve(long eid, long op, long d1, long d2, long d3)
+{
+	struct mself me;
+	unsigned long hz, sum;
+	long iters, depth, depth_eid = -1;
+
+	switch (op) {
+	case SLOW_SPIN:
+		add(&entries, 1);
+		add(&active, 1);
+		sys_clock(&hz);
+		spin_sum((unsigned long)d1 * hz / 1000, &iters, &sum);
+		add(&active, -1);
+		add(&done, 1);
+		__atomic_store_n(&last_end, sys_clock(NULL), __ATOMIC_SEQ_CST);
+		ipc_resp(iters, (long)sum, (long)last_end, get(&done));
+		break;
+	case SLOW_HANG_SPIN:
+		add(&entries, 1);
+		add(&active, 1);
+		for (;;)
+			forever++;
+	case SLOW_HANG_WAIT:
+		add(&entries, 1);
+		add(&active, 1);
+		for (;;)
+			sys_notify_wait();
+	case SLOW_STATUS:
+		ipc_resp(get(&entries), get(&active), get(&done),
+			 (long)__atomic_load_n(&last_end, __ATOMIC_SEQ_CST));
+		break;
+	case SLOW_CHAIN:
+		chain(eid, d1, d2, d3);
+		break;
+	case SLOW_ILLEGAL:
+		add(&entries, 1);
+		__asm__ volatile(".4byte 0");
+		break;
+	case SLOW_ABORT:
+		ipc_resp(ipc_abort(d1), 0, 0, 0);
+		break;
+	case SLOW_EXIT:
+		add(&entries, 1);
+		sys_exit(d1);
+	case SLOW_THREAD_EXIT:
+		ipc_resp(sys_raw6(SYS_THREAD_EXIT, 5, 0, 0, 0, 0, 0), 0, 0, 0);
+		break;
+	case SLOW_SELF:
+		sys_self(&me);
+		depth = ipc_depth(&depth_eid);
+		ipc_resp(me.pid, depth, depth_eid, get(&chains_back));
+		break;
+	}
+	ipc_resp(E_NOSYS, op, 0, 0);
+	(void)d2;
+}
+
+void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
+{
+	(void)tid;
+	serve(eid, d0, d1, d2, d3);
+}
+
+int main(void)
+{
+	for (;;)
+		sys_notify_wait();
+}
