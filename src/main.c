@@ -13,6 +13,7 @@
 #include <mm/shm.h>
 #include <sync/epoch.h>
 #include <sync/hart.h>
+#include <sync/bkl.h>
 #include <arch/irq.h>
 #include <arch/mmu.h>
 #include <arch/smp.h>
@@ -96,6 +97,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
     add_harts(hartid);
     hart_setup();
     start_secondaries();
+    kernel_enter();
     printk("migrant: all %d harts online, args \"%s\"\n", nharts, platform.bootargs);
     if (proc_spawn(NULL, "/init", R_ALL, NULL) < 0)
         panic("cannot start /init");
@@ -104,6 +106,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 
 void hart_main(void)
 {
+    kernel_enter();
     hart_setup();
     sched_idle();
 }

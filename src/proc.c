@@ -307,9 +307,10 @@ static void reap_zombie_threads(struct proc *p)
 }
 
 /*
- * Tears p down once it is dying, its last thread has exited and the last
- * migrated thread has left it; whichever of those comes last calls this
- * with both locks free, and the check under both locks picks exactly one.
+ * Tears p down once it is dying, its last thread is off its hart for good
+ * (thread_release) and the last migrated thread has left it; whichever of
+ * those comes last calls this with both locks free, and the check under
+ * both locks picks exactly one.
  * Only this hart can still have p's table in satp (a thread leaving p is
  * the one calling); every other hart switched away when its last thread
  * of p left. A killer in another process keeps its own table.
@@ -318,7 +319,7 @@ void proc_release(struct proc *p)
 {
     lock_acquire(&p->lock);
     lock_acquire(&p->act_lock);
-    bool go = p->state == P_DYING && p->nlive == 0 && !activation_count(p) && !p->torn;
+    bool go = p->state == P_DYING && p->nheld == 0 && !activation_count(p) && !p->torn;
     if (go)
         p->torn = true;
     lock_release(&p->act_lock);

@@ -35,7 +35,8 @@ struct proc {
     struct lock lock;            /* protects the fields below up to act_lock; rank RANK_PROC */
     enum pstate state;           /* written under lock and act_lock; read lock-free by migrations */
     struct thread *threads;      /* live and zombie threads */
-    int nlive;
+    int nlive;                   /* threads that have not called thread_exit */
+    int nheld;                   /* threads not yet off their hart for good (thread_release) */
     long status;
     bool torn;                   /* teardown has started */
     struct shm *shms;            /* shared regions it owns */

@@ -2,6 +2,7 @@
 #include <thread.h>
 #include <mm/aspace.h>
 #include <sync/hart.h>
+#include <sync/bkl.h>
 #include <sync/epoch.h>
 #include <arch/smp.h>
 #include <printk.h>
@@ -154,9 +155,11 @@ void sched_idle(void)
             sched_yield();
             continue;
         }
+        kernel_exit();
         cpu_wait();
         cpu_irq_enable();
         cpu_irq_disable();
+        kernel_enter();
     }
 }
 

@@ -7,6 +7,7 @@
 #include <mm/page.h>
 #include <sync/epoch.h>
 #include <sync/hart.h>
+#include <sync/bkl.h>
 #include <arch/csr.h>
 #include <arch/smp.h>
 #include <migrant/errno.h>
@@ -106,6 +107,7 @@ static bool start_thread(struct proc *p, struct thread *t)
         t->sib_next = p->threads;
         p->threads = t;
         p->nlive++;
+        p->nheld++;
     }
     lock_release(&p->lock);
     if (alive)
@@ -167,16 +169,31 @@ void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6])
     t->ctx.sp = (uint64_t)tf;
 }
 
-/* Last step of a dead thread, run by the next thread on its hart. */
+/*
+ * Last step of a dead thread, run by the next thread on its hart once t
+ * is off it for good. Only now may a joiner see it as a zombie and free
+ * it, and only now does it stop holding its process up: before, its hart
+ * was still on its stack and maybe its page table. The epoch section keeps
+ * p and the joiner valid until both are done with.
+ */
 void thread_release(struct thread *t)
 {
+    struct proc *p = t->proc;
     page_free_order(va_to_pa((void *)t->kstack), KSTACK_ORDER);
     t->kstack = 0;
-    lock_acquire(&t->proc->lock);
-    bool keep = t->zombie;
-    lock_release(&t->proc->lock);
-    if (!keep)
+    epoch_enter();
+    lock_acquire(&p->lock);
+    t->zombie = t->zombie_pending;
+    bool reap = !t->zombie;
+    struct thread *joiner = t->joiner;
+    p->nheld--;
+    lock_release(&p->lock);
+    if (joiner)
+        sched_wake(joiner);
+    if (reap)
         thread_reap(t);
+    proc_release(p);
+    epoch_exit();
 }
 
 /* Removes a thread object for good; its kernel stack is already gone. */
@@ -197,37 +214,27 @@ static void unlink_thread(struct proc *p, struct thread *t)
 }
 
 /*
- * Called at the root frame only. A thread of a living process stays a
- * zombie until joined; the last thread, or one of a dying process, is
- * released after its final switch. The last thread out of a living
- * process makes it exit with its value.
+ * Called at the root frame only. A thread of a living process becomes a
+ * zombie, to be joined, once it is off its hart (thread_release); the last
+ * thread, or one of a dying process, is reaped then instead. The last
+ * thread out of a living process makes it exit with its value.
  */
 void thread_exit(long value)
 {
     struct thread *t = hart_self()->current;
     struct proc *p = t->proc;
-    struct thread *joiner;
     notify_thread_exit(t);
     activation_fini(t);
     lock_acquire(&p->lock);
     t->exit_value = value;
     bool last = --p->nlive == 0;
     bool alive = p->state == P_ALIVE;
-    if (alive && !last)
-        t->zombie = true;
-    else
+    t->zombie_pending = alive && !last;
+    if (!t->zombie_pending)
         unlink_thread(p, t);
-    joiner = t->joiner;
-    /* The joiner cannot be freed before it sees t gone, which needs the lock we hold. */
-    epoch_enter();
     lock_release(&p->lock);
-    if (joiner)
-        sched_wake(joiner);
-    epoch_exit();
     if (last && alive)
         proc_kill(p, value & 0xff);
-    if (last)
-        proc_release(p);
     sched_exit();
 }
 
@@ -260,6 +267,8 @@ void thread_first_run(struct thread *prev)
 {
     sched_finish_switch(prev);
     migrate_check(hart_self()->current, thread_frame(hart_self()->current));
+    lock_assert_none_held();
+    kernel_exit();
 }
 
 static bool listed(struct proc *p, struct thread *t)

@@ -57,7 +57,8 @@ struct thread {
 
     /* Protected by the process lock. */
     struct thread *sib_next;     /* in proc->threads */
-    bool zombie;
+    bool zombie;                 /* exited and off its hart: a joiner may reap it */
+    bool zombie_pending;         /* will be a zombie once off its hart */
     struct thread *joiner;
     long exit_value;
 

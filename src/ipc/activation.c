@@ -261,6 +261,8 @@ void activation_fini(struct thread *t)
         lock_acquire(&root->act_lock);
         unmap_frame(&a->frame[0], root->as);
         lock_release(&root->act_lock);
+        /* Other threads of the process may have used this stack; its pages are about to go. */
+        aspace_flush(root->as);
     }
     for (int i = 0; i < ACT_PAGES; i++)
         if (a->pages[i])

@@ -7,6 +7,7 @@
 #include <arch/mmu.h>
 #include <sync/epoch.h>
 #include <sync/hart.h>
+#include <sync/bkl.h>
 #include <migrant/errno.h>
 #include <migrant/syscall.h>
 #include <ck_pr.h>
@@ -184,6 +185,7 @@ static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
 enum ipc_exit ipc_fast(struct trapframe *tf);
 enum ipc_exit ipc_fast(struct trapframe *tf)
 {
+    kernel_enter();
     struct thread *t = hart_self()->current;
     uint64_t nr = tf->regs[17];
     enum ipc_exit how = nr == SYS_IPC_RESP ? resp(t, tf)
@@ -194,15 +196,21 @@ enum ipc_exit ipc_fast(struct trapframe *tf)
             scrub(tf);
         return how == IPC_SAME ? IPC_INCOMPLETE : IPC_FULL;
     }
-    lock_assert_none_held();
+    /* A full exit leaves through ipc_finish, which leaves the kernel there. */
+    if (how != IPC_FULL) {
+        lock_assert_none_held();
+        kernel_exit();
+    }
     return how;
 }
 
+/* The rest of an IPC syscall that found work due; its kernel_enter was ipc_fast's. */
 void ipc_finish(struct trapframe *tf);
 void ipc_finish(struct trapframe *tf)
 {
     migrate_check(hart_self()->current, tf);
     lock_assert_none_held();
+    kernel_exit();
 }
 
 /* Sets the caller's process's reservation; frames already pushed keep theirs. */

@@ -47,6 +47,7 @@ struct hart {
 #ifdef LOCKDEBUG
     int nheld;
     struct lock *held[LOCKDEBUG_DEPTH];
+    bool bkl_held;               /* LOCKING=bkl only */
 #endif
 
     struct runq runq;            /* has its own lock */

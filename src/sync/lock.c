@@ -15,7 +15,7 @@ void lock_init(struct lock *l, const char *name, enum lock_rank rank)
 #endif
 }
 
-#ifdef LOCKDEBUG
+#if defined(LOCKDEBUG) && !defined(LOCKING_bkl)
 /* Before any struct hart exists (early boot) there is one hart and no order to check. */
 static void check_order(struct hart *h, struct lock *l)
 {

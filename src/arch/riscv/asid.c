@@ -1,43 +1,67 @@
 #include <arch/mmu.h>
+#include <arch/smp.h>
 #include <migrant/errno.h>
 #include <sync/lock.h>
 
 #define MAX_ASIDS 4096
 
-/* Protects used[]; rank RANK_ASID. */
+/* Protects used, dirty and rover; rank RANK_ASID. */
 static struct lock asid_lock = LOCK_INIT("asid", RANK_ASID);
-static uint64_t used[MAX_ASIDS / 64];
-static unsigned rover = 1;
+static uint64_t used[MAX_ASIDS / 64];    /* held by a live space */
+static uint64_t dirty[MAX_ASIDS / 64];   /* freed, may still sit in some hart's TLB */
+static unsigned rover;
+
+static bool taken(unsigned a)
+{
+    return ((used[a / 64] | dirty[a / 64]) >> (a % 64)) & 1;
+}
+
+/* The next ASID neither live nor dirty after the rover, or 0. */
+static unsigned find_clean(unsigned limit)
+{
+    for (unsigned n = 1; n < limit; n++) {
+        unsigned a = (rover + n) % limit;
+        if (a && !taken(a))
+            return a;
+    }
+    return 0;
+}
 
 /*
- * ASID 0 is the shared "no ASID" value: with no ASID bits, or when all are
- * taken, a space runs as 0 and every switch into it flushes the TLB.
+ * A freed ASID is not flushed when it is freed: it is marked dirty and
+ * not handed out again until every clean one is used up. Then one flush
+ * on every hart cleans them all at once, so a process's death costs no
+ * remote fence. ASID 0 is the shared "no ASID" value: with no ASID bits,
+ * or with every ASID live, a space runs as 0 and every switch into it
+ * flushes the TLB.
  */
 int asid_alloc(uint16_t *asid)
 {
     unsigned limit = asid_bits() >= 12 ? MAX_ASIDS : 1u << asid_bits();
-    *asid = 0;
     lock_acquire(&asid_lock);
-    for (unsigned n = 1; n < limit; n++) {
-        unsigned a = (rover + n) % limit;
-        if (a == 0 || (used[a / 64] >> (a % 64)) & 1)
-            continue;
+    unsigned a = find_clean(limit);
+    if (!a) {
+        arch_fence_all();
+        for (unsigned w = 0; w < MAX_ASIDS / 64; w++)
+            dirty[w] = 0;
+        a = find_clean(limit);
+    }
+    if (a) {
         used[a / 64] |= 1ul << (a % 64);
         rover = a;
-        *asid = (uint16_t)a;
-        break;
     }
     lock_release(&asid_lock);
+    *asid = (uint16_t)a;
     return 0;
 }
 
-/* The space is dead and no hart runs it; flush before the number is reused. */
+/* The space is dead and no hart runs it. */
 void asid_free(uint16_t asid)
 {
-    tlb_flush_asid(asid);
     if (asid == 0)
         return;
     lock_acquire(&asid_lock);
     used[asid / 64] &= ~(1ul << (asid % 64));
+    dirty[asid / 64] |= 1ul << (asid % 64);
     lock_release(&asid_lock);
 }

@@ -253,9 +253,3 @@ void tlb_flush_harts(uint16_t asid, uint64_t hart_mask)
         }
     }
 }
-
-void tlb_flush_asid(uint16_t asid)
-{
-    __asm__ volatile("sfence.vma zero, %0" : : "r"((uint64_t)asid) : "memory");
-    arch_fence_asid_all(asid);
-}

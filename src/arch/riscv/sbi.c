@@ -50,10 +50,10 @@ void arch_fence_asid(uint64_t hartid, uint64_t asid)
     sbi_call(EXT_RFNC, 2, 1, (long)hartid, 0, 0, (long)asid);
 }
 
-/* hart_mask_base = -1 means every hart. */
-void arch_fence_asid_all(uint64_t asid)
+/* Every address space on every hart (hart_mask_base -1: all harts; start and size 0: everything). */
+void arch_fence_all(void)
 {
-    sbi_call(EXT_RFNC, 2, 0, -1, 0, 0, (long)asid);
+    sbi_call(EXT_RFNC, 1, 0, -1, 0, 0, 0);
 }
 
 static bool use_sstc;

@@ -10,6 +10,7 @@
 #include <ipc/notify.h>
 #include <sync/hart.h>
 #include <sync/lock.h>
+#include <sync/bkl.h>
 #include <migrant/syscall.h>
 #include <printk.h>
 
@@ -42,10 +43,13 @@ static bool handle_irq(uint64_t cause)
     }
 }
 
+/* Interrupts reach the kernel only in the idle loop, which has left the kernel (kernel_exit). */
 static void trap_from_kernel(struct trapframe *tf)
 {
     if (tf->scause & SCAUSE_INTR) {
+        kernel_enter();
         handle_irq(tf->scause & ~SCAUSE_INTR);
+        kernel_exit();
         return;
     }
     panic("kernel trap: scause %lx sepc %lx stval %lx", tf->scause, tf->regs[0], tf->stval);
@@ -74,8 +78,11 @@ static void trap_from_user(struct trapframe *tf)
 
 void trap_handle(struct trapframe *tf)
 {
-    if (tf->sstatus & SSTATUS_SPP)
+    if (tf->sstatus & SSTATUS_SPP) {
         trap_from_kernel(tf);
-    else
-        trap_from_user(tf);
+        return;
+    }
+    kernel_enter();
+    trap_from_user(tf);
+    kernel_exit();
 }

@@ -44,7 +44,6 @@ static inline void mmu_activate(uint64_t satp, uint16_t asid)
 }
 void mmu_activate_kernel(void);
 uint64_t mmu_kernel_satp(void);
-void tlb_flush_asid(uint16_t asid);   /* every hart */
 void tlb_flush_harts(uint16_t asid, uint64_t hart_mask);   /* harts by index; this one too if in the mask */
 
 static inline void tlb_flush_local(uint16_t asid)

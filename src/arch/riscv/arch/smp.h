@@ -11,7 +11,7 @@
 int arch_hart_start(uint64_t hartid, uint64_t entry_pa, uint64_t opaque);
 void arch_send_ipi(uint64_t hartid);
 void arch_ipi_clear(void);
-void arch_fence_asid_all(uint64_t asid);
+void arch_fence_all(void);
 void arch_fence_asid(uint64_t hartid, uint64_t asid);
 void arch_timer_init(bool sstc);
 void arch_timer_set(uint64_t deadline);

@@ -1,0 +1,42 @@
+#include <sync/bkl.h>
+
+#ifdef LOCKING_bkl
+#include <sync/hart.h>
+#include <printk.h>
+#include <ck_spinlock.h>
+
+/*
+ * Protects all kernel state in the bkl build; it has no rank, being the
+ * only lock. Test-and-set rather than a ticket lock: under QEMU the harts
+ * are host threads that the host may deschedule, and a ticket lock then
+ * waits for its next holder to be scheduled while every other hart spins
+ * (the same kind of lock as the fine build's, so the comparison is fair).
+ */
+static ck_spinlock_fas_t bkl = CK_SPINLOCK_FAS_INITIALIZER;
+
+void kernel_enter(void)
+{
+#ifdef LOCKDEBUG
+    struct hart *h = hart_self();
+    if (h && h->bkl_held)
+        panic("ASSERT: kernel entered twice on hart %d", h->index);
+#endif
+    ck_spinlock_fas_lock(&bkl);
+#ifdef LOCKDEBUG
+    if (h)
+        h->bkl_held = true;
+#endif
+}
+
+void kernel_exit(void)
+{
+#ifdef LOCKDEBUG
+    struct hart *h = hart_self();
+    if (h && !h->bkl_held)
+        panic("ASSERT: kernel left without the big lock on hart %d", h->index);
+    if (h)
+        h->bkl_held = false;
+#endif
+    ck_spinlock_fas_unlock(&bkl);
+}
+#endif
