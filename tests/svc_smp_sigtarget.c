@@ -42,10 +42,14 @@ void migrant_signal(unsigned long bits)
 		store(&bad_hart, me.hart);
 		__atomic_add_fetch(&bad, 1, __ATOMIC_SEQ_CST);
 	}
+	/*
+	 * Count the delivery before publishing its bits: a query running
+	 * concurrently on another hart that sees the bits then sees the count.
+	 */
+	__atomic_add_fetch(&deliveries, 1, __ATOMIC_SEQ_CST);
 	__atomic_or_fetch(&twice, bits & __atomic_load_n(&once, __ATOMIC_SEQ_CST),
 			  __ATOMIC_SEQ_CST);
 	__atomic_or_fetch(&once, bits, __ATOMIC_SEQ_CST);
-	__atomic_add_fetch(&deliveries, 1, __ATOMIC_SEQ_CST);
 }
 
 void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
@@ -62,11 +66,15 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 	case SIGT_STATE:
 		ipc_resp(load(&pinned), load(&deliveries), load(&bad), load(&wait_err));
 		break;
-	case SIGT_BITS:
-		ipc_resp((long)__atomic_load_n(&once, __ATOMIC_SEQ_CST),
-			 (long)__atomic_load_n(&twice, __ATOMIC_SEQ_CST), load(&deliveries),
-			 load(&bad_hart));
+	case SIGT_BITS: {
+		/* Bits first: a delivery is counted before its bits are published. */
+		long bits = (long)__atomic_load_n(&once, __ATOMIC_SEQ_CST);
+		long again = (long)__atomic_load_n(&twice, __ATOMIC_SEQ_CST);
+		long n = load(&deliveries);
+
+		ipc_resp(bits, again, n, load(&bad_hart));
 		break;
+	}
 	case SIGT_RESET:
 		__atomic_store_n(&once, 0, __ATOMIC_SEQ_CST);
 		__atomic_store_n(&twice, 0, __ATOMIC_SEQ_CST);

@@ -56,7 +56,9 @@ stage "harness self-check" python3 tools/runtest.py --kernel build/fine/migrant.
 grep -q '^harness self-check: ok$' "$log" || broken=1
 
 suite fine 0
+suite bkl 0
 suite fine 1
+suite bkl 1
 
 echo
 [ $broken = 0 ] || echo "check: the harness self-check did not catch its broken tests"
