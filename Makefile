@@ -6,10 +6,10 @@ HARTS     ?= 4
 MEM       ?= 256M
 JOBS      ?= 2
 
-# Only the fine-grained build exists so far; the big-kernel-lock build of
-# the same source will sit beside it in build/bkl/.
-ifneq ($(LOCKING),fine)
-$(error LOCKING=$(LOCKING): only LOCKING=fine is built so far)
+# fine: per-object locks and lock-free paths; bkl: the same source under
+# one big kernel lock (src/sync/bkl.h), built beside it in build/bkl/.
+ifeq ($(filter $(LOCKING),fine bkl),)
+$(error LOCKING must be fine or bkl)
 endif
 
 # The cross toolchain: the bare-metal one first, then Linux's.
