@@ -6,17 +6,21 @@
  * answer. It prints what each hart did, how many calls each service
  * answered, spawns two /hello processes, and powers off.
  */
+#include <stdbool.h>
 #include <migrant.h>
 
 #define MAX_HARTS 64
 #define HELLOS 2
 #define BACKENDS 2
-#define CALLS 2000
+/* Calls across all clients; every ROUTED-th goes through the router (a kick, the slow path). */
+#define CALLS_TOTAL 8000
+#define ROUTED 8
 
 static long backend[BACKENDS];
 static long router;
+static long calls;
 
-/* A client: every other call goes through the router. Returns the errors. */
+/* A client: every ROUTED-th call goes through the router. Returns the errors. */
 static long client(long hart)
 {
 	struct mself me;
@@ -25,17 +29,18 @@ static long client(long hart)
 
 	sys_self(&me);
 	printf("hart %ld (id %ld) online: pid %ld tid %ld, calling\n", hart, me.hartid, me.pid, me.tid);
-	for (long i = 0; i < CALLS; i++) {
+	for (long i = 0; i < calls; i++) {
+		bool via_router = i % ROUTED == ROUTED - 1;
 		long a = i * 7 + hart, b = hart * 1000 + 3;
-		long to = (i & 1) ? router : backend[(i / 2) % BACKENDS];
+		long to = via_router ? router : backend[i % BACKENDS];
 		long st = ipc_req(to, 0, a, b, 0, &r);
 
 		/* A kicked request is answered by a backend, which sees us, not the router. */
 		if (st != 0 || r.d[0] != a + b || r.d[1] != me.pid || r.pid == router)
 			errors++;
-		routed += (i & 1) && r.pid != to;
+		routed += via_router && r.pid != to;
 	}
-	printf("hart %ld: %ld calls, %ld through the router, %ld errors\n", hart, (long)CALLS, routed, errors);
+	printf("hart %ld: %ld calls, %ld through the router, %ld errors\n", hart, calls, routed, errors);
 	return errors;
 }
 
@@ -81,6 +86,7 @@ int main(void)
 
 	sys_stats(&s);
 	harts = s.harts < MAX_HARTS ? s.harts : MAX_HARTS;
+	calls = CALLS_TOTAL / harts;
 	printf("init: migrant up, %ld harts\n", s.harts);
 	for (int i = 0; i < BACKENDS; i++)
 		backend[i] = spawn_service("/svc_calc");
@@ -112,7 +118,7 @@ int main(void)
 	sys_stats(&s);
 	printf("init: summary: %ld clients on %ld harts, %ld calls, %ld errors, %ld hellos, "
 	       "%ld processes, free pages %ld\n",
-	       threads, s.harts, threads * CALLS, errors, hellos, s.procs, s.free_pages);
+	       threads, s.harts, threads * calls, errors, hellos, s.procs, s.free_pages);
 	sys_poweroff(errors ? 1 : 0);
 	return 1;
 }

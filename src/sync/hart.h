@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <ck_epoch.h>
 #include <arch/cpu.h>
+#include <arch/layout.h>
 #include <sync/lock.h>
 #include <sched.h>
 
@@ -51,7 +52,7 @@ struct hart {
 #endif
 
     struct runq runq;            /* has its own lock */
-} __attribute__((aligned(64)));
+} __attribute__((aligned(HART_SIZE)));   /* also its size: boot.S walks harts[] */
 
 extern struct hart harts[MAX_HARTS];
 extern int nharts;

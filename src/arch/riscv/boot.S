@@ -33,6 +33,17 @@ _start:
 boot_hart:
     csrw    sie, zero
     csrw    satp, zero
+    /*
+     * Only the first hart here boots. Under load the firmware has been seen
+     * to send a hart started through HSM here instead of to its start
+     * address; such a hart must not clear the bss under the running
+     * kernel. It waits for the boot hart to publish its struct hart_boot
+     * and continues as a secondary.
+     */
+    lla     t0, boot_claimed
+    li      t1, 1
+    amoswap.w.aqrl t1, t1, (t0)
+    bnez    t1, late_hart
     mv      s0, a0
     mv      s1, a1
     lla     s2, _start               /* physical load address */
@@ -106,6 +117,22 @@ boot_hang:
     wfi
     j       boot_hang
 
+/* Finds this hart's published struct hart_boot by hart id (a0), physically. */
+late_hart:
+    lla     t0, harts
+    li      t2, HART_MAX
+1:  ld      t3, HART_HARTID(t0)
+    bne     t3, a0, 2f
+    ld      t3, HART_BOOT(t0)        /* satp: nonzero once published */
+    beqz    t3, 2f
+    addi    a1, t0, HART_BOOT
+    j       secondary_entry
+2:  li      t3, HART_SIZE
+    add     t0, t0, t3
+    addi    t2, t2, -1
+    bnez    t2, 1b
+    j       late_hart
+
 /*
  * Secondary harts enter here from SBI HSM with a1 = physical address of
  * their struct hart_boot: { satp, stack top, struct hart * }.
@@ -128,6 +155,10 @@ secondary_high:
     .balign 8
 boot_high_addr:      .dword boot_high
 secondary_high_addr: .dword secondary_high
+
+    .section .data
+    .balign 4
+boot_claimed:        .word 0
 
     .section .bss.boot, "aw", @nobits
     .balign 4096

@@ -14,9 +14,13 @@
 /* The kernel image, bss included, must fit in this many 2 MiB pages. */
 #define KERNEL_MEGAS  16
 
-/* struct hart offsets the trap path needs; checked by static asserts. */
+/* struct hart offsets the trap path and boot.S need; checked by static asserts. */
 #define HART_KSTACK   0
 #define HART_SCRATCH  8
+#define HART_HARTID   24
+#define HART_BOOT     32
+#define HART_SIZE     2048
+#define HART_MAX      32
 
 /* The trap frame: regs[0] holds sepc, regs[1..31] x1..x31. */
 #define TF_SSTATUS    256
