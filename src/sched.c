@@ -165,8 +165,6 @@ void sched_idle(void)
 
 void sched_tick(bool from_user)
 {
-    struct hart *h = hart_self();
-    h->ticks++;
     epoch_poll();
     if (from_user)
         sched_yield();

@@ -19,17 +19,16 @@
 #include <ck_pr.h>
 #include <string.h>
 
-#define ARG(tf, i) ((tf)->regs[TF_A0 + (i)])
 #define DEVMEM_MAX (16ul << 20)
 
 static struct thread *self(void) { return hart_self()->current; }
 
-static void ret1(struct trapframe *tf, long v) { ARG(tf, 0) = (uint64_t)v; }
+static void ret1(struct trapframe *tf, long v) { TF_ARG(tf, 0) = (uint64_t)v; }
 
 static void ret2(struct trapframe *tf, long v0, long v1)
 {
-    ARG(tf, 0) = (uint64_t)v0;
-    ARG(tf, 1) = (uint64_t)v1;
+    TF_ARG(tf, 0) = (uint64_t)v0;
+    TF_ARG(tf, 1) = (uint64_t)v1;
 }
 
 static struct proc *cur(void) { return proc_current(); }
@@ -64,16 +63,16 @@ static long check_hart(long hart, bool any_ok)
 /* The process the thread is in exits; migrate_check then ends or unwinds the thread. */
 static void sys_exit(struct trapframe *tf)
 {
-    proc_kill(cur(), (long)(ARG(tf, 0) & 0xff));
+    proc_kill(cur(), (long)(TF_ARG(tf, 0) & 0xff));
 }
 
 static void sys_puts(struct trapframe *tf)
 {
     char buf[PUTS_MAX];
-    uint64_t len = ARG(tf, 1);
+    uint64_t len = TF_ARG(tf, 1);
     if (len > PUTS_MAX)
         return ret1(tf, E_RANGE);
-    if (copy_from_user(self()->as, buf, ARG(tf, 0), len))
+    if (copy_from_user(self()->as, buf, TF_ARG(tf, 0), len))
         return ret1(tf, E_FAULT);
     console_write(buf, len);
     ret1(tf, (long)len);
@@ -83,8 +82,8 @@ static void sys_poweroff(struct trapframe *tf)
 {
     if (!has_right(R_POWER))
         return ret1(tf, E_PERM);
-    printk("MIGRANT-END status=%ld\n", (long)ARG(tf, 0));
-    arch_poweroff(ARG(tf, 0) != 0);
+    printk("MIGRANT-END status=%ld\n", (long)TF_ARG(tf, 0));
+    arch_poweroff(TF_ARG(tf, 0) != 0);
 }
 
 static void sys_clock(struct trapframe *tf)
@@ -96,10 +95,10 @@ static void sys_spawn(struct trapframe *tf)
 {
     char path[PATH_MAX_LEN + 1];
     uint32_t mine = ck_pr_load_32(&cur()->rights);
-    uint64_t rights = ARG(tf, 2);
+    uint64_t rights = TF_ARG(tf, 2);
     if (!(mine & R_SPAWN))
         return ret1(tf, E_PERM);
-    long err = get_path(ARG(tf, 0), ARG(tf, 1), path);
+    long err = get_path(TF_ARG(tf, 0), TF_ARG(tf, 1), path);
     if (err)
         return ret1(tf, err);
     if (rights & ~(uint64_t)R_ALL)
@@ -112,7 +111,7 @@ static void sys_spawn(struct trapframe *tf)
 static void sys_exec(struct trapframe *tf)
 {
     char path[PATH_MAX_LEN + 1];
-    long err = get_path(ARG(tf, 0), ARG(tf, 1), path);
+    long err = get_path(TF_ARG(tf, 0), TF_ARG(tf, 1), path);
     if (!err)
         err = at_root() ? proc_exec(cur(), path) : E_BUSY;
     if (err)
@@ -128,7 +127,7 @@ static void sys_fork(struct trapframe *tf)
 
 static void sys_kill(struct trapframe *tf)
 {
-    long pid = (long)ARG(tf, 0);
+    long pid = (long)TF_ARG(tf, 0);
     struct proc *me = cur();
     if (pid <= 0)
         return ret1(tf, E_INVAL);
@@ -147,7 +146,7 @@ static void sys_kill(struct trapframe *tf)
 
 static void sys_wait(struct trapframe *tf)
 {
-    long pid = (long)ARG(tf, 0), status = 0;
+    long pid = (long)TF_ARG(tf, 0), status = 0;
     if (pid <= 0)
         return ret1(tf, E_INVAL);
     long r = proc_wait(cur(), pid, &status);
@@ -156,12 +155,12 @@ static void sys_wait(struct trapframe *tf)
 
 static void sys_thread_create(struct trapframe *tf)
 {
-    long hart = (long)ARG(tf, 0);
+    long hart = (long)TF_ARG(tf, 0);
     if (check_hart(hart, true))
         return ret1(tf, E_INVAL);
     if (hart == HART_ANY)
         hart = self()->hart;
-    uint64_t args[6] = { 0, 0, START_THREAD, ARG(tf, 1), ARG(tf, 2), ARG(tf, 3) };
+    uint64_t args[6] = { 0, 0, START_THREAD, TF_ARG(tf, 1), TF_ARG(tf, 2), TF_ARG(tf, 3) };
     struct thread *t = thread_create(cur(), (int)hart, args);
     ret1(tf, t ? t->id : E_NOMEM);
 }
@@ -171,7 +170,7 @@ static void sys_thread_exit(struct trapframe *tf)
 {
     if (!at_root())
         return ret1(tf, E_PERM);
-    thread_exit((long)ARG(tf, 0));
+    thread_exit((long)TF_ARG(tf, 0));
 }
 
 /* Finds a thread of the caller's process; the result is valid only inside the epoch section. */
@@ -192,7 +191,7 @@ static void sys_thread_kill(struct trapframe *tf)
 {
     struct thread *t = NULL;
     epoch_enter();
-    long r = lookup_own_thread((long)ARG(tf, 0), &t);
+    long r = lookup_own_thread((long)TF_ARG(tf, 0), &t);
     if (!r)
         thread_poke(t, WORK_KILL);
     epoch_exit();
@@ -205,7 +204,7 @@ static void sys_thread_join(struct trapframe *tf)
     struct thread *t = NULL;
     long value = 0;
     epoch_enter();
-    long r = lookup_own_thread((long)ARG(tf, 0), &t);
+    long r = lookup_own_thread((long)TF_ARG(tf, 0), &t);
     epoch_exit();
     if (!r && t == self())
         r = E_DEADLK;
@@ -216,7 +215,7 @@ static void sys_thread_join(struct trapframe *tf)
 
 static void sys_thread_pin(struct trapframe *tf)
 {
-    long hart = (long)ARG(tf, 0);
+    long hart = (long)TF_ARG(tf, 0);
     if (check_hart(hart, false))
         return ret1(tf, E_INVAL);
     if (self()->timer_armed || self()->irq_src)
@@ -229,7 +228,7 @@ static uint64_t page_round(uint64_t x) { return (x + PAGE_SIZE - 1) & ~(uint64_t
 
 static void sys_mem_alloc(struct trapframe *tf)
 {
-    uint64_t size = ARG(tf, 0);
+    uint64_t size = TF_ARG(tf, 0);
     if (size == 0)
         return ret1(tf, E_INVAL);
     if (size > MEM_ALLOC_MAX)
@@ -239,7 +238,7 @@ static void sys_mem_alloc(struct trapframe *tf)
 
 static void sys_mem_free(struct trapframe *tf)
 {
-    uint64_t va = ARG(tf, 0), size = ARG(tf, 1);
+    uint64_t va = TF_ARG(tf, 0), size = TF_ARG(tf, 1);
     if ((va & (PAGE_SIZE - 1)) || size == 0)
         return ret1(tf, E_INVAL);
     if (size > MEM_ALLOC_MAX)
@@ -255,24 +254,24 @@ static void sys_yield(struct trapframe *tf)
 
 static void sys_stats(struct trapframe *tf)
 {
-    ARG(tf, 0) = page_free_count();
-    ARG(tf, 1) = idtable_live(&proc_table);
-    ARG(tf, 2) = idtable_live(&thread_table);
-    ARG(tf, 3) = (uint64_t)nharts;
+    TF_ARG(tf, 0) = page_free_count();
+    TF_ARG(tf, 1) = idtable_live(&proc_table);
+    TF_ARG(tf, 2) = idtable_live(&thread_table);
+    TF_ARG(tf, 3) = (uint64_t)nharts;
 }
 
 static void sys_self(struct trapframe *tf)
 {
     struct hart *h = hart_self();
-    ARG(tf, 0) = (uint64_t)cur()->id;
-    ARG(tf, 1) = (uint64_t)h->current->id;
-    ARG(tf, 2) = (uint64_t)h->index;
-    ARG(tf, 3) = h->hartid;
+    TF_ARG(tf, 0) = (uint64_t)cur()->id;
+    TF_ARG(tf, 1) = (uint64_t)h->current->id;
+    TF_ARG(tf, 2) = (uint64_t)h->index;
+    TF_ARG(tf, 3) = h->hartid;
 }
 
 static void sys_rights(struct trapframe *tf)
 {
-    uint64_t drop = ARG(tf, 0);
+    uint64_t drop = TF_ARG(tf, 0);
     if (drop & ~(uint64_t)R_ALL)
         return ret1(tf, E_INVAL);
     struct proc *p = cur();
@@ -282,19 +281,19 @@ static void sys_rights(struct trapframe *tf)
 
 static void sys_cmdline(struct trapframe *tf)
 {
-    uint64_t len = ARG(tf, 1), have = strlen(platform.bootargs);
+    uint64_t len = TF_ARG(tf, 1), have = strlen(platform.bootargs);
     if (len > CMDLINE_MAX)
         return ret1(tf, E_RANGE);
     if (len > have)
         len = have;
-    if (copy_to_user(self()->as, ARG(tf, 0), platform.bootargs, len))
+    if (copy_to_user(self()->as, TF_ARG(tf, 0), platform.bootargs, len))
         return ret1(tf, E_FAULT);
     ret1(tf, (long)len);
 }
 
 static void sys_devmem_map(struct trapframe *tf)
 {
-    uint64_t pa = ARG(tf, 0), size = ARG(tf, 1);
+    uint64_t pa = TF_ARG(tf, 0), size = TF_ARG(tf, 1);
     if (!has_right(R_DEVMEM))
         return ret1(tf, E_PERM);
     if ((pa & (PAGE_SIZE - 1)) || size == 0)
@@ -309,10 +308,10 @@ static void sys_devmem_map(struct trapframe *tf)
 
 static void sys_uart_info(struct trapframe *tf)
 {
-    ARG(tf, 0) = platform.uart.reg.base;
-    ARG(tf, 1) = platform.uart.reg.size;
-    ARG(tf, 2) = platform.uart.irq;
-    ARG(tf, 3) = platform.uart.reg_shift | platform.uart.reg_width << 8;
+    TF_ARG(tf, 0) = platform.uart.reg.base;
+    TF_ARG(tf, 1) = platform.uart.reg.size;
+    TF_ARG(tf, 2) = platform.uart.irq;
+    TF_ARG(tf, 3) = platform.uart.reg_shift | platform.uart.reg_width << 8;
 }
 
 static void (*const table[SYS_COUNT])(struct trapframe *) = {

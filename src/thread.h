@@ -34,6 +34,8 @@ struct trapframe {
 };
 
 #define TF_A0 10
+/* Syscall argument or result register i (a0 + i) of a trap frame. */
+#define TF_ARG(tf, i) ((tf)->regs[TF_A0 + (i)])
 #define TF_SP 2
 
 #define WORK_KILL   1u           /* exit once back in the root process */

@@ -12,7 +12,6 @@
 #include <migrant/syscall.h>
 #include <ck_pr.h>
 
-#define ARG(tf, i) ((tf)->regs[TF_A0 + (i)])
 #define CALL_FWD  1u
 #define CALL_TAIL 2u
 
@@ -30,10 +29,10 @@ static void scrub(struct trapframe *tf)
 
 static void set_words(struct trapframe *tf, long w0, long w1, const uint64_t d[4])
 {
-    ARG(tf, 0) = (uint64_t)w0;
-    ARG(tf, 1) = (uint64_t)w1;
+    TF_ARG(tf, 0) = (uint64_t)w0;
+    TF_ARG(tf, 1) = (uint64_t)w1;
     for (int i = 0; i < 4; i++)
-        ARG(tf, 2 + i) = d[i];
+        TF_ARG(tf, 2 + i) = d[i];
 }
 
 static inline __attribute__((always_inline)) void switch_to_top(struct thread *t)
@@ -108,7 +107,7 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
 {
     struct activation *a = &t->act;
     struct frame *top = activation_top(a);
-    long pid = (long)ARG(tf, 0);
+    long pid = (long)TF_ARG(tf, 0);
     int err = 0;
     long eid = 0;
     struct proc *callee = NULL;
@@ -140,15 +139,15 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
     /* Point of no return: the frame is in; enter _start(eid, tid, d0..d3), d0..d3 already in a2..a5. */
     tf->regs[0] = callee->entry;
     tf->regs[TF_SP] = activation_top(a)->base;
-    ARG(tf, 1) = (uint64_t)t->id;
-    ARG(tf, 0) = (uint64_t)eid;
+    TF_ARG(tf, 1) = (uint64_t)t->id;
+    TF_ARG(tf, 0) = (uint64_t)eid;
     switch_to_top(t);
     return IPC_LIGHT;
 }
 
 static __attribute__((noinline)) enum ipc_exit resp_slow(struct thread *t, struct trapframe *tf)
 {
-    uint64_t d[4] = { ARG(tf, 2), ARG(tf, 3), ARG(tf, 4), ARG(tf, 5) };
+    uint64_t d[4] = { TF_ARG(tf, 2), TF_ARG(tf, 3), TF_ARG(tf, 4), TF_ARG(tf, 5) };
     return return_down(t, tf, 0, activation_top(&t->act)->proc->id, d) ? IPC_LIGHT : IPC_FULL;
 }
 
@@ -160,7 +159,7 @@ static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
 {
     struct activation *a = &t->act;
     if (a->depth == 0) {
-        ARG(tf, 0) = (uint64_t)E_INVAL;
+        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
         return IPC_SAME;
     }
     struct frame *f = activation_top(a), *below = f - 1;
@@ -170,8 +169,8 @@ static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
     /* Point of no return: the words stay in a2..a5. */
     tf->regs[0] = f->ret_pc;
     tf->regs[TF_SP] = f->ret_sp;
-    ARG(tf, 1) = (uint64_t)f->proc->id;
-    ARG(tf, 0) = 0;
+    TF_ARG(tf, 1) = (uint64_t)f->proc->id;
+    TF_ARG(tf, 0) = 0;
     activation_pop(&t->act);
     switch_to_top(t);
     return IPC_LIGHT;
@@ -216,23 +215,23 @@ void ipc_finish(struct trapframe *tf)
 /* Sets the caller's process's reservation; frames already pushed keep theirs. */
 void sys_ipc_frame(struct trapframe *tf)
 {
-    uint64_t size = ARG(tf, 0);
+    uint64_t size = TF_ARG(tf, 0);
     struct proc *p = activation_top(&hart_self()->current->act)->proc;
     if (size == 0 || (size & (4096 - 1)))
-        ARG(tf, 0) = (uint64_t)E_INVAL;
+        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
     else if (size > ACT_STACK_SIZE)
-        ARG(tf, 0) = (uint64_t)E_RANGE;
+        TF_ARG(tf, 0) = (uint64_t)E_RANGE;
     else
-        ARG(tf, 0) = ck_pr_fas_64(&p->act_size, size);
+        TF_ARG(tf, 0) = ck_pr_fas_64(&p->act_size, size);
 }
 
 /* Only the thread's root process may abort its migration. */
 void sys_ipc_abort(struct trapframe *tf)
 {
     struct thread *self = hart_self()->current;
-    long tid = (long)ARG(tf, 0), r = 0;
+    long tid = (long)TF_ARG(tf, 0), r = 0;
     if (tid <= 0) {
-        ARG(tf, 0) = (uint64_t)E_INVAL;
+        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
         return;
     }
     epoch_enter();
@@ -246,14 +245,14 @@ void sys_ipc_abort(struct trapframe *tf)
     else
         thread_poke(t, WORK_ABORT);
     epoch_exit();
-    ARG(tf, 0) = (uint64_t)r;
+    TF_ARG(tf, 0) = (uint64_t)r;
 }
 
 void sys_ipc_depth(struct trapframe *tf)
 {
     struct activation *a = &hart_self()->current->act;
-    ARG(tf, 0) = (uint64_t)a->depth;
-    ARG(tf, 1) = (uint64_t)activation_top(a)->eid;
+    TF_ARG(tf, 0) = (uint64_t)a->depth;
+    TF_ARG(tf, 1) = (uint64_t)activation_top(a)->eid;
 }
 
 /*

@@ -14,7 +14,6 @@
 #include <migrant/rights.h>
 #include <ck_pr.h>
 
-#define ARG(tf, i) ((tf)->regs[TF_A0 + (i)])
 #define MAX_IRQ 1024
 
 /* Source -> bound thread id, 0 if none. Written under irq_lock, read lock-free. */
@@ -44,9 +43,9 @@ static bool force_migration(struct thread *t, struct trapframe *tf, long pid, lo
     *tf = (struct trapframe){ .sstatus = tf->sstatus };
     tf->regs[0] = p->entry;
     tf->regs[TF_SP] = f->base;
-    ARG(tf, 1) = (uint64_t)t->id;
-    ARG(tf, 2) = (uint64_t)kind;
-    ARG(tf, 3) = word;
+    TF_ARG(tf, 1) = (uint64_t)t->id;
+    TF_ARG(tf, 2) = (uint64_t)kind;
+    TF_ARG(tf, 3) = word;
     t->as = p->as;
     aspace_activate(t->as);
     return true;
@@ -96,15 +95,15 @@ void notify_finish(struct thread *t, const struct frame *f)
 
 void sys_notify(struct trapframe *tf)
 {
-    long pid = (long)ARG(tf, 0);
-    uint64_t bits = ARG(tf, 1);
+    long pid = (long)TF_ARG(tf, 0);
+    uint64_t bits = TF_ARG(tf, 1);
     long r = 0;
     if (!(ck_pr_load_32(&proc_current()->rights) & R_NOTIFY)) {
-        ARG(tf, 0) = (uint64_t)E_PERM;
+        TF_ARG(tf, 0) = (uint64_t)E_PERM;
         return;
     }
     if (pid <= 0 || bits == 0) {
-        ARG(tf, 0) = (uint64_t)E_INVAL;
+        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
         return;
     }
     epoch_enter();
@@ -120,7 +119,7 @@ void sys_notify(struct trapframe *tf)
         lock_release(&p->lock);
     }
     epoch_exit();
-    ARG(tf, 0) = (uint64_t)r;
+    TF_ARG(tf, 0) = (uint64_t)r;
 }
 
 /* Blocks until a notification is due; it is delivered on the way out. */
@@ -129,7 +128,7 @@ void sys_notify_wait(struct trapframe *tf)
     struct thread *t = hart_self()->current;
     while (!notify_pending(t) && !thread_interrupted(t))
         sched_block();
-    ARG(tf, 0) = thread_interrupted(t) ? (uint64_t)E_KILLED : 0;
+    TF_ARG(tf, 0) = thread_interrupted(t) ? (uint64_t)E_KILLED : 0;
 }
 
 static void timer_unlink(struct thread *t)
@@ -153,12 +152,12 @@ static void timer_unlink(struct thread *t)
 void sys_timer(struct trapframe *tf)
 {
     struct thread *t = hart_self()->current;
-    uint64_t delay = ARG(tf, 0), period = ARG(tf, 1);
+    uint64_t delay = TF_ARG(tf, 0), period = TF_ARG(tf, 1);
     if (t->timer_armed)
         timer_unlink(t);
     ck_pr_store_32(&t->timer_fired, 0);
     if (delay == 0) {
-        ARG(tf, 0) = 0;
+        TF_ARG(tf, 0) = 0;
         return;
     }
     t->timer_pid = proc_current()->id;
@@ -167,7 +166,7 @@ void sys_timer(struct trapframe *tf)
     t->timer_armed = true;
     t->timer_next = hart_self()->timers;
     hart_self()->timers = t;
-    ARG(tf, 0) = 0;
+    TF_ARG(tf, 0) = 0;
 }
 
 /* Called at each tick; true if a timer fired for a thread that should run now. */
@@ -218,7 +217,7 @@ bool notify_irq(unsigned src)
 void sys_irq_register(struct trapframe *tf)
 {
     struct thread *t = hart_self()->current;
-    uint64_t src = ARG(tf, 0);
+    uint64_t src = TF_ARG(tf, 0);
     long r = 0;
     if (!(ck_pr_load_32(&proc_current()->rights) & R_IRQ))
         r = E_PERM;
@@ -239,7 +238,7 @@ void sys_irq_register(struct trapframe *tf)
         t->irq_pid = proc_current()->id;
         plic_enable((uint32_t)src, t->hart);
     }
-    ARG(tf, 0) = (uint64_t)r;
+    TF_ARG(tf, 0) = (uint64_t)r;
 }
 
 void notify_thread_exit(struct thread *t)

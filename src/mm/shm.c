@@ -11,7 +11,6 @@
 #include <migrant/syscall.h>
 #include <ck_pr.h>
 
-#define ARG(tf, i) ((tf)->regs[TF_A0 + (i)])
 #define SHM_PAGES (SHM_MAX / PAGE_SIZE)
 
 struct shm {
@@ -51,19 +50,19 @@ static void destroy(struct shm *s)
 
 void sys_shm_create(struct trapframe *tf)
 {
-    uint64_t size = ARG(tf, 0);
+    uint64_t size = TF_ARG(tf, 0);
     struct proc *p = proc_current();
     if (!(ck_pr_load_32(&p->rights) & R_SHM)) {
-        ARG(tf, 0) = (uint64_t)E_PERM;
+        TF_ARG(tf, 0) = (uint64_t)E_PERM;
         return;
     }
     if (size == 0 || size > SHM_MAX) {
-        ARG(tf, 0) = (uint64_t)(size ? E_RANGE : E_INVAL);
+        TF_ARG(tf, 0) = (uint64_t)(size ? E_RANGE : E_INVAL);
         return;
     }
     struct shm *s = slab_alloc(&shm_cache);
     if (!s) {
-        ARG(tf, 0) = (uint64_t)E_NOMEM;
+        TF_ARG(tf, 0) = (uint64_t)E_NOMEM;
         return;
     }
     s->owner = p->id;
@@ -75,7 +74,7 @@ void sys_shm_create(struct trapframe *tf)
             for (uint32_t j = 0; j < i; j++)
                 page_free(s->pages[j]);
             slab_free(&shm_cache, s);
-            ARG(tf, 0) = (uint64_t)E_NOMEM;
+            TF_ARG(tf, 0) = (uint64_t)E_NOMEM;
             return;
         }
         page_ref(s->pages[i]);
@@ -99,7 +98,7 @@ void sys_shm_create(struct trapframe *tf)
         slab_free(&shm_cache, s);
         id = id > 0 ? E_NOENT : id;
     }
-    ARG(tf, 0) = (uint64_t)id;
+    TF_ARG(tf, 0) = (uint64_t)id;
 }
 
 static bool may_map(struct shm *s, long pid)
@@ -124,9 +123,9 @@ static long lookup(long id, struct shm **out)
 void sys_shm_grant(struct trapframe *tf)
 {
     struct shm *s;
-    long pid = (long)ARG(tf, 1), r;
+    long pid = (long)TF_ARG(tf, 1), r;
     epoch_enter();
-    r = lookup((long)ARG(tf, 0), &s);
+    r = lookup((long)TF_ARG(tf, 0), &s);
     if (!r && pid <= 0)
         r = E_INVAL;
     else if (!r && s->owner != proc_current()->id)
@@ -142,7 +141,7 @@ void sys_shm_grant(struct trapframe *tf)
         lock_release(&s->lock);
     }
     epoch_exit();
-    ARG(tf, 0) = (uint64_t)r;
+    TF_ARG(tf, 0) = (uint64_t)r;
 }
 
 void sys_shm_map(struct trapframe *tf)
@@ -150,23 +149,23 @@ void sys_shm_map(struct trapframe *tf)
     struct shm *s;
     struct proc *p = proc_current();
     epoch_enter();
-    long r = lookup((long)ARG(tf, 0), &s);
+    long r = lookup((long)TF_ARG(tf, 0), &s);
     if (!r && !may_map(s, p->id))
         r = E_PERM;
     uint64_t size = r ? 0 : (uint64_t)s->npages * PAGE_SIZE;
     if (!r)
         r = aspace_map_pages(p->as, s->pages, s->npages);
     epoch_exit();
-    ARG(tf, 0) = (uint64_t)r;
-    ARG(tf, 1) = r < 0 ? 0 : size;
+    TF_ARG(tf, 0) = (uint64_t)r;
+    TF_ARG(tf, 1) = r < 0 ? 0 : size;
 }
 
 void sys_shm_unmap(struct trapframe *tf)
 {
-    uint64_t va = ARG(tf, 0);
+    uint64_t va = TF_ARG(tf, 0);
     struct aspace *as = proc_current()->as;
     long size = (va & (PAGE_SIZE - 1)) ? E_INVAL : aspace_region_size(as, va, RG_SHM);
-    ARG(tf, 0) = (uint64_t)(size < 0 ? size : aspace_unmap(as, va, (uint64_t)size, RG_SHM));
+    TF_ARG(tf, 0) = (uint64_t)(size < 0 ? size : aspace_unmap(as, va, (uint64_t)size, RG_SHM));
 }
 
 static bool unlink_owned(struct proc *p, struct shm *s)
@@ -190,7 +189,7 @@ void sys_shm_free(struct trapframe *tf)
     struct shm *s;
     struct proc *p = proc_current();
     epoch_enter();
-    long r = lookup((long)ARG(tf, 0), &s);
+    long r = lookup((long)TF_ARG(tf, 0), &s);
     if (!r && s->owner != p->id)
         r = E_PERM;
     if (!r && !unlink_owned(p, s))
@@ -198,7 +197,7 @@ void sys_shm_free(struct trapframe *tf)
     if (!r)
         destroy(s);
     epoch_exit();
-    ARG(tf, 0) = (uint64_t)r;
+    TF_ARG(tf, 0) = (uint64_t)r;
 }
 
 /* The owner died: its regions go, other processes' mappings stay until unmapped. */

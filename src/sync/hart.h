@@ -39,7 +39,6 @@ struct hart {
     /* Private to this hart: only it reads or writes them. */
     struct thread *current;
     struct thread *idle;
-    uint64_t ticks;
     struct thread *timers;       /* threads homed here with an armed timer */
     struct aspace *cur_as;       /* the user space in satp; read by aspace_flush on other harts */
     ck_epoch_record_t epoch;
