@@ -93,27 +93,12 @@ static void unlink_inside(struct proc *p, struct frame *f)
         f->inside_next->inside_prev = f->inside_prev;
 }
 
-static bool alive(struct proc *p)
-{
-    return activation_alive(p);
-}
-
-static void count_active(struct proc *p, long delta)
-{
-    activation_count_active(p, delta);
-}
-
 long activation_count(struct proc *p)
 {
     long n = 0;
     for (int i = 0; i < nharts; i++)
         n += (long)ck_pr_load_64((uint64_t *)&p->active[i].n);
     return n;
-}
-
-static void park(struct frame *f)
-{
-    activation_park(f);
 }
 
 /*
@@ -147,13 +132,13 @@ static void dispose(struct frame *f)
 
 /*
  * The slow way in: under p's activation lock, check it is alive, map the
- * activation and link the frame. Counted active first (count_active).
+ * activation and link the frame. Counted active first (activation_count_active).
  */
 static int enter(struct thread *t, struct proc *p, struct frame *f)
 {
-    count_active(p, 1);
+    activation_count_active(p, 1);
     lock_acquire(&p->act_lock);
-    int err = alive(p) ? map_frame(&t->act, f, p->as) : E_NOENT;
+    int err = activation_alive(p) ? map_frame(&t->act, f, p->as) : E_NOENT;
     if (!err) {
         link_inside(p, f);
         ck_pr_store_int(&f->state, FRAME_ACTIVE);
@@ -161,8 +146,8 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
     lock_release(&p->act_lock);
     if (err) {
         f->state = FRAME_FREE;
-        count_active(p, -1);
-        if (!alive(p))
+        activation_count_active(p, -1);
+        if (!activation_alive(p))
             proc_release(p);
     }
     return err;
@@ -176,8 +161,8 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
  */
 bool activation_reenter_failed(struct proc *p)
 {
-    count_active(p, -1);
-    if (!alive(p))
+    activation_count_active(p, -1);
+    if (!activation_alive(p))
         proc_release(p);
     return false;
 }
@@ -330,7 +315,7 @@ int activation_replace(struct thread *t, struct proc *callee, long eid)
     int err = enter(t, callee, spare);
     if (err)
         return err;
-    park(old);
+    activation_park(old);
     dispose(old);
     lock_acquire(&callee->act_lock);
     unlink_inside(callee, spare);
