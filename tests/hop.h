@@ -20,6 +20,7 @@
 #define HOP_KICK 4
 #define HOP_MAGIC 0x70c0de0000l
 #define HOP_BAD   0xbadl
+#define HOP_ERR   0x7e770000l
 #define HOP_NONE  1
 /* expect_inner: any reply.pid (a failed call leaves its reply words unspecified). */
 #define ANY_PID   (-999)

@@ -25,23 +25,7 @@
  * root frame enters us with eid 0, and the runtime reads eid 0 with d0 in
  * START_MAIN..START_IRQ as a kernel start, never reaching migrant_serve.
  */
-#include <migrant.h>
-
-#define HOP_CMD_HOP     0x21
-#define HOP_CMD_QUERY   0x22
-#define HOP_CMD_QUERY2  0x23
-#define HOP_CMD_FRAME   0x24
-#define HOP_CMD_RESET   0x25
-
-#define HOP_END  0
-#define HOP_REQ  1
-#define HOP_FWD  2
-#define HOP_TAIL 3
-#define HOP_KICK 4
-
-#define HOP_MAGIC 0x70c0de0000l
-#define HOP_ERR   0x7e770000l
-#define HOP_BAD   0xbadl
+#include "hop.h"
 
 /* Never-called value of the inner status: no migration code returns it. */
 #define HOP_NONE  1
