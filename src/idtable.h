@@ -18,7 +18,9 @@
 #include <ck_pr.h>
 
 #define ID_SLOT_BITS 12
-#define ID_SLOTS (1u << ID_SLOT_BITS)
+#define ID_SLOT_MASK ((1u << ID_SLOT_BITS) - 1)
+/* slot + 1 must fit its field: 0 there marks no slot, so one value goes unused. */
+#define ID_SLOTS ID_SLOT_MASK
 #define ID_GEN_MASK 0x7ffffu
 
 /* Objects in a table start with their id. */
@@ -26,7 +28,7 @@ struct idobj {
     long id;
 };
 
-static inline uint32_t id_slot(long id) { return (uint32_t)((id & (ID_SLOTS - 1)) - 1); }
+static inline uint32_t id_slot(long id) { return (uint32_t)((id & ID_SLOT_MASK) - 1); }
 
 struct idtable {
     struct idobj *slot[ID_SLOTS];   /* written under lock, read lock-free */
@@ -45,7 +47,7 @@ void idtable_remove(struct idtable *t, long id);
 /* Call inside an epoch section; the result is valid until it ends. Inline: the migration path's lookup. */
 static inline void *idtable_lookup(struct idtable *t, long id)
 {
-    if (id <= 0 || (id & (ID_SLOTS - 1)) == 0 || id >> (ID_SLOT_BITS + 19))
+    if (id <= 0 || (id & ID_SLOT_MASK) == 0 || id >> (ID_SLOT_BITS + 19))
         return NULL;
     struct idobj *o = ck_pr_load_ptr(&t->slot[id_slot(id)]);
     ck_pr_fence_load_depends();
