@@ -47,11 +47,13 @@ KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(B)/k/ck_epoch.o
 
 ULIB_SRC := user/crt0.S user/ipc.S user/start.c user/printf.c user/test.c src/lib/fmt.c src/lib/string.c
 ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
-BENCH_PROGS := $(basename $(notdir $(wildcard bench/*.c)))
-TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) $(BENCH_PROGS)
+# bench/*.c link into one driver program, /bench; bench/svc/*.c are its services.
+BENCH_SRC   := $(wildcard bench/*.c)
+BENCH_SVCS  := $(basename $(notdir $(wildcard bench/svc/*.c)))
+TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) bench $(BENCH_SVCS)
 RUN_PROGS  := hello svc_calc svc_router
 
-.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl
+.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl bench
 all: kernel $(UB)/test.cpio $(UB)/run.cpio
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
@@ -94,8 +96,11 @@ $(UB)/libuser.a: $(ULIB_OBJ)
 $(UB)/%.elf: $(UB)/lib/tests/%.c.o $(UB)/libuser.a user/user.ld
 	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
 
-$(UB)/%.elf: $(UB)/lib/bench/%.c.o $(UB)/libuser.a user/user.ld
+$(UB)/%.elf: $(UB)/lib/bench/svc/%.c.o $(UB)/libuser.a user/user.ld
 	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
+
+$(UB)/bench.elf: $(patsubst %,$(UB)/lib/%.o,$(BENCH_SRC)) $(UB)/libuser.a user/user.ld
+	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $(filter %.o,$^) $(UB)/libuser.a $(LIBGCC)
 
 $(UB)/%.elf: $(UB)/lib/user/%.c.o $(UB)/libuser.a user/user.ld
 	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
@@ -118,6 +123,14 @@ $(UB)/run.cpio: $(UB)/init.elf $(patsubst %,$(UB)/%.elf,$(RUN_PROGS))
 # ---- running ----
 run: all
 	$(PYTHON) tools/qemu.py --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) --mem $(MEM)
+
+# Both lock builds, every scenario at every hart count (see README "make bench").
+BENCH_HARTS = $(if $(filter command line environment,$(origin HARTS)),$(HARTS),1 2 4)
+bench:
+	$(MAKE) --no-print-directory LOCKING=fine all
+	$(MAKE) --no-print-directory LOCKING=bkl kernel
+	$(PYTHON) tools/bench.py --harts "$(BENCH_HARTS)" --seconds $(or $(SECONDS),0.5) \
+	    --runs $(or $(RUNS),5) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
 
 debug: all
 	@echo "debug: QEMU waits for gdb on :1234; gdb-multiarch attaches with symbols from $(B)/migrant.elf"

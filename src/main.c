@@ -83,8 +83,9 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
         panic("unusable device tree at %lx", dtb_pa);
     reserve_boot_memory(dtb_pa, load_pa);
     console_init();
-    printk("migrant: booting on hart id %lu, %d harts, timebase %lu Hz%s\n", hartid, platform.ncpus,
-           platform.timebase_hz, platform.sstc ? ", sstc" : "");
+    /* The lock build is named here so a captured console log says which one ran. */
+    printk("migrant: booting on hart id %lu, %d harts, timebase %lu Hz%s, locking=%s\n", hartid,
+           platform.ncpus, platform.timebase_hz, platform.sstc ? ", sstc" : "", LOCKING_NAME);
     page_init(load_pa);
     mmu_init();
     printk("migrant: %lu free pages, %u ASID bits\n", page_free_count(), asid_bits());

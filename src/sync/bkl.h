@@ -13,9 +13,11 @@
 #define SYNC_BKL_H
 
 #ifdef LOCKING_bkl
+#define LOCKING_NAME "bkl"
 void kernel_enter(void);
 void kernel_exit(void);
 #else
+#define LOCKING_NAME "fine"
 static inline void kernel_enter(void) {}
 static inline void kernel_exit(void) {}
 #endif

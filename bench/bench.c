@@ -1,0 +1,243 @@
+/*
+ * The benchmark driver. tools/bench.py boots it as `test=bench` with
+ *
+ *   mode=throughput|latency  scenarios=NAME[@DELAY],...  runs=R  ms=M  rounds=N
+ *
+ * Throughput: per scenario, one worker per hart (pinned) repeats the
+ * scenario's operation, pausing about DELAY instructions after each, for
+ * a window of M ms of guest time (the timebase); a warm-up window first,
+ * then R measured ones. Latency: N operations on this hart alone, counted
+ * in retired instructions (exact under QEMU -icount; on hardware, instret).
+ *
+ * Without arguments it is a smoke test (`bench` in tests/tests.list):
+ * every scenario once, for 100 ms.
+ *
+ * Output, one line each (README "make bench" explains them):
+ *   BENCH-CONFIG harts=H hz=HZ mode=M runs=R ms=T
+ *   BENCH <scenario> harts=H run=I ops=N ticks=T hz=HZ
+ *   BENCH <scenario> harts=1 instructions=X.XX
+ *   BENCH-DONE
+ */
+#include <test.h>
+#include "bench.h"
+
+#define BATCH 16
+#define LEAD_MS 50               /* for every worker to reach its loop */
+#define LATENCY_WARMUP 500
+
+static const struct scenario *const scenarios[] = {
+	&sc_ipc_null, &sc_ipc_chain, &sc_same_service, &sc_distinct_services,
+	&sc_service_work, &sc_thread_churn, &sc_shm_churn, &sc_notify,
+};
+
+/* Set before the workers start and only read while they run. */
+static const struct scenario *cur;
+static long cur_delay;
+static unsigned long win_start, win_end;
+static long driver_pid;
+/* Forked workers report here, each by a call into this process (migrant_serve). */
+static long reported[BENCH_MAX_HARTS];
+
+long bench_setup_none(long harts)
+{
+	(void)harts;
+	return 0;
+}
+
+void bench_teardown_none(long harts)
+{
+	(void)harts;
+}
+
+static inline unsigned long instret(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
+
+/* The delay between operations: two instructions per turn. */
+static void pause_for(long instructions)
+{
+	for (long i = 0; i < instructions / 2; i++)
+		__asm__ volatile("" ::: "memory");
+}
+
+/* The harness's own cost per operation, which latency takes out. */
+static long op_none(long hart, long i)
+{
+	(void)hart;
+	(void)i;
+	return 0;
+}
+
+static long (*volatile calibrate)(long, long) = op_none;
+
+/* Operations done in batches; a batch counts if it started inside the window. */
+static long worker(long hart)
+{
+	unsigned long now;
+	long ops = 0, i = 0;
+
+	while ((now = sys_clock(NULL)) < win_end) {
+		for (int b = 0; b < BATCH; b++, i++) {
+			if (cur->op(hart, i) != 0)
+				return -1;
+			pause_for(cur_delay);
+		}
+		if (now >= win_start)
+			ops += BATCH;
+	}
+	return ops;
+}
+
+void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
+{
+	(void)eid;
+	(void)tid;
+	(void)d2;
+	(void)d3;
+	if (d0 >= 0 && d0 < BENCH_MAX_HARTS)
+		reported[d0] = d1;
+	ipc_resp(0, 0, 0, 0);
+}
+
+static __attribute__((noreturn)) void forked_worker(long hart)
+{
+	struct ipc_reply r;
+
+	if (sys_thread_pin(hart) != 0)
+		sys_exit(2);
+	long ops = worker(hart);
+	sys_exit(ipc_req(driver_pid, hart, ops, 0, 0, &r) == 0 ? 0 : 3);
+}
+
+/* Every worker's operation count for one window, summed; -1 on a wrong result. */
+static long run_window(long harts)
+{
+	long ids[BENCH_MAX_HARTS], total = 0, bad = 0;
+
+	for (long h = 0; h < harts; h++) {
+		reported[h] = -1;
+		ids[h] = cur->own_process ? sys_fork() : thread_spawn(h, worker, h);
+		if (ids[h] == 0)
+			forked_worker(h);
+		if (ids[h] < 0)
+			test_fail("%s: starting worker %ld: %ld", cur->name, h, ids[h]);
+	}
+	for (long h = 0; h < harts; h++) {
+		long v = -1;
+
+		if (cur->own_process) {
+			sys_wait(ids[h], &v);
+			v = v == 0 ? reported[h] : -1;
+		} else {
+			sys_thread_join(ids[h], &v);
+		}
+		if (v < 0)
+			bad = 1;
+		total += v;
+	}
+	return bad ? -1 : total;
+}
+
+static void run_throughput(const char *name, long harts, long runs, long ms, unsigned long hz)
+{
+	if (cur->setup(harts) < 0)
+		test_fail("%s: setup failed", name);
+	/* Run 0 is the warm-up: frames parked, caches and TLBs filled. */
+	for (long run = 0; run <= runs; run++) {
+		win_start = sys_clock(NULL) + hz * LEAD_MS / 1000;
+		win_end = win_start + hz * (unsigned long)ms / 1000;
+		long ops = run_window(harts);
+
+		if (ops < 0)
+			test_fail("%s: a worker saw a wrong result", name);
+		if (run > 0)
+			printf("BENCH %s harts=%ld run=%ld ops=%ld ticks=%lu hz=%lu\n", name, harts, run,
+			       ops, win_end - win_start, hz);
+	}
+	cur->teardown(harts);
+}
+
+static void run_latency(const char *name, long rounds)
+{
+	unsigned long start, loop, total;
+
+	if (cur->setup(1) < 0)
+		test_fail("%s: setup failed", name);
+	for (long i = 0; i < LATENCY_WARMUP; i++)
+		if (cur->op(0, i) != 0)
+			test_fail("%s: wrong result in warm-up", name);
+	/* The same loop calling an operation that does nothing. */
+	start = instret();
+	for (long i = 0; i < rounds; i++)
+		if (calibrate(0, i) != 0)
+			test_fail("%s: calibration", name);
+	loop = instret() - start;
+	start = instret();
+	for (long i = 0; i < rounds; i++)
+		if (cur->op(0, i) != 0)
+			test_fail("%s: wrong result", name);
+	total = instret() - start - loop;
+	printf("BENCH %s harts=1 instructions=%lu.%02lu\n", name, total / rounds,
+	       total % rounds * 100 / rounds);
+	cur->teardown(1);
+}
+
+/* "name" or "name@delay": the scenario and the pause after each operation. */
+static const struct scenario *find_scenario(const char *spec, long *delay)
+{
+	size_t n = 0;
+
+	while (spec[n] && spec[n] != '@')
+		n++;
+	*delay = 0;
+	if (spec[n] == '@')
+		for (const char *p = spec + n + 1; *p >= '0' && *p <= '9'; p++)
+			*delay = *delay * 10 + (*p - '0');
+	for (size_t i = 0; i < ARRAY_LEN(scenarios); i++)
+		if (strlen(scenarios[i]->name) == n && !memcmp(scenarios[i]->name, spec, n))
+			return scenarios[i];
+	return NULL;
+}
+
+int main(void)
+{
+	char mode[16] = "throughput";
+	char list[CMDLINE_MAX] = "ipc-null,ipc-chain,same-service,distinct-services@500,service-work,"
+				 "thread-churn,shm-churn,notify";
+	struct mself me;
+	unsigned long hz;
+
+	test_start("bench");
+	test_arg_str("mode", mode, sizeof(mode));
+	test_arg_str("scenarios", list, sizeof(list));
+	long runs = test_arg("runs", 1), ms = test_arg("ms", 100), rounds = test_arg("rounds", 5000);
+	long harts = test_harts() < BENCH_MAX_HARTS ? test_harts() : BENCH_MAX_HARTS;
+	bool latency = !strcmp(mode, "latency");
+
+	if (runs < 1 || ms < 1 || rounds < 1)
+		test_fail("runs, ms and rounds must be positive");
+	sys_self(&me);
+	driver_pid = me.pid;
+	sys_clock(&hz);
+	printf("BENCH-CONFIG harts=%ld hz=%lu mode=%s runs=%ld ms=%ld\n", harts, hz, mode, runs, ms);
+	for (char *spec = list, *next; *spec; spec = next) {
+		next = spec;
+		while (*next && *next != ',')
+			next++;
+		if (*next)
+			*next++ = '\0';
+		cur = find_scenario(spec, &cur_delay);
+		if (!cur)
+			test_fail("no scenario %s", spec);
+		if (latency)
+			run_latency(spec, rounds);
+		else
+			run_throughput(spec, harts, runs, ms, hz);
+	}
+	printf("BENCH-DONE\n");
+	test_pass();
+}
