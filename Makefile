@@ -2,6 +2,7 @@
 
 LOCKING   ?= fine
 LOCKDEBUG ?= 0
+PROFILE   ?= 0
 HARTS     ?= 4
 MEM       ?= 256M
 JOBS      ?= 2
@@ -26,7 +27,7 @@ PYTHON  ?= python3
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
 
-VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)
+VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(PROFILE)),-profile)
 B       := build/$(VARIANT)
 UB      := build/user
 DEPS    := build/deps/stamp
@@ -37,7 +38,7 @@ ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
 CFLAGS_COMMON := $(ARCHFLAGS) -O2 -g -std=gnu11 -ffreestanding -fno-builtin -nostdlib \
     -fomit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
-KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG)
+KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG) $(if $(filter 1,$(PROFILE)),-DPROFILE)
 KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Isrc/lib/include \
     -Isrc/sync/ck -I$(CKDIR)/include -MMD -MP
 UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Isrc/lib/include -Iuser/include -MMD -MP
@@ -53,7 +54,7 @@ BENCH_SVCS  := $(basename $(notdir $(wildcard bench/svc/*.c)))
 TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) bench $(BENCH_SVCS)
 RUN_PROGS  := hello svc_calc svc_router
 
-.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl bench
+.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl bench profile
 all: kernel $(UB)/test.cpio $(UB)/run.cpio
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
@@ -131,6 +132,11 @@ bench:
 	$(MAKE) --no-print-directory LOCKING=bkl kernel
 	$(PYTHON) tools/bench.py --harts "$(BENCH_HARTS)" --seconds $(or $(SECONDS),0.5) \
 	    --runs $(or $(RUNS),5) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
+
+# One scenario under a PROFILE=1 kernel: build/profile/{locks,hotspots,pmu}.txt.
+profile:
+	$(MAKE) --no-print-directory LOCKING=$(LOCKING) PROFILE=1 all
+	$(PYTHON) tools/profile.py --bench $(or $(BENCH),same-service) --harts $(HARTS) --locking $(LOCKING)
 
 debug: all
 	@echo "debug: QEMU waits for gdb on :1234; gdb-multiarch attaches with symbols from $(B)/migrant.elf"

@@ -9,6 +9,9 @@
  * then R measured ones. Latency: N operations on this hart alone, counted
  * in retired instructions (exact under QEMU -icount; on hardware, instret).
  *
+ * With profile=1 (a PROFILE=1 kernel, `make profile`) the measured windows
+ * run under the profiler, whose dump follows the scenario's BENCH lines.
+ *
  * Without arguments it is a smoke test (`bench` in tests/tests.list):
  * every scenario once, for 100 ms.
  *
@@ -142,12 +145,31 @@ static long run_window(long harts)
 	return bad ? -1 : total;
 }
 
-static void run_throughput(const char *name, long harts, long runs, long ms, unsigned long hz)
+static long profile_op(long op)
+{
+	return sys_profile(op);
+}
+
+/* The profiler starts and stops per hart, so a thread visits each one. */
+static void profile_harts(long harts, long op)
+{
+	for (long h = 0; h < harts; h++) {
+		long v = -1, tid = thread_spawn(h, profile_op, op);
+
+		if (tid < 0 || sys_thread_join(tid, &v) != 0 || v != 0)
+			test_fail("profile op %ld on hart %ld: %ld", op, h, v);
+	}
+}
+
+static void run_throughput(const char *name, long harts, long runs, long ms, unsigned long hz,
+			   bool profile)
 {
 	if (cur->setup(harts) < 0)
 		test_fail("%s: setup failed", name);
 	/* Run 0 is the warm-up: frames parked, caches and TLBs filled. */
 	for (long run = 0; run <= runs; run++) {
+		if (profile && run == 1)
+			profile_harts(harts, PROFILE_START);
 		win_start = sys_clock(NULL) + hz * LEAD_MS / 1000;
 		win_end = win_start + hz * (unsigned long)ms / 1000;
 		long ops = run_window(harts);
@@ -157,6 +179,10 @@ static void run_throughput(const char *name, long harts, long runs, long ms, uns
 		if (run > 0)
 			printf("BENCH %s harts=%ld run=%ld ops=%ld ticks=%lu hz=%lu\n", name, harts, run,
 			       ops, win_end - win_start, hz);
+	}
+	if (profile) {
+		profile_harts(harts, PROFILE_STOP);
+		sys_profile(PROFILE_DUMP);
 	}
 	cur->teardown(harts);
 }
@@ -216,7 +242,7 @@ int main(void)
 	test_arg_str("scenarios", list, sizeof(list));
 	long runs = test_arg("runs", 1), ms = test_arg("ms", 100), rounds = test_arg("rounds", 5000);
 	long harts = test_harts() < BENCH_MAX_HARTS ? test_harts() : BENCH_MAX_HARTS;
-	bool latency = !strcmp(mode, "latency");
+	bool latency = !strcmp(mode, "latency"), profile = test_arg("profile", 0) == 1;
 
 	if (runs < 1 || ms < 1 || rounds < 1)
 		test_fail("runs, ms and rounds must be positive");
@@ -236,7 +262,7 @@ int main(void)
 		if (latency)
 			run_latency(spec, rounds);
 		else
-			run_throughput(spec, harts, runs, ms, hz);
+			run_throughput(spec, harts, runs, ms, hz, profile);
 	}
 	printf("BENCH-DONE\n");
 	test_pass();

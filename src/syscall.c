@@ -18,6 +18,7 @@
 #include <mm/shm.h>
 #include <ck_pr.h>
 #include <string.h>
+#include <profile.h>
 
 #define DEVMEM_MAX (16ul << 20)
 
@@ -350,7 +351,13 @@ static void (*const table[SYS_COUNT])(struct trapframe *) = {
     [SYS_SHM_MAP] = sys_shm_map,
     [SYS_SHM_UNMAP] = sys_shm_unmap,
     [SYS_SHM_FREE] = sys_shm_free,
+    [SYS_PROFILE] = sys_profile,
 };
+
+uintptr_t syscall_handler(uint64_t nr)
+{
+    return nr < SYS_COUNT ? (uintptr_t)table[nr] : 0;
+}
 
 /* req, fwd, tail, kick and resp never come here: trap.S sends them to ipc_fast. */
 void syscall_dispatch(struct trapframe *tf)

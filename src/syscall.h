@@ -2,8 +2,12 @@
 #ifndef SYSCALL_H
 #define SYSCALL_H
 
+#include <stdint.h>
+
 struct trapframe;
 
 void syscall_dispatch(struct trapframe *tf);
+/* The function that handles syscall nr (0 if none): what the profiler names it by. */
+uintptr_t syscall_handler(uint64_t nr);
 
 #endif

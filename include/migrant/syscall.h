@@ -59,7 +59,13 @@
 #define SYS_SHM_UNMAP     38  /* (va) -> E_INVAL E_NOENT */
 #define SYS_SHM_FREE      39  /* (id) -> E_INVAL E_NOENT E_PERM */
 
-#define SYS_COUNT         40
+#define SYS_PROFILE       40  /* (op) -> E_INVAL; E_NOSYS unless built with PROFILE=1 */
+#define SYS_COUNT         41
+
+/* SYS_PROFILE ops: start and stop act on the calling hart, dump prints every hart's. */
+#define PROFILE_START   0
+#define PROFILE_STOP    1
+#define PROFILE_DUMP    2
 
 /* Limits the kernel enforces; a larger value gets E_RANGE. */
 #define PUTS_MAX        4096

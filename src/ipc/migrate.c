@@ -8,6 +8,7 @@
 #include <sync/epoch.h>
 #include <sync/hart.h>
 #include <sync/bkl.h>
+#include <profile.h>
 #include <migrant/errno.h>
 #include <migrant/syscall.h>
 #include <ck_pr.h>
@@ -198,6 +199,7 @@ enum ipc_exit ipc_fast(struct trapframe *tf)
     /* A full exit leaves through ipc_finish, which leaves the kernel there. */
     if (how != IPC_FULL) {
         lock_assert_none_held();
+        profile_kernel_exit((uintptr_t)ipc_fast);
         kernel_exit();
     }
     return how;
@@ -209,6 +211,7 @@ void ipc_finish(struct trapframe *tf)
 {
     migrate_check(hart_self()->current, tf);
     lock_assert_none_held();
+    profile_kernel_exit((uintptr_t)ipc_finish);
     kernel_exit();
 }
 

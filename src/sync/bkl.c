@@ -4,6 +4,7 @@
 #include <sync/hart.h>
 #include <printk.h>
 #include <ck_spinlock.h>
+#include <sync/lockstat.h>
 
 /*
  * Protects all kernel state in the bkl build; it has no rank, being the
@@ -13,6 +14,9 @@
  * (the same kind of lock as the fine build's, so the comparison is fair).
  */
 static ck_spinlock_fas_t bkl = CK_SPINLOCK_FAS_INITIALIZER;
+#ifdef PROFILE
+static uint64_t bkl_since;       /* when its holder took it; written by the holder */
+#endif
 
 void kernel_enter(void)
 {
@@ -21,7 +25,11 @@ void kernel_enter(void)
     if (h && h->bkl_held)
         panic("ASSERT: kernel entered twice on hart %d", h->index);
 #endif
+#ifdef PROFILE
+    bkl_since = lockstat_acquire(&bkl, RANK_BKL);
+#else
     ck_spinlock_fas_lock(&bkl);
+#endif
 #ifdef LOCKDEBUG
     if (h)
         h->bkl_held = true;
@@ -36,6 +44,9 @@ void kernel_exit(void)
         panic("ASSERT: kernel left without the big lock on hart %d", h->index);
     if (h)
         h->bkl_held = false;
+#endif
+#ifdef PROFILE
+    lockstat_release(RANK_BKL, bkl_since);
 #endif
     ck_spinlock_fas_unlock(&bkl);
 }

@@ -1,21 +1,24 @@
 #include <sync/lock.h>
+#include <sync/lockstat.h>
 #include <sync/hart.h>
 #include <printk.h>
 
 void lock_init(struct lock *l, const char *name, enum lock_rank rank)
 {
     ck_spinlock_init(&l->sl);
-#ifdef LOCKDEBUG
+#ifdef LOCK_NAMED
     l->name = name;
     l->rank = rank;
     l->owner = 0;
+    l->since = 0;
 #else
     (void)name;
     (void)rank;
 #endif
 }
 
-#if defined(LOCKDEBUG) && !defined(LOCKING_bkl)
+#if defined(LOCK_NAMED) && !defined(LOCKING_bkl)
+#ifdef LOCKDEBUG
 /* Before any struct hart exists (early boot) there is one hart and no order to check. */
 static void check_order(struct hart *h, struct lock *l)
 {
@@ -31,20 +34,31 @@ static void check_order(struct hart *h, struct lock *l)
     }
 }
 
+#endif
+
 void lock_acquire(struct lock *l)
 {
+#ifdef LOCKDEBUG
     struct hart *h = hart_self();
     if (h)
         check_order(h, l);
+#endif
+#ifdef PROFILE
+    l->since = lockstat_acquire(&l->sl, l->rank);
+#else
     ck_spinlock_lock(&l->sl);
+#endif
+#ifdef LOCKDEBUG
     if (h) {
         l->owner = h->index + 1;
         h->held[h->nheld++] = l;
     }
+#endif
 }
 
 void lock_release(struct lock *l)
 {
+#ifdef LOCKDEBUG
     struct hart *h = hart_self();
     if (h) {
         if (h->nheld == 0 || h->held[h->nheld - 1] != l)
@@ -52,9 +66,14 @@ void lock_release(struct lock *l)
         h->nheld--;
         l->owner = 0;
     }
+#endif
+#ifdef PROFILE
+    lockstat_release(l->rank, l->since);
+#endif
     ck_spinlock_unlock(&l->sl);
 }
 
+#ifdef LOCKDEBUG
 void lock_assert_held(const struct lock *l)
 {
     struct hart *h = hart_self();
@@ -68,4 +87,5 @@ void lock_assert_none_held(void)
     if (h && h->nheld)
         panic("ASSERT: %s held on return to user", h->held[h->nheld - 1]->name);
 }
+#endif
 #endif

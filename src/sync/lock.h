@@ -10,9 +10,11 @@
 
 #include <ck_spinlock.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 /* Ranks: a hart may take a lock only if its rank is above every lock it holds. */
 enum lock_rank {
+    RANK_BKL = 0,        /* the LOCKING=bkl build's one lock (sync/bkl.h); named for statistics only */
     RANK_IDTABLE = 10,   /* id allocation in a lookup table */
     RANK_FAMILY = 15,    /* parent/child links, zombies and waiters, all processes */
     RANK_PROC = 20,      /* one process's threads, children and state */
@@ -28,17 +30,23 @@ enum lock_rank {
     RANK_CONSOLE = 90,   /* the console UART; leaf */
 };
 
+/* The checker (LOCKDEBUG) and the statistics (PROFILE) need to know which lock this is. */
+#if defined(LOCKDEBUG) || defined(PROFILE)
+#define LOCK_NAMED
+#endif
+
 struct lock {
     ck_spinlock_t sl;
-#ifdef LOCKDEBUG
+#ifdef LOCK_NAMED
     const char *name;
     enum lock_rank rank;
-    int owner;           /* hart index + 1 of the holder, 0 when free */
+    int owner;           /* LOCKDEBUG: hart index + 1 of the holder, 0 when free */
+    uint64_t since;      /* PROFILE: when the holder got it, in timebase ticks */
 #endif
 };
 
-#ifdef LOCKDEBUG
-#define LOCK_INIT(n, r) { CK_SPINLOCK_INITIALIZER, (n), (r), 0 }
+#ifdef LOCK_NAMED
+#define LOCK_INIT(n, r) { CK_SPINLOCK_INITIALIZER, (n), (r), 0, 0 }
 #else
 #define LOCK_INIT(n, r) { CK_SPINLOCK_INITIALIZER }
 #endif
@@ -51,16 +59,21 @@ static inline void lock_acquire(struct lock *l) { (void)l; }
 static inline void lock_release(struct lock *l) { (void)l; }
 static inline void lock_assert_held(const struct lock *l) { (void)l; }
 static inline void lock_assert_none_held(void) {}
-#elif defined(LOCKDEBUG)
+#else
+#ifdef LOCK_NAMED
 void lock_acquire(struct lock *l);
 void lock_release(struct lock *l);
-void lock_assert_held(const struct lock *l);
-void lock_assert_none_held(void);
 #else
 static inline void lock_acquire(struct lock *l) { ck_spinlock_lock(&l->sl); }
 static inline void lock_release(struct lock *l) { ck_spinlock_unlock(&l->sl); }
+#endif
+#ifdef LOCKDEBUG
+void lock_assert_held(const struct lock *l);
+void lock_assert_none_held(void);
+#else
 static inline void lock_assert_held(const struct lock *l) { (void)l; }
 static inline void lock_assert_none_held(void) {}
+#endif
 #endif
 
 #endif

@@ -186,6 +186,12 @@ static inline long sys_mem_free(void *va, size_t size)
 	return syscall2(SYS_MEM_FREE, (long)va, (long)size);
 }
 
+/* PROFILE_START/STOP on the calling hart, PROFILE_DUMP to the console; E_NOSYS unless PROFILE=1. */
+static inline long sys_profile(long op)
+{
+	return syscall1(SYS_PROFILE, op);
+}
+
 static inline long sys_yield(void)
 {
 	return syscall0(SYS_YIELD);

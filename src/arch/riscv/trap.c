@@ -13,6 +13,7 @@
 #include <sync/bkl.h>
 #include <migrant/syscall.h>
 #include <printk.h>
+#include <profile.h>
 
 void trap_entry(void);
 
@@ -47,6 +48,8 @@ static bool handle_irq(uint64_t cause)
 static void trap_from_kernel(struct trapframe *tf)
 {
     if (tf->scause & SCAUSE_INTR) {
+        if (tf->scause == (SCAUSE_INTR | IRQ_S_TIMER))
+            profile_tick(tf, false);
         kernel_enter();
         handle_irq(tf->scause & ~SCAUSE_INTR);
         kernel_exit();
@@ -64,6 +67,8 @@ static void trap_from_user(struct trapframe *tf)
 {
     uint64_t cause = tf->scause;
     if (cause & SCAUSE_INTR) {
+        if (cause == (SCAUSE_INTR | IRQ_S_TIMER))
+            profile_tick(tf, true);
         if (handle_irq(cause & ~SCAUSE_INTR))
             sched_tick(true);
     } else if (cause == EXC_ECALL_U) {
@@ -84,5 +89,8 @@ void trap_handle(struct trapframe *tf)
     }
     kernel_enter();
     trap_from_user(tf);
+    /* The profiler names a kernel sample by the syscall's handler, or this trap path. */
+    profile_kernel_exit(tf->scause == EXC_ECALL_U ? syscall_handler(tf->regs[17])
+                                                  : (uintptr_t)trap_handle);
     kernel_exit();
 }

@@ -34,6 +34,9 @@ static inline void cpu_wait(void) { __asm__ volatile("wfi" ::: "memory"); }
 
 static inline uint64_t cpu_time(void) { return csr_read_time(); }
 
+/* Whether this hart's timer interrupt is due but not yet taken (interrupts are off). */
+static inline bool cpu_timer_pending(void) { return csr_read_sip() & SIE_STIE; }
+
 static inline void cpu_relax(void) { __asm__ volatile("nop" ::: "memory"); }
 
 _Noreturn void cpu_halt(void);
