@@ -51,8 +51,8 @@ BENCH_PROGS := $(basename $(notdir $(wildcard bench/*.c)))
 TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) $(BENCH_PROGS)
 RUN_PROGS  := hello svc_calc svc_router
 
-.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl
-all: kernel $(UB)/test.cpio $(UB)/run.cpio
+.PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl
+all: kernel $(UB)/test.cpio $(UB)/run.cpio build/uboot/boot.scr
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
 deps: $(DEPS)
@@ -115,9 +115,21 @@ $(UB)/test.cpio: $(UB)/tinit.elf $(patsubst %,$(UB)/%.elf,$(TEST_PROGS))
 $(UB)/run.cpio: $(UB)/init.elf $(patsubst %,$(UB)/%.elf,$(RUN_PROGS))
 	$(call mkcpio,$(UB)/init.elf,$(RUN_PROGS))
 
+# ---- booting through U-Boot ----
+# The boot script U-Boot runs from the boot disk (or a board's SD card).
+build/uboot/boot.scr: tools/boot.cmd $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)mkimage -q -A riscv -O linux -T script -C none -n migrant -d $< $@
+
 # ---- running ----
 run: all
 	$(PYTHON) tools/qemu.py --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) --mem $(MEM)
+
+# As run, but OpenSBI starts U-Boot, which boots the kernel from a disk image
+# with build/uboot/boot.scr, the way a board boots from its SD card.
+run-uboot: all
+	$(PYTHON) tools/qemu.py --uboot build/uboot/boot.scr --disk build/uboot/run-$(VARIANT).img \
+	    --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) --mem $(MEM)
 
 debug: all
 	@echo "debug: QEMU waits for gdb on :1234; gdb-multiarch attaches with symbols from $(B)/migrant.elf"
@@ -152,7 +164,7 @@ check: deps
 	@JOBS=$(JOBS) tools/check.sh
 
 clean:
-	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host
+	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host build/uboot
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:
