@@ -54,8 +54,8 @@ BENCH_SVCS  := $(basename $(notdir $(wildcard bench/svc/*.c)))
 TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) bench $(BENCH_SVCS)
 RUN_PROGS  := hello svc_calc svc_router
 
-.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl bench profile
-all: kernel $(UB)/test.cpio $(UB)/run.cpio
+.PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile
+all: kernel $(UB)/test.cpio $(UB)/run.cpio build/uboot/boot.scr
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
 deps: $(DEPS)
@@ -121,6 +121,12 @@ $(UB)/test.cpio: $(UB)/tinit.elf $(patsubst %,$(UB)/%.elf,$(TEST_PROGS))
 $(UB)/run.cpio: $(UB)/init.elf $(patsubst %,$(UB)/%.elf,$(RUN_PROGS))
 	$(call mkcpio,$(UB)/init.elf,$(RUN_PROGS))
 
+# ---- booting through U-Boot ----
+# The boot script U-Boot runs from the boot disk (or a board's SD card).
+build/uboot/boot.scr: tools/boot.cmd $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)mkimage -q -A riscv -O linux -T script -C none -n migrant -d $< $@
+
 # ---- running ----
 run: all
 	$(PYTHON) tools/qemu.py --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) --mem $(MEM)
@@ -137,6 +143,12 @@ bench:
 profile:
 	$(MAKE) --no-print-directory LOCKING=$(LOCKING) PROFILE=1 all
 	$(PYTHON) tools/profile.py --bench $(or $(BENCH),same-service) --harts $(HARTS) --locking $(LOCKING)
+
+# As run, but OpenSBI starts U-Boot, which boots the kernel from a disk image
+# with build/uboot/boot.scr, the way a board boots from its SD card.
+run-uboot: all
+	$(PYTHON) tools/qemu.py --uboot build/uboot/boot.scr --disk build/uboot/run-$(VARIANT).img \
+	    --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) --mem $(MEM)
 
 debug: all
 	@echo "debug: QEMU waits for gdb on :1234; gdb-multiarch attaches with symbols from $(B)/migrant.elf"
@@ -171,7 +183,7 @@ check: deps
 	@JOBS=$(JOBS) tools/check.sh
 
 clean:
-	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host
+	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host build/uboot
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:

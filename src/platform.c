@@ -152,8 +152,9 @@ static bool visit(const struct fdt *f, const struct fdt_node *n, void *ctx)
         s->rsv_depth = 1;
     else if (n->depth == 1 && strcmp(name, "cpus") == 0 && fdt_prop_u32(f, n, "timebase-frequency", &v))
         p->timebase_hz = v;
-    else if (s->rsv_depth >= 0 && n->depth == s->rsv_depth + 1 && fdt_reg(f, n, 0, &base, &size))
-        platform_add_reserved(base, size);
+    else if (s->rsv_depth >= 0 && n->depth == s->rsv_depth + 1)
+        for (uint32_t i = 0; fdt_reg(f, n, i, &base, &size); i++)
+            platform_add_reserved(base, size);
     else if (prop_is(f, n, "device_type", "memory"))
         probe_memory(f, n, p);
     else if (prop_is(f, n, "device_type", "cpu"))
@@ -168,26 +169,44 @@ static bool visit(const struct fdt *f, const struct fdt_node *n, void *ctx)
     return true;
 }
 
+/*
+ * The node a stdout-path value names: a full path, or (as on most boards'
+ * trees, "serial0:115200n8") an alias that /aliases maps to one; either
+ * may be followed by ":options".
+ */
+static bool find_stdout(const struct fdt *f, const char *path, uint32_t len, struct fdt_node *out)
+{
+    char buf[128];
+    size_t l = strnlen(path, len);
+    const char *colon = memchr(path, ':', l);
+    if (colon)
+        l = (size_t)(colon - path);
+    if (l == 0 || l >= sizeof(buf))
+        return false;
+    memcpy(buf, path, l);
+    buf[l] = '\0';
+    if (buf[0] == '/')
+        return fdt_find_path(f, buf, out);
+    struct fdt_node aliases;
+    const char *full;
+    uint32_t flen;
+    /* An alias's value is a full path; one naming another alias is malformed. */
+    if (!fdt_find_path(f, "/aliases", &aliases) || !(full = fdt_prop(f, &aliases, buf, &flen)) ||
+        flen == 0 || full[0] != '/')
+        return false;
+    return find_stdout(f, full, flen, out);
+}
+
 /* The console is the node /chosen/stdout-path names, else the first UART found. */
 static void choose_console(const struct fdt *f, struct probe *s)
 {
     struct fdt_node chosen, node;
     uint32_t len;
     const char *path;
-    if (fdt_find_path(f, "/chosen", &chosen) && (path = fdt_prop(f, &chosen, "stdout-path", &len))) {
-        char buf[128];
-        size_t l = strnlen(path, len);
-        const char *colon = memchr(path, ':', l);
-        if (colon)
-            l = (size_t)(colon - path);
-        if (l < sizeof(buf)) {
-            memcpy(buf, path, l);
-            buf[l] = '\0';
-            if (fdt_find_path(f, buf, &node) && is_uart(f, &node)) {
-                probe_uart(f, &node, s->p);
-                return;
-            }
-        }
+    if (fdt_find_path(f, "/chosen", &chosen) && (path = fdt_prop(f, &chosen, "stdout-path", &len)) &&
+        find_stdout(f, path, len, &node) && is_uart(f, &node)) {
+        probe_uart(f, &node, s->p);
+        return;
     }
     if (s->uart_seen)
         probe_uart(f, &s->uart_node, s->p);

@@ -56,6 +56,14 @@ stage "harness self-check" python3 tools/runtest.py --kernel build/fine/migrant.
 grep -q '^harness self-check: ok$' "$log" || broken=1
 
 suite fine 0
+
+# One boot the way a board boots: OpenSBI, then U-Boot, which runs
+# build/uboot/boot.scr from a disk image and starts the kernel with booti.
+stage "boot through U-Boot, locking=fine" python3 tools/runtest.py --uboot build/uboot/boot.scr \
+    --kernel build/fine/migrant.bin --initrd build/user/test.cpio --locking fine \
+    --only boot --harts 2 --jobs 1 --timeout 60
+count "boot through U-Boot"
+
 suite bkl 0
 suite fine 1
 suite bkl 1

@@ -7,7 +7,8 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 deps="$top/build/deps"
 fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
-pkgs=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-misc opensbi u-boot-qemu
+uboot=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+pkgs=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-misc opensbi u-boot-qemu u-boot-tools mtools
       cpio python3 dpkg-dev xz-utils gcc make gdb-multiarch gnuplot-nox)
 srclist=/etc/apt/sources.list.d/migrant-deb-src.sources
 
@@ -47,6 +48,7 @@ if [ ${#need[@]} -gt 0 ] || ! has_deb_src; then
 fi
 
 [ -f "$fw" ] || { echo "deps: $fw missing after installing opensbi" >&2; exit 1; }
+[ -f "$uboot" ] || { echo "deps: $uboot missing after installing u-boot-qemu" >&2; exit 1; }
 
 if ! ls -d "$deps"/ck-*/src/ck_epoch.c >/dev/null 2>&1; then
     mkdir -p "$deps"

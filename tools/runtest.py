@@ -4,13 +4,16 @@
 Usage:
   runtest.py --kernel K --initrd I --locking L --manifest tests/tests.list
              [--only a,b] [--harts "1 4"] [--jobs N] [--timeout S]
-             [--log-dir DIR] [--extra-qemu "..."] [--mem M]
+             [--log-dir DIR] [--extra-qemu "..."] [--mem M] [--uboot BOOT_SCR]
   runtest.py --kernel K --initrd I --locking L --selfcheck
   runtest.py --self-test-parser
 
 A pair passes only if the run finished in time, printed exactly one VERDICT
 line (its own, saying PASS), reached `MIGRANT-END status=0`, printed no
 PANIC/ASSERT line, and QEMU exited 0. Set MIGRANT_QEMU to use a fake QEMU.
+
+--uboot boots each run through U-Boot from a disk image, as a board does
+(qemu.make_boot_disk); results are then named uboot/<test>.
 """
 
 import argparse
@@ -112,13 +115,24 @@ def feed_input(proc, log_path, data):
         time.sleep(0.05)
 
 
+def label(test, cfg):
+    """The name a result line gives the run: a U-Boot boot is a run of its own."""
+    return f"uboot/{test}" if cfg.uboot else test
+
+
 def run_pair(test, harts, cfg, timeout_s):
-    """Boot one QEMU for (test, harts); log to <log-dir>/<test>-h<N>.log."""
+    """Boot one QEMU for (test, harts); log to <log-dir>/<test>-h<N>.log
+    (uboot-<test>-h<N>.log, beside its disk image, with --uboot)."""
     data = cfg.inputs.get(test)
     cmdline = qemu.test_cmdline(test, harts) + (f" input={data}" if data else "")
+    stem = Path(cfg.log_dir) / f"{'uboot-' if cfg.uboot else ''}{test}-h{harts}"
+    disk = None
+    if cfg.uboot:
+        disk = f"{stem}.img"
+        qemu.make_boot_disk(disk, cfg.kernel, cfg.initrd, cmdline, cfg.uboot)
     cmd = qemu.build_command(cfg.kernel, cfg.initrd, cmdline, harts,
-                             cfg.mem, extra=cfg.extra_qemu)
-    log_path = Path(cfg.log_dir) / f"{test}-h{harts}.log"
+                             cfg.mem, extra=cfg.extra_qemu, boot_disk=disk)
+    log_path = Path(f"{stem}.log")
     timed_out = False
     with open(log_path, "wb") as log:
         # Own session so a timeout kills the whole group, not just the
@@ -143,7 +157,7 @@ def run_pair(test, harts, cfg, timeout_s):
             proc.stdin.close()
     text = log_path.read_bytes().decode("utf-8", errors="replace")
     reason = classify(test, text, proc.returncode, timed_out, timeout_s)
-    return Result(test, harts, reason is None, reason or "", text)
+    return Result(label(test, cfg), harts, reason is None, reason or "", text)
 
 
 def result_line(r, locking):
@@ -241,7 +255,7 @@ def run_tests(cfg):
     # lost still gets one, as a failure.
     for t, h in pairs:
         if (t, h) not in results:
-            results[(t, h)] = Result(t, h, False, "did not run")
+            results[(t, h)] = Result(label(t, cfg), h, False, "did not run")
             report(results[(t, h)])
     passed = sum(r.ok for r in results.values())
     failed = len(pairs) - passed
@@ -341,6 +355,8 @@ def parse_args(argv):
                     help="default: build/<locking>/logs")
     ap.add_argument("--mem", default=qemu.DEFAULT_MEM)
     ap.add_argument("--extra-qemu", default="", help="extra QEMU arguments")
+    ap.add_argument("--uboot", metavar="BOOT_SCR", default=None,
+                    help="boot through U-Boot with this compiled boot script")
     ap.add_argument("--selfcheck", action="store_true",
                     help="prove the harness catches failing/hanging tests")
     ap.add_argument("--self-test-parser", action="store_true",
@@ -351,8 +367,8 @@ def parse_args(argv):
     for opt in ("kernel", "initrd", "locking"):
         if not getattr(args, opt):
             ap.error(f"--{opt} is required")
-    for opt in ("kernel", "initrd"):
-        if not Path(getattr(args, opt)).is_file():
+    for opt in ("kernel", "initrd", "uboot"):
+        if getattr(args, opt) and not Path(getattr(args, opt)).is_file():
             ap.error(f"--{opt} {getattr(args, opt)}: no such file")
     if args.jobs < 1 or args.timeout < 1:
         ap.error("--jobs and --timeout must be positive")

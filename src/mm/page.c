@@ -38,7 +38,20 @@ static struct region *region_of(uint64_t pa)
 
 static uint64_t frame_of(const struct region *r, uint64_t pa) { return (pa - r->base) >> PAGE_SHIFT; }
 
-/* First byte at or above `at` in [base, end) that no reserved range covers. */
+/*
+ * A reserved range withholds every page it touches. Both helpers below must
+ * round the same way: a range that does not start on a page boundary (U-Boot
+ * leaves the device tree wherever it was) would otherwise end a free run at
+ * its first page without being skipped from there.
+ */
+static uint64_t rsv_first(const struct phys_range *r) { return r->base & ~(uint64_t)(PAGE_SIZE - 1); }
+
+static uint64_t rsv_end(const struct phys_range *r)
+{
+    return (r->base + r->size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+/* First page at or above `at` in [base, end) that no reserved range covers. */
 static uint64_t skip_reserved(uint64_t at, uint64_t end)
 {
     bool moved = true;
@@ -46,8 +59,8 @@ static uint64_t skip_reserved(uint64_t at, uint64_t end)
         moved = false;
         for (int i = 0; i < platform.nrsv; i++) {
             const struct phys_range *r = &platform.rsv[i];
-            if (at >= r->base && at < r->base + r->size) {
-                at = (r->base + r->size + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+            if (at >= rsv_first(r) && at < rsv_end(r)) {
+                at = rsv_end(r);
                 moved = true;
             }
         }
@@ -59,7 +72,7 @@ static uint64_t skip_reserved(uint64_t at, uint64_t end)
 static uint64_t next_reserved(uint64_t at, uint64_t end)
 {
     for (int i = 0; i < platform.nrsv; i++) {
-        uint64_t b = platform.rsv[i].base & ~(uint64_t)(PAGE_SIZE - 1);
+        uint64_t b = rsv_first(&platform.rsv[i]);
         if (b >= at && b < end)
             end = b;
     }

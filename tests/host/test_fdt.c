@@ -6,8 +6,15 @@
  * test_regressions() holds the defects the host tests first found in
  * src/fdt.c (names not terminated in the block, 32-bit index wrap, a
  * truncated string matching a longer one), kept so they stay fixed.
+ *
+ * test_board() runs platform_probe (src/platform.c) on a tree shaped like a
+ * VisionFive 2's, the board docs/hardware.md boots.
  */
 #include "../../src/fdt.c"
+/* platform.h needs only MAX_HARTS from the kernel's per-hart header. */
+#define SYNC_HART_H
+#define MAX_HARTS 32
+#include "../../src/platform.c"
 #include "check.h"
 
 #include <stdbool.h>
@@ -1097,6 +1104,176 @@ static void test_regressions(int which)
     free(bl.b);
 }
 
+_Noreturn void panic(const char *fmt, ...)
+{
+    fprintf(stderr, "panic: %s\n", fmt);
+    exit(1);
+}
+
+/* ---- a VisionFive 2-shaped tree (StarFive JH7110) ---- */
+
+#define JH_UART0 0x10000000ull
+#define JH_UART3 0x12000000ull
+
+/*
+ * What matters to the kernel, as Linux's jh7110 device trees have it:
+ * hart 0 is the S7 monitor core (no MMU, disabled), harts 1-4 the U74s
+ * without Sstc; RAM at 0x40000000; DesignWare UARTs with 32-bit registers
+ * 4 bytes apart; stdout-path an alias; the PLIC with only an M-mode context
+ * for hart 0; a reserved-memory node with several reg entries.
+ * console_alias is what /aliases/serial0 names.
+ */
+static void build_jh7110(struct fw *w, const char *console_alias)
+{
+    uint32_t c[16];
+    fw_init(w);
+    fw_begin(w, "");
+    fw_prop_u32(w, "#address-cells", 2);
+    fw_prop_u32(w, "#size-cells", 2);
+
+    fw_begin(w, "aliases");
+    fw_prop_str(w, "serial0", console_alias);
+    fw_end_node(w);
+    fw_begin(w, "chosen");
+    fw_prop_str(w, "stdout-path", "serial0:115200n8");
+    fw_prop_str(w, "bootargs", "test=boot harts=4");
+    fw_end_node(w);
+
+    fw_begin(w, "cpus");
+    fw_prop_u32(w, "#address-cells", 1);
+    fw_prop_u32(w, "#size-cells", 0);
+    fw_prop_u32(w, "timebase-frequency", 4000000);
+    for (uint32_t i = 0; i < 5; i++) {
+        char name[8] = "cpu@0";
+        name[4] = (char)('0' + i);
+        fw_begin(w, name);
+        fw_prop_str(w, "device_type", "cpu");
+        fw_prop_u32(w, "reg", i);
+        if (i == 0) {
+            fw_prop_str(w, "riscv,isa", "rv64imac");
+            fw_prop_str(w, "status", "disabled");
+        } else {
+            fw_prop_str(w, "riscv,isa", "rv64imafdc_zba_zbb");
+            fw_prop_str(w, "mmu-type", "riscv,sv39");
+        }
+        fw_begin(w, "interrupt-controller");
+        fw_prop_str(w, "compatible", "riscv,cpu-intc");
+        fw_prop_u32(w, "phandle", 100 + i);
+        fw_end_node(w);
+        fw_end_node(w);
+    }
+    fw_end_node(w);
+
+    fw_begin(w, "memory@40000000");
+    fw_prop_str(w, "device_type", "memory");
+    c[0] = 0; c[1] = 0x40000000; c[2] = 1; c[3] = 0;
+    fw_prop_cells(w, "reg", 4, c);
+    fw_end_node(w);
+
+    fw_begin(w, "reserved-memory");
+    fw_prop_u32(w, "#address-cells", 2);
+    fw_prop_u32(w, "#size-cells", 2);
+    fw_begin(w, "linux,cma");                      /* placed by size: no reg */
+    c[0] = 0; c[1] = 0x20000000;
+    fw_prop_cells(w, "size", 2, c);
+    fw_end_node(w);
+    fw_begin(w, "xrpbuffer@f0000000");
+    c[0] = 0; c[1] = 0xf0000000; c[2] = 0; c[3] = 0x01ffffff;
+    c[4] = 0; c[5] = 0xf2000000; c[6] = 0; c[7] = 0x1000;
+    c[8] = 0; c[9] = 0xf2001000; c[10] = 0; c[11] = 0xfff000;
+    fw_prop_cells(w, "reg", 12, c);
+    fw_end_node(w);
+    fw_end_node(w);
+
+    fw_begin(w, "soc");
+    fw_prop_u32(w, "#address-cells", 2);
+    fw_prop_u32(w, "#size-cells", 2);
+    fw_begin(w, "plic@c000000");
+    fw_prop_str(w, "compatible", "riscv,plic0");
+    c[0] = 0; c[1] = 0xc000000; c[2] = 0; c[3] = 0x4000000;
+    fw_prop_cells(w, "reg", 4, c);
+    uint8_t ie[18 * 4];                            /* more cells than fw_prop_cells takes */
+    uint32_t nie = 0;
+    for (uint32_t i = 0; i < 5; i++) {
+        be32_put(ie + 4 * nie++, 100 + i);
+        be32_put(ie + 4 * nie++, 11);
+        if (i > 0) {
+            be32_put(ie + 4 * nie++, 100 + i);
+            be32_put(ie + 4 * nie++, 9);
+        }
+    }
+    fw_prop(w, "interrupts-extended", ie, sizeof(ie));
+    fw_prop_u32(w, "riscv,ndev", 136);
+    fw_end_node(w);
+    for (uint64_t base = JH_UART0; base <= JH_UART3; base += JH_UART3 - JH_UART0) {
+        fw_begin(w, base == JH_UART0 ? "serial@10000000" : "serial@12000000");
+        fw_prop_str(w, "compatible", "snps,dw-apb-uart");
+        c[0] = 0; c[1] = (uint32_t)base; c[2] = 0; c[3] = 0x10000;
+        fw_prop_cells(w, "reg", 4, c);
+        fw_prop_u32(w, "reg-io-width", 4);
+        fw_prop_u32(w, "reg-shift", 2);
+        fw_prop_u32(w, "interrupts", base == JH_UART0 ? 32 : 45);
+        fw_prop_str(w, "status", "okay");
+        fw_end_node(w);
+    }
+    fw_end_node(w);                                /* soc */
+    fw_end_node(w);                                /* root */
+    fw_end(w);
+}
+
+static bool has_rsv(uint64_t base, uint64_t size)
+{
+    for (int i = 0; i < platform.nrsv; i++)
+        if (platform.rsv[i].base == base && platform.rsv[i].size == size)
+            return true;
+    return false;
+}
+
+static void test_board(void)
+{
+    struct fw w;
+    build_jh7110(&w, "/soc/serial@10000000");
+    struct blob bl = fw_finish(&w, LAYOUT_DTC);
+    memset(&platform, 0, sizeof(platform));
+    CHECK_EQ(platform_probe(bl.b), 0);
+    /* The S7 (hart id 0) is skipped; index 0 is hart id 1. */
+    CHECK_EQ(platform.ncpus, 4);
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(platform.hartid[i], i + 1);
+    CHECK_EQ(platform.timebase_hz, 4000000);
+    CHECK(!platform.sstc);
+    CHECK_EQ(platform.nmem, 1);
+    CHECK_EQX(platform.mem[0].base, 0x40000000);
+    CHECK_EQX(platform.mem[0].size, 0x100000000ull);
+    CHECK(platform.uart.found);
+    CHECK_EQX(platform.uart.reg.base, JH_UART0);
+    CHECK_EQ(platform.uart.reg_shift, 2);
+    CHECK_EQ(platform.uart.reg_width, 4);
+    CHECK_EQ(platform.uart.irq, 32);
+    CHECK(platform.plic.found);
+    CHECK_EQX(platform.plic.reg.base, 0xc000000);
+    CHECK_EQ(platform.plic.ndev, 136);
+    /* Context 0 is hart 0's M mode; each U74 then has M, S. */
+    for (int i = 0; i < 4; i++)
+        CHECK_EQ(platform.plic.sctx[i], 2 + 2 * i);
+    /* Every reg entry of a reserved-memory child, not just the first. */
+    CHECK_EQ(platform.nrsv, 3);
+    CHECK(has_rsv(0xf0000000, 0x01ffffff));
+    CHECK(has_rsv(0xf2000000, 0x1000));
+    CHECK(has_rsv(0xf2001000, 0xfff000));
+    CHECK(strcmp(platform.bootargs, "test=boot harts=4") == 0);
+    free(bl.b);
+
+    /* The console is the UART the alias names, not the first one in the tree. */
+    build_jh7110(&w, "/soc/serial@12000000");
+    bl = fw_finish(&w, LAYOUT_DTC);
+    memset(&platform, 0, sizeof(platform));
+    CHECK_EQ(platform_probe(bl.b), 0);
+    CHECK_EQX(platform.uart.reg.base, JH_UART3);
+    CHECK_EQ(platform.uart.irq, 45);
+    free(bl.b);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -1106,5 +1283,6 @@ int main(int argc, char **argv)
     test_bad_structs();
     test_fuzz();
     test_regressions(argc > 1 ? atoi(argv[1]) : 0);
+    test_board();
     CHECK_DONE("fdt");
 }

@@ -17,7 +17,14 @@
     .section .text.boot, "ax"
     .globl _start
 _start:
-    /* A Linux-style RISC-V image header, so U-Boot's booti accepts us. */
+    /*
+     * A Linux-style RISC-V image header, so U-Boot's booti accepts us.
+     * booti reads its fields at fixed offsets (the magic at 0x38), so the
+     * jump must be a full 4-byte instruction: a compressed `j` would shift
+     * every field by two bytes. QEMU's -kernel never reads the header.
+     */
+    .option push
+    .option norvc
     j       boot_hart
     .word   0
     .dword  0x200000                 /* text_offset: load 2 MiB into RAM */
@@ -29,6 +36,7 @@ _start:
     .ascii  "RISCV\0\0\0"
     .ascii  "RSC\x05"
     .word   0
+    .option pop
 
 boot_hart:
     csrw    sie, zero
