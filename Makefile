@@ -125,7 +125,7 @@ $(UB)/run.cpio: $(UB)/init.elf $(patsubst %,$(UB)/%.elf,$(RUN_PROGS))
 # The boot script U-Boot runs from the boot disk (or a board's SD card).
 build/uboot/boot.scr: tools/boot.cmd $(DEPS)
 	@mkdir -p $(dir $@)
-	$(Q)mkimage -q -A riscv -O linux -T script -C none -n migrant -d $< $@
+	$(Q)mkimage -q -A riscv -O linux -T script -C none -n migrant -d $< $@ >/dev/null
 
 # ---- running ----
 run: all
