@@ -1,4 +1,5 @@
 #include <sync/bkl.h>
+#include <sync/inject.h>
 
 #ifdef LOCKING_bkl
 #include <sync/hart.h>
@@ -38,5 +39,6 @@ void kernel_exit(void)
         h->bkl_held = false;
 #endif
     ck_spinlock_fas_unlock(&bkl);
+    inject_delay();
 }
 #endif

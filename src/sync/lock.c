@@ -53,6 +53,7 @@ void lock_release(struct lock *l)
         l->owner = 0;
     }
     ck_spinlock_unlock(&l->sl);
+    inject_delay();
 }
 
 void lock_assert_held(const struct lock *l)

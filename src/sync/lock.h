@@ -10,6 +10,7 @@
 
 #include <ck_spinlock.h>
 #include <stdbool.h>
+#include <sync/inject.h>
 
 /* Ranks: a hart may take a lock only if its rank is above every lock it holds. */
 enum lock_rank {
@@ -58,7 +59,11 @@ void lock_assert_held(const struct lock *l);
 void lock_assert_none_held(void);
 #else
 static inline void lock_acquire(struct lock *l) { ck_spinlock_lock(&l->sl); }
-static inline void lock_release(struct lock *l) { ck_spinlock_unlock(&l->sl); }
+static inline void lock_release(struct lock *l)
+{
+    ck_spinlock_unlock(&l->sl);
+    inject_delay();
+}
 static inline void lock_assert_held(const struct lock *l) { (void)l; }
 static inline void lock_assert_none_held(void) {}
 #endif
