@@ -28,7 +28,7 @@ Q := $(if $(filter 1,$(V)),,@)
 
 # INJECT=1 (the default for `make stress`) adds random short delays at lock
 # release and at migration entry and exit (src/sync/inject.h).
-ifeq ($(filter stress,$(MAKECMDGOALS)),stress)
+ifneq ($(filter stress stress-diff,$(MAKECMDGOALS)),)
 INJECT    ?= 1
 endif
 INJECT    ?= 0
@@ -58,7 +58,7 @@ BENCH_PROGS := $(basename $(notdir $(wildcard bench/*.c)))
 TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) $(BENCH_PROGS)
 RUN_PROGS  := hello svc_calc svc_router
 
-.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl stress
+.PHONY: all kernel run check debug deps clean host-test selfcheck test-fine test-bkl stress stress-diff
 all: kernel $(UB)/test.cpio $(UB)/run.cpio
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
@@ -152,6 +152,17 @@ stress: kernel $(UB)/stress.cpio
 	$(PYTHON) tools/stress.py --kernel $(B)/migrant.bin --initrd $(UB)/stress.cpio \
 	    --elf $(UB)/stress.elf --locking $(LOCKING) --lockdebug $(LOCKDEBUG) --inject $(INJECT) \
 	    --harts $(HARTS) --seconds $(SECONDS) --mem $(MEM) $(if $(SEED),--seed $(SEED))
+
+# Differential mode: PROGS short programs at one hart in the fine and the
+# bkl build must give the same results; TRACE=1 prints every call of both.
+PROGS     ?= 2000
+SUFFIX    := $(patsubst $(LOCKING)%,%,$(VARIANT))
+stress-diff: $(UB)/stress.cpio
+	$(Q)$(MAKE) --no-print-directory LOCKING=fine LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) kernel
+	$(Q)$(MAKE) --no-print-directory LOCKING=bkl LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) kernel
+	$(PYTHON) tools/stress.py --diff build/fine$(SUFFIX)/migrant.bin build/bkl$(SUFFIX)/migrant.bin \
+	    --initrd $(UB)/stress.cpio --elf $(UB)/stress.elf --progs $(PROGS) --mem $(MEM) \
+	    $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(TRACE)),--trace)
 
 # ---- tests ----
 HOST_TESTS := $(basename $(notdir $(wildcard tests/host/*.c)))

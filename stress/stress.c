@@ -2,7 +2,8 @@
  * /init of the stress initrd: the fuzzer's driver (docs/stress.md).
  *
  * Command line: mode=load|diff|dump seed=S seconds=T, and for diff
- * progs=N len=L trace=1, for dump from=I count=N clients=C. A program
+ * progs=N len=L trace=1, for dump from=I (or from<c>=I per client)
+ * count=N. A program
  * patched into prog_text (tools/stress.py) replaces the seed's ops.
  *
  * load: a client thread pinned to every hart runs its ops (a chain
@@ -711,18 +712,21 @@ static void run_diff(void)
 	print_result(0);
 }
 
+/* Client c's ops start at from<c>= if given, else at from=. */
 static void run_dump(void)
 {
 	long from = test_arg("from", 0), count = test_arg("count", 64);
-	char text[128];
+	char text[128], key[16];
 	struct op op;
 
-	for (long c = 0; c < clients; c++)
-		for (long i = from; i < from + count; i++) {
+	for (long c = 0; c < clients; c++) {
+		snprintf(key, sizeof(key), "from%ld", c);
+		for (long i = test_arg(key, from); i < test_arg(key, from) + count; i++) {
 			op_generate(&op, seed, c, i, &load_opts);
 			op_format(&op, text, sizeof(text));
 			printf("STRESS op %ld %s\n", c, text);
 		}
+	}
 }
 
 /* Lines "<client> <op>"; a bad line ends the program there. */
