@@ -151,6 +151,16 @@ static bool inner_allowed(long st)
  * allows for how it was made, a refused call changed nothing, and a reply
  * is the chain's own (both checksums) with a result the term allows.
  */
+/* Tails and kicks replace their frame; reqs and fwds add one. */
+static long chain_depth(unsigned long hops)
+{
+	long depth = 1;
+
+	for (unsigned long i = 1; i < HOPS_N(hops); i++)
+		depth += HOP_KIND(hops, i) == H_REQ || HOP_KIND(hops, i) == H_FWD;
+	return depth;
+}
+
 static void check_chain(struct outcome *o, long kind, long pid, long term, long nr,
 			const unsigned long w[4], long st, const struct ipc_reply *r)
 {
@@ -204,6 +214,10 @@ static void check_chain(struct outcome *o, long kind, long pid, long term, long 
 		o->bad = "a service that faulted or exited answered";
 		break;
 	case T_SHM:
+		break;
+	case T_RESP:
+		if (r->d[1] || r->d[2] != chain_depth(D0_HOPS(w[0])))
+			o->bad = "the last hop's ipc_depth is not the chain's depth";
 		break;
 	default:
 		if (r->d[1] || r->d[2])

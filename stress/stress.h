@@ -38,7 +38,7 @@ enum lookup {
 
 /* What the last hop of a chain does. */
 enum term {
-	T_RESP,    /* respond with the checksum */
+	T_RESP,    /* respond with the checksum and our ipc_depth */
 	T_FUZZ,    /* one syscall from the typed table, in the service */
 	T_FAULT,   /* store to address 0: the service dies of it */
 	T_EXIT,    /* exit inside the call: the service ends */
