@@ -2,6 +2,12 @@
 #include <migrant/errno.h>
 #include <ck_pr.h>
 
+/*
+ * The last slot is never handed out: its id would be (gen << 12) | 4096,
+ * which is the next generation's bit with slot bits 0, and no lookup could
+ * ever find it (the stress fuzzer's 4096th shared region could not be
+ * mapped; tests/id_last_slot.c).
+ */
 void idtable_init(struct idtable *t, const char *name)
 {
     lock_init(&t->lock, name, RANK_IDTABLE);
@@ -10,7 +16,7 @@ void idtable_init(struct idtable *t, const char *name)
         t->gen[i] = 1;
     }
     t->head = 0;
-    t->nfree = ID_SLOTS;
+    t->nfree = ID_USABLE;
 }
 
 /* obj->id is set before the slot is published, so readers never see it half made. */

@@ -19,6 +19,7 @@
 
 #define ID_SLOT_BITS 12
 #define ID_SLOTS (1u << ID_SLOT_BITS)
+#define ID_USABLE (ID_SLOTS - 1)   /* slot + 1 must fit in the slot bits */
 #define ID_GEN_MASK 0x7ffffu
 
 /* Objects in a table start with their id. */
