@@ -27,7 +27,14 @@ PYTHON  ?= python3
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
 
-VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(PROFILE)),-profile)
+# INJECT=1 (the default for `make stress`) adds random short delays at lock
+# release and at migration entry and exit (src/sync/inject.h).
+ifneq ($(filter stress stress-diff,$(MAKECMDGOALS)),)
+INJECT    ?= 1
+endif
+INJECT    ?= 0
+
+VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(INJECT)),-inject)$(if $(filter 1,$(PROFILE)),-profile)
 B       := build/$(VARIANT)
 UB      := build/user
 DEPS    := build/deps/stamp
@@ -38,7 +45,8 @@ ARCHFLAGS := -march=rv64imac_zicsr_zifencei -mabi=lp64 -mcmodel=medany
 LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
 CFLAGS_COMMON := $(ARCHFLAGS) -O2 -g -std=gnu11 -ffreestanding -fno-builtin -nostdlib \
     -fomit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
-KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG) $(if $(filter 1,$(PROFILE)),-DPROFILE)
+KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG) $(if $(filter 1,$(INJECT)),-DINJECT) \
+    $(if $(filter 1,$(PROFILE)),-DPROFILE)
 KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Isrc/lib/include \
     -Isrc/sync/ck -I$(CKDIR)/include -MMD -MP
 UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Isrc/lib/include -Iuser/include -MMD -MP
@@ -54,7 +62,8 @@ BENCH_SVCS  := $(basename $(notdir $(wildcard bench/svc/*.c)))
 TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) bench $(BENCH_SVCS)
 RUN_PROGS  := hello svc_calc svc_router
 
-.PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile
+.PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile \
+    stress stress-diff
 all: kernel $(UB)/test.cpio $(UB)/run.cpio build/uboot/boot.scr
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
@@ -156,6 +165,38 @@ debug: all
 	    --mem $(MEM) --extra-qemu "-s -S" & \
 	gdb-multiarch -q $(B)/migrant.elf -ex 'target remote :1234'; kill %1 2>/dev/null || true
 
+# ---- stress (docs/stress.md) ----
+# The fuzzer's own initrd: the driver is /init, beside the service it
+# spawns. SEED empty: tools/stress.py picks one and prints it. SECONDS
+# counts only from the command line: bash keeps a variable of that name.
+ifneq ($(origin SECONDS),command line)
+SECONDS   := 60
+endif
+SEED      ?=
+STRESS_LIB := $(UB)/lib/stress/fuzz.c.o $(UB)/lib/stress/prog.c.o
+
+$(UB)/%.elf: $(UB)/lib/stress/%.c.o $(STRESS_LIB) $(UB)/libuser.a user/user.ld
+	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(STRESS_LIB) $(UB)/libuser.a $(LIBGCC)
+
+$(UB)/stress.cpio: $(UB)/stress.elf $(UB)/svc_stress.elf
+	$(call mkcpio,$(UB)/stress.elf,svc_stress)
+
+stress: kernel $(UB)/stress.cpio
+	$(PYTHON) tools/stress.py --kernel $(B)/migrant.bin --initrd $(UB)/stress.cpio \
+	    --elf $(UB)/stress.elf --locking $(LOCKING) --lockdebug $(LOCKDEBUG) --inject $(INJECT) \
+	    --harts $(HARTS) --seconds $(SECONDS) --mem $(MEM) $(if $(SEED),--seed $(SEED))
+
+# Differential mode: PROGS short programs at one hart in the fine and the
+# bkl build must give the same results; TRACE=1 prints every call of both.
+PROGS     ?= 2000
+SUFFIX    := $(patsubst $(LOCKING)%,%,$(VARIANT))
+stress-diff: $(UB)/stress.cpio
+	$(Q)$(MAKE) --no-print-directory LOCKING=fine LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) kernel
+	$(Q)$(MAKE) --no-print-directory LOCKING=bkl LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) kernel
+	$(PYTHON) tools/stress.py --diff build/fine$(SUFFIX)/migrant.bin build/bkl$(SUFFIX)/migrant.bin \
+	    --initrd $(UB)/stress.cpio --elf $(UB)/stress.elf --progs $(PROGS) --mem $(MEM) \
+	    $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(TRACE)),--trace)
+
 # ---- tests ----
 HOST_TESTS := $(basename $(notdir $(wildcard tests/host/*.c)))
 HOST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all \
@@ -183,7 +224,8 @@ check: deps
 	@JOBS=$(JOBS) tools/check.sh
 
 clean:
-	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host build/uboot
+	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host build/uboot \
+	    build/*-inject build/*-profile build/bench build/profile
 
 -include $(shell find build -name '*.d' 2>/dev/null)
 .SECONDARY:

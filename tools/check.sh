@@ -68,6 +68,28 @@ suite bkl 0
 suite fine 1
 suite bkl 1
 
+# The fuzzer's bounded smoke (docs/stress.md): 60 s at 4 harts in each lock
+# build and 2,000 differential programs, all with fixed seeds.
+stress_smoke() {
+    local p=0 f=0 run
+    for run in "LOCKING=fine SEED=1" "LOCKING=bkl SEED=2"; do
+        # shellcheck disable=SC2086  # $run is two make arguments
+        if make --no-print-directory stress HARTS=4 SECONDS=60 $run; then
+            p=$((p + 1))
+        else
+            f=$((f + 1))
+        fi
+    done
+    if make --no-print-directory stress-diff SEED=3 PROGS=2000; then
+        p=$((p + 1))
+    else
+        f=$((f + 1))
+    fi
+    echo "$p passed, $f failed"
+}
+stage "stress smoke" stress_smoke
+count "stress smoke"
+
 echo
 [ $broken = 0 ] || echo "check: the harness self-check did not catch its broken tests"
 echo "$passed passed, $failed failed"

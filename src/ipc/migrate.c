@@ -9,6 +9,7 @@
 #include <sync/hart.h>
 #include <sync/bkl.h>
 #include <profile.h>
+#include <sync/inject.h>
 #include <migrant/errno.h>
 #include <migrant/syscall.h>
 #include <ck_pr.h>
@@ -113,6 +114,7 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
     long eid = 0;
     struct proc *callee = NULL;
 
+    inject_delay();
     /*
      * A frame the kernel entered (a root frame, a notification handler) has
      * eid 0, which marks kernel starts; forwarding it would let any process
@@ -159,6 +161,7 @@ static __attribute__((noinline)) enum ipc_exit resp_slow(struct thread *t, struc
 static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
 {
     struct activation *a = &t->act;
+    inject_delay();
     if (a->depth == 0) {
         TF_ARG(tf, 0) = (uint64_t)E_INVAL;
         return IPC_SAME;

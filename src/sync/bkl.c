@@ -1,4 +1,5 @@
 #include <sync/bkl.h>
+#include <sync/inject.h>
 
 #ifdef LOCKING_bkl
 #include <sync/hart.h>
@@ -49,5 +50,6 @@ void kernel_exit(void)
     lockstat_release(RANK_BKL, bkl_since);
 #endif
     ck_spinlock_fas_unlock(&bkl);
+    inject_delay();
 }
 #endif

@@ -44,6 +44,9 @@ struct hart {
     ck_epoch_record_t epoch;
     uint32_t npcache;            /* free pages cached here, read racily by stats */
     uint64_t pcache[PCACHE_MAX]; /* their frame numbers */
+#ifdef INJECT
+    uint64_t inject_rng;         /* sync/inject.c's generator */
+#endif
 #ifdef LOCKDEBUG
     int nheld;
     struct lock *held[LOCKDEBUG_DEPTH];

@@ -71,6 +71,7 @@ void lock_release(struct lock *l)
     lockstat_release(l->rank, l->since);
 #endif
     ck_spinlock_unlock(&l->sl);
+    inject_delay();
 }
 
 #ifdef LOCKDEBUG

@@ -11,6 +11,7 @@
 #include <ck_spinlock.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sync/inject.h>
 
 /* Ranks: a hart may take a lock only if its rank is above every lock it holds. */
 enum lock_rank {
@@ -65,7 +66,11 @@ void lock_acquire(struct lock *l);
 void lock_release(struct lock *l);
 #else
 static inline void lock_acquire(struct lock *l) { ck_spinlock_lock(&l->sl); }
-static inline void lock_release(struct lock *l) { ck_spinlock_unlock(&l->sl); }
+static inline void lock_release(struct lock *l)
+{
+    ck_spinlock_unlock(&l->sl);
+    inject_delay();
+}
 #endif
 #ifdef LOCKDEBUG
 void lock_assert_held(const struct lock *l);

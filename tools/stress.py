@@ -1,0 +1,317 @@
+#!/usr/bin/env python3
+"""Run migrant's stress fuzzer (stress/, docs/stress.md) and judge the run.
+
+  stress.py --kernel K --initrd I --elf E --locking L [--harts N]
+            [--seconds T] [--seed S] [--prog FILE]
+  stress.py --diff KERNEL_FINE KERNEL_BKL --initrd I --elf E [--progs N]
+
+Load mode boots one QEMU and watches it: the guest prints every client's op
+count ("STRESS hb", one client pinned to every hart) twice a second; a
+client whose count stands still for HANG_S seconds of wall time outside a
+quiescent point, or a guest silent that long, is a hang. A kernel PANIC or
+ASSERT, a "STRESS violation", a missing result or a QEMU exit status other
+than 0 fail the run too. The last lines are
+
+  stress: PASS seed=S harts=H locking=L seconds=T calls=N violations=0
+  stress: FAIL seed=S harts=H locking=L: <what broke>
+  stress: reproduce: make stress ...
+
+At HARTS=1 QEMU runs under -icount, so a seed replays instruction for
+instruction. --prog runs an explicit program (lines "<client> <op>", as
+tools/minimize.py writes them) patched into a copy of the driver.
+
+Diff mode boots each build once at one hart under -icount, runs N short
+programs of ops whose results do not depend on timing, and compares the
+per-program hashes of their results; any difference fails.
+"""
+
+import argparse
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import qemu  # noqa: E402
+
+# Seconds of wall time without progress that make a hang (the issue's
+# rule); STRESS_HANG_S raises it on a host too loaded to keep QEMU running.
+HANG_S = int(os.environ.get("STRESS_HANG_S", "5"))
+MARKER = b"STRESS-PROG-MARKER"
+PROG_MAX = 32768
+# One instruction is 2**ICOUNT_SHIFT ns of guest time; sleep=off makes an
+# idle hart skip ahead to its next timer instead of waiting on the host.
+ICOUNT = "-icount shift=2,sleep=off"
+PANIC_RE = re.compile(r"PANIC|ASSERT")
+
+
+def pick_seed():
+    return random.SystemRandom().randrange(1, 1 << 32)
+
+
+def patch_program(elf, text):
+    """A copy of the driver's ELF with the program over its marker."""
+    data = bytearray(Path(elf).read_bytes())
+    at = data.find(MARKER)
+    blob = text.encode() + b"\0"
+    if at < 0 or data.count(MARKER) != 1:
+        raise SystemExit(f"stress: {elf} does not hold exactly one program marker")
+    if len(blob) > PROG_MAX:
+        raise SystemExit(f"stress: program of {len(blob)} bytes is over {PROG_MAX}")
+    data[at:at + len(blob)] = blob
+    return bytes(data)
+
+
+def make_initrd(elf, program, workdir):
+    """An initrd like build/user/stress.cpio, its /init carrying the program."""
+    root = Path(workdir) / "root"
+    root.mkdir()
+    (root / "init").write_bytes(patch_program(elf, program))
+    shutil.copy(Path(elf).parent / "svc_stress.elf", root / "svc_stress")
+    out = Path(workdir) / "prog.cpio"
+    names = subprocess.run(["find", ".", "-type", "f"], cwd=root, check=True,
+                           capture_output=True, text=True).stdout
+    with open(out, "wb") as f:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, check=True,
+                       input="\n".join(sorted(names.split())) + "\n", text=True, stdout=f)
+    return str(out)
+
+
+class Run:
+    """One boot: its console lines, and what the watchdog saw."""
+
+    def __init__(self):
+        self.lines = []
+        self.hang = None
+        self.exit = None
+
+
+def boot(kernel, initrd, cmdline, harts, mem, timeout, echo=False, watch=True):
+    extra = ICOUNT if harts == 1 else ""
+    cmd = qemu.build_command(kernel, initrd, cmdline, harts, mem, extra=extra)
+    run = Run()
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    last_line = [time.monotonic()]
+
+    def reader():
+        for raw in proc.stdout:
+            line = raw.decode("utf-8", "replace").replace("\0", "").rstrip("\r\n")
+            # Fuzzed puts calls print bytes with no newline: a line of ours
+            # may follow them on the same console line.
+            at = line.rfind("STRESS ")
+            line = line[at:] if at > 0 else line
+            run.lines.append(line)
+            last_line[0] = time.monotonic()
+            if echo and (line.startswith("STRESS progress") or line.startswith("STRESS start")
+                         or line.startswith("STRESS violation") or PANIC_RE.search(line)):
+                print(line, flush=True)
+
+    t = threading.Thread(target=reader, daemon=True)
+    t.start()
+    start = time.monotonic()
+    counts, changed, quiet, seen = None, [], False, 0
+    while proc.poll() is None:
+        time.sleep(0.2)
+        now = time.monotonic()
+        for line in run.lines[seen:]:
+            if line.startswith("STRESS hb"):
+                vals = [int(v) for v in line.split()[2:]]
+                if counts is None or len(vals) != len(counts):
+                    counts, changed = vals, [now] * len(vals)
+                for i, v in enumerate(vals):
+                    if v != counts[i]:
+                        counts[i], changed[i] = v, now
+            elif line.startswith("STRESS quiesce"):
+                quiet = line.endswith("begin")
+                changed = [now] * len(changed)
+        seen = len(run.lines)
+        if watch and counts is not None and now - last_line[0] > HANG_S:
+            run.hang = f"hang: no output for {HANG_S} s"
+        elif watch and not quiet:
+            stuck = [i for i, c in enumerate(changed) if now - c > HANG_S]
+            if stuck:
+                run.hang = f"hang: hart {stuck[0]} made no progress for {HANG_S} s"
+        if now - start > timeout:
+            run.hang = f"hang: no end after {timeout} s"
+        if run.hang:
+            break
+    try:
+        os.killpg(proc.pid, 9)
+    except ProcessLookupError:
+        pass
+    run.exit = proc.wait()
+    t.join(timeout=5)
+    return run
+
+
+def judge(run):
+    """(what broke or None, the result line's fields)."""
+    fields = {}
+    for line in run.lines:
+        if line.startswith("STRESS result "):
+            fields = dict(w.split("=", 1) for w in line.split()[2:] if "=" in w)
+    for line in run.lines:
+        if PANIC_RE.search(line):
+            return f"kernel {line.strip()}", fields
+    for line in run.lines:
+        if line.startswith("STRESS violation "):
+            return line[len("STRESS violation "):], fields
+    if run.hang:
+        return run.hang, fields
+    if not fields:
+        return "no result line", fields
+    if fields.get("violations") != "0":
+        return f"violations={fields.get('violations')}", fields
+    if run.exit != 0:
+        return f"qemu exit status {run.exit}", fields
+    return None, fields
+
+
+def load_cmdline(seed, seconds, extra=""):
+    return f"mode=load seed={seed} seconds={seconds}" + (f" {extra}" if extra else "")
+
+
+def run_load(args, program=None, echo=True):
+    """Boots one load run; returns (what broke or None, fields, run)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        initrd = make_initrd(args.elf, program, tmp) if program else args.initrd
+        run = boot(args.kernel, initrd, load_cmdline(args.seed, args.seconds), args.harts,
+                   args.mem, args.seconds * 4 + 60, echo=echo)
+    what, fields = judge(run)
+    return what, fields, run
+
+
+def label(args):
+    return args.locking + ("+lockdebug" if args.lockdebug == "1" else "")
+
+
+def reproduce_line(args):
+    knobs = f"HARTS={args.harts} SEED={args.seed} LOCKING={args.locking} SECONDS={args.seconds}"
+    if args.lockdebug == "1":
+        knobs += " LOCKDEBUG=1"
+    if args.inject != "1":
+        knobs += " INJECT=0"
+    return f"stress: reproduce: make stress {knobs}"
+
+
+def main_load(args):
+    program = Path(args.prog).read_text() if args.prog else None
+    what, fields, run = run_load(args, program)
+    log = Path(args.log) if args.log else None
+    if log:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text("\n".join(run.lines) + "\n")
+    head = f"seed={args.seed} harts={args.harts} locking={label(args)}"
+    if what is None:
+        print(f"stress: PASS {head} seconds={args.seconds} calls={fields.get('calls')} "
+              f"violations=0")
+        return 0
+    print("\n".join("    | " + l for l in run.lines[-20:]))
+    if log:
+        print(f"stress: console log in {log}")
+    print(f"stress: FAIL {head}: {what}")
+    if program:
+        print(f"stress: reproduce: python3 tools/stress.py --kernel {args.kernel} "
+              f"--initrd {args.initrd} --elf {args.elf} --locking {args.locking} "
+              f"--harts {args.harts} --seconds {args.seconds} --seed {args.seed} "
+              f"--prog {args.prog}")
+    else:
+        print(reproduce_line(args))
+    return 1
+
+
+def traces(kernel, args, progs):
+    cmdline = f"mode=diff seed={args.seed} progs={progs} len={args.len}"
+    run = boot(kernel, args.initrd, cmdline, 1, args.mem, args.timeout, watch=False)
+    what, fields = judge(run)
+    got = {}
+    for line in run.lines:
+        m = re.match(r"STRESS trace (\d+) ([0-9a-f]+)$", line)
+        if m:
+            got[int(m.group(1))] = m.group(2)
+    return what, fields, got, run
+
+
+def main_diff(args):
+    fine, bkl = args.diff
+    results = [traces(k, args, args.progs) for k in (fine, bkl)]
+    head = f"seed={args.seed} harts=1 locking=fine,bkl"
+    for name, (what, _, got, run) in zip(("fine", "bkl"), results):
+        if what is None and len(got) != args.progs:
+            what = f"{len(got)} of {args.progs} programs traced"
+        if what:
+            print("\n".join("    | " + l for l in run.lines[-20:]))
+            print(f"stress: FAIL {head}: {name} build: {what}")
+            print(f"stress: reproduce: make stress-diff SEED={args.seed} PROGS={args.progs}")
+            return 1
+    a, b = results[0][2], results[1][2]
+    for p in range(args.progs):
+        if a.get(p) != b.get(p):
+            print(f"stress: FAIL {head}: program {p} traced {a.get(p)} in fine, "
+                  f"{b.get(p)} in bkl")
+            print(f"stress: reproduce: make stress-diff SEED={args.seed} PROGS={p + 1} TRACE=1")
+            return 1
+    calls = results[0][1].get("calls")
+    print(f"stress: PASS {head} programs={args.progs} calls={calls} violations=0")
+    return 0
+
+
+def main_trace(args):
+    """Prints both builds' per-call results for the programs, side by side where they differ."""
+    fine, bkl = args.diff
+    logs = []
+    for k in (fine, bkl):
+        cmdline = f"mode=diff seed={args.seed} progs={args.progs} len={args.len} trace=1"
+        run = boot(k, args.initrd, cmdline, 1, args.mem, args.timeout, watch=False)
+        logs.append([l for l in run.lines if l.startswith("STRESS call ")])
+    for x, y in zip(*logs):
+        print(("  " if x == y else "! ") + x + ("" if x == y else f"   | bkl: {y.split('-> ')[-1]}"))
+    return 0
+
+
+def parse_args(argv):
+    ap = argparse.ArgumentParser(description="Run the migrant stress fuzzer.")
+    ap.add_argument("--kernel")
+    ap.add_argument("--initrd", required=True)
+    ap.add_argument("--elf", required=True, help="build/user/stress.elf (for --prog)")
+    ap.add_argument("--locking", default="fine")
+    ap.add_argument("--lockdebug", default="0")
+    ap.add_argument("--inject", default="1")
+    ap.add_argument("--harts", type=int, default=4)
+    ap.add_argument("--seconds", type=int, default=60)
+    ap.add_argument("--seed", type=int, default=None)
+    ap.add_argument("--mem", default=qemu.DEFAULT_MEM)
+    ap.add_argument("--prog", help="run this explicit program instead of the seed's")
+    ap.add_argument("--log", help="write the console here")
+    ap.add_argument("--diff", nargs=2, metavar=("FINE", "BKL"),
+                    help="differential mode: compare these two kernels")
+    ap.add_argument("--progs", type=int, default=2000)
+    ap.add_argument("--len", type=int, default=12)
+    ap.add_argument("--trace", action="store_true", help="with --diff: print every call")
+    ap.add_argument("--timeout", type=int, default=600)
+    args = ap.parse_args(argv)
+    if not args.diff and not args.kernel:
+        ap.error("--kernel is required without --diff")
+    if args.seed is None:
+        args.seed = pick_seed()
+        print(f"stress: no SEED given, picked seed={args.seed}", flush=True)
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    if args.diff:
+        return main_trace(args) if args.trace else main_diff(args)
+    return main_load(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
