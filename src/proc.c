@@ -326,8 +326,6 @@ void proc_release(struct proc *p)
     lock_release(&p->lock);
     if (!go)
         return;
-    if (ck_pr_load_ptr(&hart_self()->cur_as) == p->as)
-        aspace_activate(NULL);
     reap_zombie_threads(p);
     activation_evict(p, p->as);
     shm_release_owner(p);

@@ -40,8 +40,25 @@ static void unmap_pages(struct aspace *as, const struct region *r)
 }
 
 /* No hart runs in `as` any more: its last thread switched satp away. */
+/*
+ * Waits until no hart runs on `as` before its tables go. Nothing can
+ * enter it any more, but a hart may be just leaving it: a frame that
+ * parked (and so no longer keeps the process alive) switches satp a few
+ * instructions later, and its kernel code must not walk freed tables
+ * until then. This hart leaves it at once.
+ */
+static void wait_unused(struct aspace *as)
+{
+    if (ck_pr_load_ptr(&hart_self()->cur_as) == as)
+        aspace_activate(NULL);
+    for (int i = 0; i < nharts; i++)
+        while (ck_pr_load_ptr(&harts[i].cur_as) == as)
+            cpu_relax();
+}
+
 void aspace_destroy(struct aspace *as)
 {
+    wait_unused(as);
     for (int i = 0; i < as->nregions; i++)
         unmap_pages(as, &as->regions[i]);
     asid_free(as->asid);

@@ -57,19 +57,24 @@ void aspace_flush(struct aspace *as);
  * Switches this hart to `as` (NULL: the kernel's table). The hart says
  * which space it runs before it reads the flush generation, and
  * aspace_flush bumps the generation before it looks at which harts run
- * the space, so one of the two always flushes. Inline: every migration
+ * the space, so one of the two always flushes. It says so only after
+ * satp has changed: aspace_destroy waits for every hart to stop saying
+ * it runs a space before it frees the tables. Inline: every migration
  * switches spaces.
  */
 static inline void aspace_activate(struct aspace *as)
 {
     struct hart *h = hart_self();
-    ck_pr_store_ptr(&h->cur_as, as);
-    ck_pr_fence_memory();
     if (!as) {
         mmu_activate_kernel();
+        ck_pr_fence_memory();
+        ck_pr_store_ptr(&h->cur_as, NULL);
         return;
     }
     mmu_activate(as->satp, as->asid);
+    ck_pr_fence_memory();
+    ck_pr_store_ptr(&h->cur_as, as);
+    ck_pr_fence_memory();
     uint64_t gen = ck_pr_load_64(&as->flush_gen);
     if (__builtin_expect(as->seen[h->index].gen != gen, 0)) {
         tlb_flush_local(as->asid);
