@@ -24,6 +24,10 @@ HOSTCC  ?= gcc
 QEMU    ?= qemu-system-riscv64
 PYTHON  ?= python3
 
+# SECONDS (make bench, make stress) counts only from the command line:
+# bash keeps a variable of that name, which make would otherwise inherit.
+ARG_SECONDS := $(if $(filter command line,$(origin SECONDS)),$(SECONDS))
+
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
 
@@ -145,7 +149,7 @@ BENCH_HARTS = $(if $(filter command line environment,$(origin HARTS)),$(HARTS),1
 bench:
 	$(MAKE) --no-print-directory LOCKING=fine all
 	$(MAKE) --no-print-directory LOCKING=bkl kernel
-	$(PYTHON) tools/bench.py --harts "$(BENCH_HARTS)" --seconds $(or $(SECONDS),0.5) \
+	$(PYTHON) tools/bench.py --harts "$(BENCH_HARTS)" --seconds $(or $(ARG_SECONDS),0.5) \
 	    --runs $(or $(RUNS),5) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
 
 # One scenario under a PROFILE=1 kernel: build/profile/{locks,hotspots,pmu}.txt.
@@ -167,11 +171,7 @@ debug: all
 
 # ---- stress (docs/stress.md) ----
 # The fuzzer's own initrd: the driver is /init, beside the service it
-# spawns. SEED empty: tools/stress.py picks one and prints it. SECONDS
-# counts only from the command line: bash keeps a variable of that name.
-ifneq ($(origin SECONDS),command line)
-SECONDS   := 60
-endif
+# spawns. SEED empty: tools/stress.py picks one and prints it.
 SEED      ?=
 STRESS_LIB := $(UB)/lib/stress/fuzz.c.o $(UB)/lib/stress/prog.c.o
 
@@ -184,7 +184,7 @@ $(UB)/stress.cpio: $(UB)/stress.elf $(UB)/svc_stress.elf
 stress: kernel $(UB)/stress.cpio
 	$(PYTHON) tools/stress.py --kernel $(B)/migrant.bin --initrd $(UB)/stress.cpio \
 	    --elf $(UB)/stress.elf --locking $(LOCKING) --lockdebug $(LOCKDEBUG) --inject $(INJECT) \
-	    --harts $(HARTS) --seconds $(SECONDS) --mem $(MEM) $(if $(SEED),--seed $(SEED))
+	    --harts $(HARTS) --seconds $(or $(ARG_SECONDS),60) --mem $(MEM) $(if $(SEED),--seed $(SEED))
 
 # Differential mode: PROGS short programs at one hart in the fine and the
 # bkl build must give the same results; TRACE=1 prints every call of both.
