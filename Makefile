@@ -150,7 +150,7 @@ bench:
 	$(MAKE) --no-print-directory LOCKING=fine all
 	$(MAKE) --no-print-directory LOCKING=bkl kernel
 	$(PYTHON) tools/bench.py --harts "$(BENCH_HARTS)" --seconds $(or $(ARG_SECONDS),0.5) \
-	    --runs $(or $(RUNS),5) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
+	    --runs $(or $(RUNS),5) --rounds $(or $(ROUNDS),1) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
 
 # One scenario under a PROFILE=1 kernel: build/profile/{locks,hotspots,pmu}.txt.
 profile:

@@ -15,7 +15,7 @@ progress as BENCH lines arrive, then a table, and writes to --out:
 With --from-log it reads captured console logs instead (a board's serial
 output, see docs/hardware.md) and writes the same files.
 
-Usage: bench.py [--harts "1 2 4"] [--scenarios a,b@500] [--seconds S] [--runs R]
+Usage: bench.py [--harts "1 2 4"] [--scenarios a,b@500] [--seconds S] [--runs R] [--rounds N]
                 [--builds "fine bkl"] [--out DIR] [--from-log LOG ...] [--cores N]
 """
 import argparse
@@ -115,7 +115,8 @@ def measure(args, res):
     lat_names = [n for n in LATENCY if not args.scenarios or n in names]
     tput_names = [n for n in names if n not in ("ipc-null", "ipc-chain")]
     per_boot_s = lambda n: n * (args.runs + 1) * (args.seconds + 0.05) + 60  # noqa: E731
-    plan = [(b, h, c) for b in args.builds.split() for h in args.harts
+    # Rounds repeat the whole plan, so slow spells of a shared host fall on every point alike.
+    plan = [(b, h, c) for _ in range(args.rounds) for b in args.builds.split() for h in args.harts
             for c in chunks(tput_names, f"test=bench harts={h} runs={args.runs} ms=9999999")]
     total = sum(len(c) for _, _, c in plan) * args.runs + len(lat_names) * len(args.builds.split())
     done = [0]
@@ -131,8 +132,9 @@ def measure(args, res):
         return on_line
 
     print(f"bench: host cores={cores}; {len(tput_names)} throughput scenarios x harts "
-          f"{' '.join(map(str, args.harts))} x {args.builds}, {args.runs} runs of "
-          f"{args.seconds} s each after a warm-up; latency at 1 hart under -icount")
+          f"{' '.join(map(str, args.harts))} x {args.builds}, {args.rounds} round(s) of "
+          f"{args.runs} runs of {args.seconds} s each after a warm-up; latency at 1 hart "
+          "under -icount")
     for build in args.builds.split():
         if lat_names:
             boot(build, 1, f"test=bench harts=1 mode=latency scenarios={','.join(lat_names)}",
@@ -302,6 +304,7 @@ def main():
     ap.add_argument("--scenarios", default="", help="comma-separated; default: all")
     ap.add_argument("--seconds", type=float, default=0.5, help="guest seconds per measured run")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=1, help="boots per point, interleaved")
     ap.add_argument("--builds", default="fine bkl")
     ap.add_argument("--out", default=str(REPO / "build" / "bench"))
     ap.add_argument("--from-log", nargs="+", default=None, help="captured console logs")
