@@ -67,12 +67,10 @@ static inline void aspace_activate(struct aspace *as)
     struct hart *h = hart_self();
     if (!as) {
         mmu_activate_kernel();
-        ck_pr_fence_memory();
         ck_pr_store_ptr(&h->cur_as, NULL);
         return;
     }
     mmu_activate(as->satp, as->asid);
-    ck_pr_fence_memory();
     ck_pr_store_ptr(&h->cur_as, as);
     ck_pr_fence_memory();
     uint64_t gen = ck_pr_load_64(&as->flush_gen);
