@@ -12,8 +12,7 @@
  * With profile=1 (a PROFILE=1 kernel, `make profile`) the measured windows
  * run under the profiler, whose dump follows the scenario's BENCH lines.
  *
- * Without arguments it is a smoke test (`bench` in tests/tests.list):
- * every scenario once, for 100 ms.
+ * Without arguments it is a smoke run: every scenario once, for 100 ms.
  *
  * Output, one line each (README "make bench" explains them):
  *   BENCH-CONFIG harts=H hz=HZ mode=M runs=R ms=T
@@ -164,8 +163,10 @@ static void profile_harts(long harts, long op)
 static void run_throughput(const char *name, long harts, long runs, long ms, unsigned long hz,
 			   bool profile)
 {
-	if (cur->setup(harts) < 0)
-		test_fail("%s: setup failed", name);
+	long err = cur->setup(harts);
+
+	if (err < 0)
+		test_fail("%s: setup failed: %ld", name, err);
 	/* Run 0 is the warm-up: frames parked, caches and TLBs filled. */
 	for (long run = 0; run <= runs; run++) {
 		if (profile && run == 1)
@@ -191,8 +192,10 @@ static void run_latency(const char *name, long rounds)
 {
 	unsigned long start, loop, total;
 
-	if (cur->setup(1) < 0)
-		test_fail("%s: setup failed", name);
+	long err = cur->setup(1);
+
+	if (err < 0)
+		test_fail("%s: setup failed: %ld", name, err);
 	for (long i = 0; i < LATENCY_WARMUP; i++)
 		if (cur->op(0, i) != 0)
 			test_fail("%s: wrong result in warm-up", name);
