@@ -44,6 +44,12 @@ static struct hart_profile {
     uint64_t value[MAX_EVENTS];
 } profiles[MAX_HARTS];
 
+/* The events this build counts: the platform's list, cut to what a profile holds. */
+static int nevents(void)
+{
+    return arch_pmu_events() < MAX_EVENTS ? arch_pmu_events() : MAX_EVENTS;
+}
+
 static struct hart_profile *mine(void)
 {
     return &profiles[hart_self()->index];
@@ -108,7 +114,7 @@ void profile_kernel_exit(uintptr_t site)
 static void start_hart(void)
 {
     struct hart_profile *p = mine();
-    int n = arch_pmu_events() < MAX_EVENTS ? arch_pmu_events() : MAX_EVENTS;
+    int n = nevents();
     p->n = p->dropped = 0;
     p->nnames = 0;
     p->tick_seen = false;
@@ -121,7 +127,7 @@ static void start_hart(void)
 static void stop_hart(void)
 {
     struct hart_profile *p = mine();
-    int n = arch_pmu_events() < MAX_EVENTS ? arch_pmu_events() : MAX_EVENTS;
+    int n = nevents();
     p->on = false;
     for (int e = 0; e < n; e++)
         if (p->ctr[e] >= 0)
@@ -142,7 +148,7 @@ static void dump(void)
         }
         if (p->dropped)
             printk("PROFILE-DROPPED %d %u\n", h, p->dropped);
-        for (int e = 0; e < arch_pmu_events() && e < MAX_EVENTS; e++) {
+        for (int e = 0; e < nevents(); e++) {
             if (p->ctr[e] >= 0)
                 printk("PROFILE-PMU %d %s %lu\n", h, arch_pmu_event_name(e), p->value[e]);
             else
