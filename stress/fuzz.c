@@ -229,7 +229,12 @@ static long resolve(const struct fuzz_ctx *c, int kind, unsigned tok, struct und
 	return cls == V_MISALIGNED ? (long)c->buf + 1 : p;
 }
 
-/* Takes back what a successful call created, so the op leaves nothing behind. */
+/*
+ * Takes back what a successful call created, so the op leaves nothing
+ * behind. A sibling client's fuzzed ipc_abort of our tid makes a blocked
+ * wait or join return E_KILLED early (docs/ipc.md, "Capture"); giving up
+ * then would leave a zombie child or thread behind, so it waits again.
+ */
 static void undo_call(long nr, long r, const long *a)
 {
 	long status;
@@ -238,11 +243,15 @@ static void undo_call(long nr, long r, const long *a)
 	case SYS_MEM_ALLOC: sys_mem_free((void *)r, (size_t)a[0]); break;
 	case SYS_SHM_CREATE: shm_free(r); break;
 	case SYS_SHM_MAP: shm_unmap((void *)r); break;
-	case SYS_THREAD_CREATE: sys_thread_join(r, NULL); break;
+	case SYS_THREAD_CREATE:
+		while (sys_thread_join(r, NULL) == E_KILLED)
+			;
+		break;
 	case SYS_TIMER: sys_timer(0, 0); break;
 	case SYS_SPAWN:
 		sys_kill(r);
-		sys_wait(r, &status);
+		while (sys_wait(r, &status) == E_KILLED)
+			;
 		break;
 	}
 }

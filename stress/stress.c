@@ -665,7 +665,12 @@ static void run_load(void)
 	print_result(seconds);
 }
 
-/* diff mode respawns synchronously, so that every op sees the same services. */
+/*
+ * diff mode respawns synchronously, so that every op sees the same
+ * services. A service that does not answer is replaced even if it lives:
+ * a fuzzed ipc_frame can make it too big to call (E_DEPTH), and waiting
+ * for one that never dies would hang.
+ */
 static void reap_dead_slots(void)
 {
 	struct ipc_reply r;
@@ -674,8 +679,10 @@ static void reap_dead_slots(void)
 	for (long i = 0; i < NSVC; i++) {
 		if (slot_pid[i] > 0 && ipc_req(slot_pid[i], CMD_PING, 0, 0, 0, &r) == 0)
 			continue;
-		if (slot_pid[i] > 0)
+		if (slot_pid[i] > 0) {
+			sys_kill(slot_pid[i]);
 			sys_wait(slot_pid[i], &status);
+		}
 		slot_pid[i] = 0;
 		spawn_slot(i);
 	}
@@ -685,6 +692,7 @@ static void run_diff(void)
 {
 	long progs = test_arg("progs", 2000), len = test_arg("len", 12);
 	bool trace = test_arg("trace", 0);
+	char line[PRINTF_MAX];
 	struct mstats base;
 	struct op op;
 	char text[128];
@@ -698,7 +706,9 @@ static void run_diff(void)
 	stats_snapshot(&base);
 	for (long p = 0; p < progs && !stop; p++) {
 		unsigned long h = 0, pseed = mix(seed, (unsigned long)p);
+		int n = 0;
 
+		line[0] = '\0';
 		reap_dead_slots();
 		for (long i = 0; i < len && !stop; i++) {
 			unsigned long w;
@@ -706,13 +716,16 @@ static void run_diff(void)
 			op_generate(&op, pseed, 0, i, &stable_opts);
 			w = run_op(0, p * len + i, &op, mix(pseed, (unsigned long)i));
 			h = mix(h, w);
+			/* Every call's result, so that a difference names its call. */
+			if (n < (int)sizeof(line) - 24)
+				n += snprintf(line + n, sizeof(line) - (size_t)n, " %lx", w);
 			if (trace) {
 				op_format(&op, text, sizeof(text));
 				printf("STRESS call %ld %ld %s -> %lx\n", p, i, text, w);
 			}
 			reap_dead_slots();
 		}
-		printf("STRESS trace %ld %lx\n", p, h);
+		printf("STRESS trace %ld %lx%s\n", p, h, line);
 		progress[0] = p + 1;
 	}
 	for (long i = 0; i < NSVC; i++) {

@@ -151,6 +151,12 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 		return;
 	case CMD_SETUP:
 		driver = d1;
+		/*
+		 * Small activations, so chains can go deep before E_DEPTH. Set
+		 * here, not in main: when main runs is up to the scheduler, and a
+		 * fuzzed ipc_frame in between would make results depend on it.
+		 */
+		ipc_frame(4096);
 		ipc_resp((long)PING_TAG, 0, 0, 0);
 		return;
 	case CMD_PING:
@@ -168,8 +174,6 @@ void migrant_signal(unsigned long bits)
 
 int main(void)
 {
-	/* Small activations, so chains can go deep before E_DEPTH. */
-	ipc_frame(4096);
 	for (;;)
 		sys_notify_wait();
 }

@@ -234,9 +234,9 @@ def traces(kernel, args, progs):
     what, fields = judge(run)
     got = {}
     for line in run.lines:
-        m = re.match(r"STRESS trace (\d+) ([0-9a-f]+)$", line)
+        m = re.match(r"STRESS trace (\d+) ([0-9a-f]+)((?: [0-9a-f]+)*)$", line)
         if m:
-            got[int(m.group(1))] = m.group(2)
+            got[int(m.group(1))] = (m.group(2), m.group(3).split())
     return what, fields, got, run
 
 
@@ -255,8 +255,10 @@ def main_diff(args):
     a, b = results[0][2], results[1][2]
     for p in range(args.progs):
         if a.get(p) != b.get(p):
-            print(f"stress: FAIL {head}: program {p} traced {a.get(p)} in fine, "
-                  f"{b.get(p)} in bkl")
+            (ha, wa), (hb, wb) = a.get(p, ("-", [])), b.get(p, ("-", []))
+            call = next((i for i, (x, y) in enumerate(zip(wa, wb)) if x != y), None)
+            at = "" if call is None else f" (call {call}: {wa[call]} in fine, {wb[call]} in bkl)"
+            print(f"stress: FAIL {head}: program {p} traced {ha} in fine, {hb} in bkl{at}")
             print(f"stress: reproduce: make stress-diff SEED={args.seed} PROGS={p + 1} TRACE=1")
             return 1
     calls = results[0][1].get("calls")
@@ -296,8 +298,12 @@ def parse_args(argv):
     ap.add_argument("--progs", type=int, default=2000)
     ap.add_argument("--len", type=int, default=12)
     ap.add_argument("--trace", action="store_true", help="with --diff: print every call")
-    ap.add_argument("--timeout", type=int, default=600)
+    ap.add_argument("--timeout", type=int, default=None,
+                    help="with --diff: seconds per boot (default 60 + PROGS / 20; "
+                         "a boot runs about 200 programs a second)")
     args = ap.parse_args(argv)
+    if args.timeout is None:
+        args.timeout = 60 + args.progs // 20
     if not args.diff and not args.kernel:
         ap.error("--kernel is required without --diff")
     if args.seed is None:
