@@ -11,7 +11,9 @@
 
 #define UNSET 12345
 
-static long child, joinee;
+/* What the thread under test calls: sys_wait or sys_thread_join, on target. */
+static long (*blocking_call)(long, long *);
+static long target;
 static long interrupted, result = UNSET, got = -1;
 static int release;
 
@@ -25,25 +27,13 @@ static long peek(long *where)
 	return __atomic_load_n(where, __ATOMIC_SEQ_CST);
 }
 
-/* Waits as the stress driver does now: again after every E_KILLED. */
-static long wait_child(long unused)
-{
-	long status = -1, r;
-
-	(void)unused;
-	while ((r = sys_wait(child, &status)) == E_KILLED)
-		__atomic_fetch_add(&interrupted, 1, __ATOMIC_SEQ_CST);
-	publish(&got, status);
-	publish(&result, r);
-	return 0;
-}
-
-static long join_joinee(long unused)
+/* Calls as the stress driver does now: again after every E_KILLED. */
+static long call_until_done(long unused)
 {
 	long v = -1, r;
 
 	(void)unused;
-	while ((r = sys_thread_join(joinee, &v)) == E_KILLED)
+	while ((r = blocking_call(target, &v)) == E_KILLED)
 		__atomic_fetch_add(&interrupted, 1, __ATOMIC_SEQ_CST);
 	publish(&got, v);
 	publish(&result, r);
@@ -79,21 +69,25 @@ static void abort_blocked(long tid, const char *what)
 		test_fail("%s: returned %ld while its target lives", what, peek(&result));
 }
 
-static void reset(void)
+/* Starts call_until_done on call(t), on the last hart. */
+static long start_blocked(long (*call)(long, long *), long t, long harts)
 {
+	long tid;
+
 	publish(&interrupted, 0);
 	publish(&result, UNSET);
 	publish(&got, -1);
+	blocking_call = call;
+	target = t;
+	tid = thread_spawn(harts - 1, call_until_done, 0);
+	CHECK_OK(tid);
+	return tid;
 }
 
 static void check_wait(long harts)
 {
-	long tid, v = -1;
+	long child = spawn_slow(), tid = start_blocked(sys_wait, child, harts), v = -1;
 
-	reset();
-	child = spawn_slow();
-	tid = thread_spawn(harts - 1, wait_child, 0);
-	CHECK_OK(tid);
 	abort_blocked(tid, "wait");
 	CHECK_EQ(sys_kill(child), 0);
 	CHECK_EQ(sys_thread_join(tid, &v), 0);
@@ -104,14 +98,12 @@ static void check_wait(long harts)
 
 static void check_join(long harts)
 {
-	long tid, v = -1;
+	long joinee, tid, v = -1;
 
-	reset();
 	__atomic_store_n(&release, 0, __ATOMIC_SEQ_CST);
 	joinee = thread_spawn(HART_ANY, held, 77);
 	CHECK_OK(joinee);
-	tid = thread_spawn(harts - 1, join_joinee, 0);
-	CHECK_OK(tid);
+	tid = start_blocked(sys_thread_join, joinee, harts);
 	abort_blocked(tid, "thread_join");
 	__atomic_store_n(&release, 1, __ATOMIC_SEQ_CST);
 	CHECK_EQ(sys_thread_join(tid, &v), 0);

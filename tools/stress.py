@@ -30,6 +30,7 @@ import os
 import random
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -91,10 +92,86 @@ class Run:
         self.lines = []
         self.hang = None
         self.exit = None
+        self.where = []   # on a hang: where each hart was (Monitor.where)
+
+
+class Monitor:
+    """QEMU's monitor on a unix socket: where the harts are when a run hangs."""
+
+    SAMPLES, GAP_S = 3, 0.5
+
+    def __init__(self, workdir, kernel):
+        self.path = os.path.join(workdir, "monitor.sock")
+        self.elf = Path(kernel).with_suffix(".elf")
+
+    def args(self):
+        return ["-chardev", f"socket,id=mon,path={self.path},server=on,wait=off",
+                "-mon", "chardev=mon,mode=readline"]
+
+    def ask(self, command):
+        """The monitor's answer to one command; '' if QEMU does not answer."""
+        out = b""
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.settimeout(0.5)
+                s.connect(self.path)
+                s.sendall(command.encode() + b"\n")
+                while True:
+                    chunk = s.recv(1 << 16)
+                    if not chunk:
+                        break
+                    out += chunk
+        except OSError:
+            pass
+        return out.decode("utf-8", "replace")
+
+    def pcs(self):
+        """[pc of hart 0, pc of hart 1, ...] from `info registers -a`."""
+        return [int(m, 16) for m in re.findall(r"^ pc +([0-9a-f]+)", self.ask("info registers -a"), re.M)]
+
+    def symbol(self, pcs):
+        """Kernel pcs as function names (from the ELF beside the kernel); others 'user'."""
+        kernel = sorted({pc for pc in pcs if pc >= 0xffffffff80000000})
+        names = {}
+        if kernel and self.elf.exists():
+            out = subprocess.run([cross_tool("addr2line"), "-f", "-e", str(self.elf)]
+                                 + [hex(pc) for pc in kernel], capture_output=True, text=True).stdout
+            names = dict(zip(kernel, out.splitlines()[0::2]))
+        return [names.get(pc, "kernel") if pc >= 0xffffffff80000000 else "user" for pc in pcs]
+
+    def where(self):
+        """One line per hart: its pc and function in each of SAMPLES samples."""
+        samples = []
+        for i in range(self.SAMPLES):
+            if i:
+                time.sleep(self.GAP_S)
+            samples.append(self.pcs())
+        if not samples[0]:
+            return ["the QEMU monitor did not answer"]
+        lines = []
+        for hart in range(len(samples[0])):
+            pcs = [s[hart] for s in samples if hart < len(s)]
+            lines.append(f"hart {hart}: " + "  ".join(f"{pc:x} {name}" for pc, name
+                                                      in zip(pcs, self.symbol(pcs))))
+        return lines
+
+
+def cross_tool(name):
+    """The riscv binutils tool `name`, whichever cross prefix is installed."""
+    for prefix in ("riscv64-unknown-elf-", "riscv64-linux-gnu-"):
+        if shutil.which(prefix + name):
+            return prefix + name
+    return name
 
 
 def boot(kernel, initrd, cmdline, harts, mem, timeout, echo=False, watch=True):
-    extra = ICOUNT if harts == 1 else ""
+    with tempfile.TemporaryDirectory() as tmp:
+        return boot_in(tmp, kernel, initrd, cmdline, harts, mem, timeout, echo, watch)
+
+
+def boot_in(tmp, kernel, initrd, cmdline, harts, mem, timeout, echo, watch):
+    monitor = Monitor(tmp, kernel)
+    extra = (ICOUNT.split() if harts == 1 else []) + monitor.args()
     cmd = qemu.build_command(kernel, initrd, cmdline, harts, mem, extra=extra)
     run = Run()
     proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -142,6 +219,7 @@ def boot(kernel, initrd, cmdline, harts, mem, timeout, echo=False, watch=True):
         if now - start > timeout:
             run.hang = f"hang: no end after {timeout} s"
         if run.hang:
+            run.where = monitor.where()
             break
     try:
         os.killpg(proc.pid, 9)
@@ -210,11 +288,20 @@ def main_load(args):
         log.parent.mkdir(parents=True, exist_ok=True)
         log.write_text("\n".join(run.lines) + "\n")
     head = f"seed={args.seed} harts={args.harts} locking={label(args)}"
+    if fields.get("migrations"):
+        secs = max(args.seconds, 1)
+        print(f"stress: calls={fields.get('calls')} ({int(fields['calls']) // secs}/s) "
+              f"ok={fields.get('ok')} errs={fields.get('errs')} "
+              f"migrations={fields['migrations']} ({int(fields['migrations']) // secs}/s) "
+              f"respawns={fields.get('respawns')}")
     if what is None:
         print(f"stress: PASS {head} seconds={args.seconds} calls={fields.get('calls')} "
               f"violations=0")
         return 0
     print("\n".join("    | " + l for l in run.lines[-20:]))
+    if run.where:
+        print(f"stress: where the harts were, {Monitor.SAMPLES} samples {Monitor.GAP_S} s apart:")
+        print("\n".join("stress:   " + l for l in run.where))
     if log:
         print(f"stress: console log in {log}")
     print(f"stress: FAIL {head}: {what}")
