@@ -58,7 +58,7 @@ const struct sysdesc sys_table[] = {
 	{ "ipc_depth", SYS_IPC_DEPTH, { 0 }, OKV, BOTH | STABLE },
 	{ "notify", SYS_NOTIFY, { A_PID, A_FLAGS },
 	  OKV | ERR(E_PERM) | ERR(E_INVAL) | ERR(E_NOENT), BOTH | STABLE },
-	{ "timer", SYS_TIMER, { A_WORD, A_WORD }, OKV | ERR(E_INVAL) | ERR(E_BUSY), IN_SVC },
+	{ "timer", SYS_TIMER, { A_WORD, A_WORD }, OKV | ERR(E_INVAL), IN_SVC },
 	{ "irq_register", SYS_IRQ_REGISTER, { A_WORD }, ERR(E_PERM), IN_SVC | STABLE },
 	{ "uart_info", SYS_UART_INFO, { 0 }, OKV, BOTH | STABLE },
 	{ "shm_create", SYS_SHM_CREATE, { A_LEN },

@@ -6,9 +6,9 @@
  * killer on another hart could tear the process down in between and free
  * the page tables that hart still ran on; it then faulted on its own
  * trap vector forever. aspace_destroy now waits for every hart to leave.
- * It runs at 2 and 4 harts: at 8 on a 2-core host the bkl build spends
- * minutes per round (every kick's remote fence waits on descheduled harts
- * while the big lock is held).
+ * It runs at 2 harts: at 8 on a 2-core host the bkl build spends minutes
+ * per round, and at 4 it sometimes does (every kick's remote fence waits
+ * on descheduled harts while the big lock is held; docs/locking.md).
  *
  * Each round spawns two /svc_hop processes, A and B; a thread pinned to
  * every hart calls A, which kicks the call on to B, which answers. The

@@ -48,7 +48,7 @@
 /* Notifications (docs/ipc.md). */
 #define SYS_NOTIFY        30  /* (pid, bits) -> E_PERM E_INVAL E_NOENT */
 #define SYS_NOTIFY_WAIT   31  /* () -> 0 once a notification is pending | E_KILLED */
-#define SYS_TIMER         32  /* (delay ticks, period ticks) -> E_INVAL E_BUSY; delay 0 disarms */
+#define SYS_TIMER         32  /* (delay ticks, period ticks) -> E_INVAL (over TIMER_MAX); delay 0 disarms */
 #define SYS_IRQ_REGISTER  33  /* (source) -> E_PERM E_INVAL E_BUSY */
 #define SYS_UART_INFO     34  /* () -> a0 phys base, a1 size, a2 irq, a3 reg shift | width << 8 */
 
@@ -73,6 +73,7 @@
 #define CMDLINE_MAX      256
 #define MEM_ALLOC_MAX   (64ul << 20)   /* one private allocation */
 #define SHM_MAX         (1ul << 20)    /* one shared region */
+#define TIMER_MAX       (1ul << 62)    /* a timer's delay or period, in timebase ticks */
 #define SHM_GRANTS      8              /* processes one region can be granted to */
 
 #define ACT_STACK_SIZE  (64ul << 10)     /* a thread's activation stack */

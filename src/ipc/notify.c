@@ -153,6 +153,11 @@ void sys_timer(struct trapframe *tf)
 {
     struct thread *t = hart_self()->current;
     uint64_t delay = TF_ARG(tf, 0), period = TF_ARG(tf, 1);
+    /* Bounded so that neither the deadline nor a step of it can wrap. */
+    if (delay > TIMER_MAX || period > TIMER_MAX) {
+        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
+        return;
+    }
     if (t->timer_armed)
         timer_unlink(t);
     ck_pr_store_32(&t->timer_fired, 0);
@@ -179,16 +184,15 @@ bool notify_timers(void)
         next = t->timer_next;
         if (now < t->timer_deadline)
             continue;
-        uint32_t n = 0;
-        while (t->timer_period && t->timer_deadline <= now) {
-            t->timer_deadline += t->timer_period;
-            n++;
-        }
-        if (!t->timer_period) {
+        uint64_t n = 1;
+        if (t->timer_period) {
+            /* Every period that ended by now, in one step: a short period must not cost a loop. */
+            n = (now - t->timer_deadline) / t->timer_period + 1;
+            t->timer_deadline += n * t->timer_period;
+        } else {
             timer_unlink(t);
-            n = 1;
         }
-        ck_pr_add_32(&t->timer_fired, n);
+        ck_pr_add_32(&t->timer_fired, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
         thread_poke(t, WORK_NOTIFY);
         fired = true;
     }

@@ -36,6 +36,11 @@ uint64_t lockstat_acquire(ck_spinlock_fas_t *sl, enum lock_rank rank)
     bool contended = !ck_spinlock_fas_trylock(sl);
     if (contended)
         ck_spinlock_fas_lock(sl);
+    return lockstat_acquired(rank, start, contended);
+}
+
+uint64_t lockstat_acquired(enum lock_rank rank, uint64_t start, bool contended)
+{
     uint64_t now = cpu_time();
     struct lockstat *s = row(rank);
     if (s) {
