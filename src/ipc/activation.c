@@ -106,7 +106,9 @@ long activation_count(struct proc *p)
  * flushed from every hart, since other harts running the process may hold
  * its entries and the pages are about to serve another process. The
  * process may be gone already (FRAME_GONE); the epoch section keeps its
- * memory valid while we look.
+ * memory valid while we look. The flush stays under the lock: once the
+ * frame is off the list, a teardown's activation_evict could otherwise
+ * pass and free the space before we flush it (stress, seed 1 at 4 harts).
  */
 static void dispose(struct frame *f)
 {
@@ -115,17 +117,14 @@ static void dispose(struct frame *f)
         return;
     }
     struct proc *p = f->proc;
-    bool mine;
     epoch_enter();
     lock_acquire(&p->act_lock);
-    mine = ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_FREE);
-    if (mine) {
+    if (ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_FREE)) {
         unlink_inside(p, f);
         unmap_frame(f, p->as);
+        aspace_flush(p->as);
     }
     lock_release(&p->act_lock);
-    if (mine)
-        aspace_flush(p->as);
     epoch_exit();
     f->state = FRAME_FREE;
 }

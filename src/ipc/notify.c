@@ -153,8 +153,8 @@ void sys_timer(struct trapframe *tf)
 {
     struct thread *t = hart_self()->current;
     uint64_t delay = TF_ARG(tf, 0), period = TF_ARG(tf, 1);
-    /* Bounded so that neither the deadline nor a step of it can wrap. */
-    if (delay > TIMER_MAX || period > TIMER_MAX) {
+    /* Bounded so that neither the deadline nor a step of it can wrap; delay 0 disarms whatever the period. */
+    if (delay > TIMER_MAX || (delay && period > TIMER_MAX)) {
         TF_ARG(tf, 0) = (uint64_t)E_INVAL;
         return;
     }
