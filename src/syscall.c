@@ -62,9 +62,16 @@ static long check_hart(long hart, bool any_ok)
 }
 
 /* The process the thread is in exits; migrate_check then ends or unwinds the thread. */
+/*
+ * Never returns to the caller. If another thread killed the process a
+ * moment before, proc_kill leaves the unwinding to that killer, which may
+ * not have poked this thread yet; so a migrated thread pokes itself.
+ */
 static void sys_exit(struct trapframe *tf)
 {
     proc_kill(cur(), (long)(TF_ARG(tf, 0) & 0xff));
+    if (self()->act.depth > 0)
+        thread_poke(self(), WORK_UNWIND);
 }
 
 static void sys_puts(struct trapframe *tf)
