@@ -61,11 +61,12 @@ static long check_hart(long hart, bool any_ok)
     return E_INVAL;
 }
 
-/* The process the thread is in exits; migrate_check then ends or unwinds the thread. */
 /*
- * Never returns to the caller. If another thread killed the process a
- * moment before, proc_kill leaves the unwinding to that killer, which may
- * not have poked this thread yet; so a migrated thread pokes itself.
+ * The process the thread is in exits; migrate_check then ends or unwinds
+ * the thread, so this never returns to the caller. If another thread
+ * killed the process a moment before, proc_kill leaves the unwinding to
+ * that killer, which may not have poked this thread yet; so a migrated
+ * thread pokes itself.
  */
 static void sys_exit(struct trapframe *tf)
 {

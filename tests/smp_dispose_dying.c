@@ -17,12 +17,7 @@
  * failed even before the fix; the stress fuzzer's delays (INJECT=1) are
  * what found it.
  */
-#include "hop.h"
-
-#define MAX_HARTS 64
-
-static long a, b, harts;
-static volatile long calls_made[MAX_HARTS];
+#include "dying.h"
 
 static long answer_from(long pid)
 {
@@ -50,45 +45,14 @@ static long caller(long i)
 	}
 }
 
-static void round_of_calls(long round)
+/* Kill after every caller made a few calls, and a few more each round. */
+static void after_some_calls(long round)
 {
-	long tids[MAX_HARTS];
-
-	a = sys_spawn("/svc_hop", 0);
-	b = sys_spawn("/svc_hop", 0);
-	CHECK(a > 0 && b > 0);
-	for (long i = 0; i < harts; i++) {
-		calls_made[i] = 0;
-		tids[i] = thread_spawn(i, caller, i);
-		CHECK(tids[i] > 0);
-	}
-	/* Kill after every caller made a few calls, and a few more each round. */
-	for (long i = 0; i < harts; i++)
-		while (calls_made[i] < 3 + round % 8)
-			sys_yield();
-	CHECK_EQ(sys_kill(a), 0);
-	for (long i = 0; i < harts; i++) {
-		long v = -1;
-
-		CHECK_EQ(sys_thread_join(tids[i], &v), 0);
-		if (v != 0)
-			test_fail("round %ld, hart %ld: a call returned %ld", round, i, v);
-	}
-	CHECK_EQ(sys_wait(a, NULL), 0);
-	CHECK_EQ(sys_kill(b), 0);
-	CHECK_EQ(sys_wait(b, NULL), 0);
+	wait_calls(3 + round % 8);
 }
 
 int main(void)
 {
-	struct mstats start;
-	long rounds = test_arg("rounds", 40);
-
-	test_start("smp_dispose_dying");
-	harts = test_harts() < MAX_HARTS ? test_harts() : MAX_HARTS;
-	stats_snapshot(&start);
-	for (long round = 0; round < rounds; round++)
-		round_of_calls(round);
-	stats_settle(&start);
-	test_pass();
+	run_dying_test("smp_dispose_dying", caller, after_some_calls);
+	return 0;
 }

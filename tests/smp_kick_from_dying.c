@@ -17,12 +17,7 @@
  * which ends that caller's round); nothing else, and no hang. Afterwards
  * free pages, processes and threads are back where they started.
  */
-#include "hop.h"
-
-#define MAX_HARTS 64
-
-static long a, b, harts;
-static volatile long calls_made[MAX_HARTS];
+#include "dying.h"
 
 static long caller(long i)
 {
@@ -40,49 +35,19 @@ static long caller(long i)
 	}
 }
 
-static void round_of_kicks(long round)
+/* Kill while the kicks are going: after every caller made a few, and a bit later each round. */
+static void a_moment_into_the_kicks(long round)
 {
-	long tids[MAX_HARTS];
 	unsigned long hz, t0;
 
-	a = sys_spawn("/svc_hop", 0);
-	b = sys_spawn("/svc_hop", 0);
-	CHECK(a > 0 && b > 0);
-	for (long i = 0; i < harts; i++) {
-		calls_made[i] = 0;
-		tids[i] = thread_spawn(i, caller, i);
-		CHECK(tids[i] > 0);
-	}
-	/* Kill while the kicks are going: after every caller made a few, and a bit more each round. */
-	for (long i = 0; i < harts; i++)
-		while (calls_made[i] < 3)
-			sys_yield();
+	wait_calls(3);
 	t0 = sys_clock(&hz);
 	while (sys_clock(NULL) < t0 + hz / 10000 * (unsigned long)(round % 8))
 		;
-	CHECK_EQ(sys_kill(a), 0);
-	for (long i = 0; i < harts; i++) {
-		long v = -1;
-
-		CHECK_EQ(sys_thread_join(tids[i], &v), 0);
-		if (v != 0)
-			test_fail("round %ld, hart %ld: a call returned %ld", round, i, v);
-	}
-	CHECK_EQ(sys_wait(a, NULL), 0);
-	CHECK_EQ(sys_kill(b), 0);
-	CHECK_EQ(sys_wait(b, NULL), 0);
 }
 
 int main(void)
 {
-	struct mstats start;
-	long rounds = test_arg("rounds", 40);
-
-	test_start("smp_kick_from_dying");
-	harts = test_harts() < MAX_HARTS ? test_harts() : MAX_HARTS;
-	stats_snapshot(&start);
-	for (long round = 0; round < rounds; round++)
-		round_of_kicks(round);
-	stats_settle(&start);
-	test_pass();
+	run_dying_test("smp_kick_from_dying", caller, a_moment_into_the_kicks);
+	return 0;
 }
