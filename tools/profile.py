@@ -180,7 +180,7 @@ def main():
              for m in (RUN_RE.match(l) for l in lines) if m]
     title = (f"{args.bench}, locking={args.locking}, harts={args.harts}, {len(rates)} windows of "
              f"{args.seconds} s" + (f", median {sorted(rates)[len(rates) // 2]:,.0f} ops/s" if rates else ""))
-    nm = cross_nm()
+    nm = qemu.cross_tool("nm")
     write_locks(out / "locks.txt", lines, title, hz)
     write_hotspots(out / "hotspots.txt", lines, title, variant, nm)
     write_pmu(out / "pmu.txt", lines, title, tick_hz)
@@ -188,13 +188,6 @@ def main():
         print(f"== {out / name}")
         print((out / name).read_text(), end="")
     return 0
-
-
-def cross_nm():
-    for prefix in ("riscv64-unknown-elf-", "riscv64-linux-gnu-"):
-        if subprocess.run(["sh", "-c", f"command -v {prefix}nm"], capture_output=True).returncode == 0:
-            return prefix + "nm"
-    return "nm"
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ and initrd from there with booti (see make_boot_disk).
 import argparse
 import os
 import shlex
+import shutil
 import struct
 import subprocess
 import sys
@@ -29,6 +30,14 @@ UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 def qemu_binary():
     """The QEMU executable; MIGRANT_QEMU lets tests of the harness use a fake."""
     return os.environ.get("MIGRANT_QEMU", "qemu-system-riscv64")
+
+
+def cross_tool(name):
+    """The riscv binutils tool `name` (nm, addr2line), whichever cross prefix is installed."""
+    for prefix in ("riscv64-unknown-elf-", "riscv64-linux-gnu-"):
+        if shutil.which(prefix + name):
+            return prefix + name
+    return name
 
 
 def test_cmdline(test, harts):

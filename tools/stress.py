@@ -134,7 +134,7 @@ class Monitor:
         kernel = sorted({pc for pc in pcs if pc >= 0xffffffff80000000})
         names = {}
         if kernel and self.elf.exists():
-            out = subprocess.run([cross_tool("addr2line"), "-f", "-e", str(self.elf)]
+            out = subprocess.run([qemu.cross_tool("addr2line"), "-f", "-e", str(self.elf)]
                                  + [hex(pc) for pc in kernel], capture_output=True, text=True).stdout
             names = dict(zip(kernel, out.splitlines()[0::2]))
         return [names.get(pc, "kernel") if pc >= 0xffffffff80000000 else "user" for pc in pcs]
@@ -156,12 +156,6 @@ class Monitor:
         return lines
 
 
-def cross_tool(name):
-    """The riscv binutils tool `name`, whichever cross prefix is installed."""
-    for prefix in ("riscv64-unknown-elf-", "riscv64-linux-gnu-"):
-        if shutil.which(prefix + name):
-            return prefix + name
-    return name
 
 
 def boot(kernel, initrd, cmdline, harts, mem, timeout, echo=False, watch=True):
