@@ -267,6 +267,7 @@ static void sys_stats(struct trapframe *tf)
     TF_ARG(tf, 1) = idtable_live(&proc_table);
     TF_ARG(tf, 2) = idtable_live(&thread_table);
     TF_ARG(tf, 3) = (uint64_t)nharts;
+    TF_ARG(tf, 4) = (uint64_t)epoch_pending();
 }
 
 static void sys_self(struct trapframe *tf)

@@ -24,7 +24,7 @@
 #define SYS_MEM_ALLOC     14  /* (size) -> va | E_INVAL E_RANGE E_NOMEM */
 #define SYS_MEM_FREE      15  /* (va, size) -> E_INVAL E_NOENT */
 #define SYS_YIELD         16  /* () -> E_OK */
-#define SYS_STATS         17  /* () -> a0 free pages, a1 processes, a2 threads, a3 harts */
+#define SYS_STATS         17  /* () -> a0 free pages, a1 processes, a2 threads, a3 harts, a4 deferred frees */
 #define SYS_SELF          18  /* () -> a0 pid, a1 tid, a2 hart index, a3 hart id */
 #define SYS_RIGHTS        19  /* (drop mask) -> rights held after dropping | E_INVAL */
 #define SYS_CMDLINE       20  /* (buf, len) -> length copied | E_FAULT E_RANGE */

@@ -18,6 +18,19 @@ void epoch_defer(ck_epoch_entry_t *e, ck_epoch_cb_t *cb)
     ck_epoch_call(&hart_self()->epoch, e, cb);
 }
 
+/*
+ * Frees still waiting for a grace period, on every hart: what `stats`
+ * reports so a test can tell a finished teardown from one whose memory is
+ * merely not back yet. Each record's count is written only by its own hart.
+ */
+long epoch_pending(void)
+{
+    long n = 0;
+    for (int i = 0; i < nharts; i++)
+        n += ck_pr_load_uint(&harts[i].epoch.n_pending);
+    return n;
+}
+
 /* Runs this hart's callbacks whose grace period has passed; called every tick. */
 void epoch_poll(void)
 {

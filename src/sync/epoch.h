@@ -27,5 +27,6 @@ static inline void epoch_exit(void)
 
 void epoch_defer(ck_epoch_entry_t *e, ck_epoch_cb_t *cb);
 void epoch_poll(void);
+long epoch_pending(void);
 
 #endif

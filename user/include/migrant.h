@@ -24,6 +24,7 @@ struct mstats {
 	long procs;
 	long threads;
 	long harts;
+	long deferred;		/* object frees still waiting for an epoch */
 };
 
 /* What SYS_SELF reports: hart is the index, hartid the hardware id. */
@@ -40,6 +41,8 @@ struct sysret {
 	long a1;
 	long a2;
 	long a3;
+	long a4;
+	long a5;
 };
 
 /*
@@ -61,7 +64,7 @@ static inline struct sysret syscall6(long nr, long a0, long a1, long a2,
 			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5)
 			 : "r"(r7)
 			 : "memory");
-	return (struct sysret){ r0, r1, r2, r3 };
+	return (struct sysret){ r0, r1, r2, r3, r4, r5 };
 }
 
 /* Any syscall with any arguments: for tests that must pass bad values. */
@@ -201,7 +204,7 @@ static inline void sys_stats(struct mstats *s)
 {
 	struct sysret r = syscall6(SYS_STATS, 0, 0, 0, 0, 0, 0);
 
-	*s = (struct mstats){ r.a0, r.a1, r.a2, r.a3 };
+	*s = (struct mstats){ r.a0, r.a1, r.a2, r.a3, r.a4 };
 }
 
 static inline void sys_self(struct mself *me)

@@ -41,13 +41,18 @@ long test_arg_str(const char *key, char *out, size_t size);
 /* Harts the kernel runs, as stats reports them. */
 long test_harts(void);
 
+/*
+ * Takes a baseline once nothing is left to free: no epoch-deferred frees
+ * and counts still for STATS_QUIET_MS of guest time.
+ */
 void stats_snapshot(struct mstats *s);
 
 /*
- * Polls stats, yielding, for up to STATS_SETTLE_SECONDS of guest time until
- * free pages, processes and threads all equal want's; fails the test
- * naming all three pairs otherwise. Kernel frees are deferred through
- * epochs, so counts reach their final values shortly after a teardown.
+ * Polls stats, yielding, until free pages, processes and threads all equal
+ * want's; fails the test naming all three pairs once they have not moved
+ * for STATS_SETTLE_SECONDS of guest time. Kernel frees are deferred
+ * through epochs, so counts reach their final values shortly after a
+ * teardown, later on a busy host.
  */
 #define STATS_SETTLE_SECONDS 2
 #define STATS_QUIET_MS 100
