@@ -25,11 +25,13 @@ count() {
     failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
 }
 
+# Runs one stage into $log and says how long it took, so the slow ones show.
 stage() {
-    local name=$1
+    local name=$1 start=$SECONDS
     shift
     echo "== $name"
     "$@" 2>&1 | tee "$log"
+    echo "== $name: $((SECONDS - start)) s"
 }
 
 suite() {
