@@ -16,7 +16,11 @@
  *       0, d3) and responds (status, reply.pid, reply d0, reply d1).
  *   SLOW_ILLEGAL: executes an illegal instruction.
  *   SLOW_ABORT (d1 = tid): responds ipc_abort(d1) as run in this process.
- *   SLOW_EXIT (d1 = status): sys_exit from inside the call.
+ *   SLOW_EXIT (d1 = status): sys_exit from inside the call. An exit that
+ *       returns (a kernel bug) is answered (SLOW_EXIT_RETURNED, its result).
+ *   SLOW_EXIT_TOGETHER (d1 = status, d2 = n): waits until n calls are
+ *       inside (at most 100 ms), then exits like SLOW_EXIT, so the n exits
+ *       race each other.
  *   SLOW_THREAD_EXIT: responds what thread_exit of the borrowed thread returns.
  *   SLOW_SELF: responds (our pid, ipc_depth, its eid, chains returned).
  */
@@ -32,8 +36,10 @@
 #define SLOW_EXIT        0x48
 #define SLOW_THREAD_EXIT 0x49
 #define SLOW_SELF        0x4a
+#define SLOW_EXIT_TOGETHER 0x4b
+#define SLOW_EXIT_RETURNED 0xe417
 
-static long entries, active, done, chains_back;
+static long entries, active, done, chains_back, gathered;
 static unsigned long last_end;
 static volatile unsigned long forever;
 
@@ -75,6 +81,24 @@ static void spin_sum(unsigned long ticks, long *iters, unsigned long *sum)
 }
 
 static void serve(long eid, long op, long d1, long d2, long d3);
+
+/* sys_exit, made without the runtime's promise that it never returns. */
+static void exit_or_say(long status)
+{
+	long r = sys_raw6(SYS_EXIT, status, 0, 0, 0, 0, 0);
+
+	ipc_resp(SLOW_EXIT_RETURNED, r, 0, 0);
+}
+
+static void exit_together(long status, long n)
+{
+	unsigned long hz, t0 = sys_clock(&hz);
+
+	add(&gathered, 1);
+	while (get(&gathered) < n && sys_clock(NULL) - t0 < hz / 10)
+		;
+	exit_or_say(status);
+}
 
 static void chain(long eid, long next, long after, long what)
 {
@@ -133,7 +157,12 @@ static void serve(long eid, long op, long d1, long d2, long d3)
 		break;
 	case SLOW_EXIT:
 		add(&entries, 1);
-		sys_exit(d1);
+		exit_or_say(d1);
+		break;
+	case SLOW_EXIT_TOGETHER:
+		add(&entries, 1);
+		exit_together(d1, d2);
+		break;
 	case SLOW_THREAD_EXIT:
 		ipc_resp(sys_raw6(SYS_THREAD_EXIT, 5, 0, 0, 0, 0, 0), 0, 0, 0);
 		break;
