@@ -30,16 +30,7 @@ static struct lockstat *row(enum lock_rank rank)
     return h ? &stats[h->index][rank] : NULL;
 }
 
-uint64_t lockstat_acquire(ck_spinlock_fas_t *sl, enum lock_rank rank)
-{
-    uint64_t start = cpu_time();
-    bool contended = !ck_spinlock_fas_trylock(sl);
-    if (contended)
-        ck_spinlock_fas_lock(sl);
-    return lockstat_acquired(rank, start, contended);
-}
-
-uint64_t lockstat_acquired(enum lock_rank rank, uint64_t start, bool contended)
+static uint64_t count_acquired(enum lock_rank rank, uint64_t start, bool contended)
 {
     uint64_t now = cpu_time();
     struct lockstat *s = row(rank);
@@ -51,6 +42,15 @@ uint64_t lockstat_acquired(enum lock_rank rank, uint64_t start, bool contended)
             s->wait_max = now - start;
     }
     return now;
+}
+
+uint64_t lockstat_acquire(ck_spinlock_fas_t *sl, enum lock_rank rank)
+{
+    uint64_t start = cpu_time();
+    bool contended = !ck_spinlock_fas_trylock(sl);
+    if (contended)
+        ck_spinlock_fas_lock(sl);
+    return count_acquired(rank, start, contended);
 }
 
 void lockstat_release(enum lock_rank rank, uint64_t since)

@@ -16,8 +16,6 @@
 
 /* Takes sl, counting the wait against rank's class; returns when it got it. */
 uint64_t lockstat_acquire(ck_spinlock_fas_t *sl, enum lock_rank rank);
-/* Counts a lock the caller took itself, having started at start; returns now. */
-uint64_t lockstat_acquired(enum lock_rank rank, uint64_t start, bool contended);
 /* Counts a hold that began at since; call before the release. */
 void lockstat_release(enum lock_rank rank, uint64_t since);
 /* Zeroes this hart's counts: each hart starts its own measurement. */
