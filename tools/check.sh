@@ -44,9 +44,8 @@ suite() {
         failed=$((failed + 1))
         return
     fi
-    # 240 s per run: 8 harts of the bkl build on a 2-core host beside another
-    # QEMU (concurrent_same_service: 800,000 calls through one big lock) came
-    # within reach of 120 s when the host was busy. A hang still fails.
+    # 240 s per run: the bkl build's widest runs take a minute or two on a
+    # 2-core host even alone (runtest.py runs them alone); a hang still fails.
     stage "tests, locking=$label" python3 tools/runtest.py --kernel "$dir/migrant.bin" \
         --initrd build/user/test.cpio --locking "$label" --jobs "$jobs" --timeout 240
     count "tests $label"
