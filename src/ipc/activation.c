@@ -241,7 +241,8 @@ void activation_fini(struct thread *t)
     struct activation *a = &t->act;
     struct proc *root = t->proc;
     dispose_above(a, 1);
-    if (a->frame[0].proc && root->as) {
+    /* A thread undone before its root frame was mapped (out of memory for a page table) has no run. */
+    if (a->frame[0].run && root->as) {
         lock_acquire(&root->act_lock);
         unmap_frame(&a->frame[0], root->as);
         lock_release(&root->act_lock);

@@ -102,21 +102,22 @@ static pte_t leaf_flags(unsigned prot)
  * Maps n pages at va (which must not cross a 2 MiB boundary) with one
  * walk: the migration path maps a whole activation this way. Nothing is
  * mapped unless all of it can be. *run names the entries for
- * pt_unmap_run, which so needs no walk; it stays valid while the table
- * does, and tables under a mapped run are never freed.
+ * pt_unmap_run, which so needs no walk; it is set only on success, stays
+ * valid while the table does, and tables under a mapped run are never
+ * freed.
  */
 int pt_map_run(uint64_t root, uint64_t va, const uint64_t *pas, unsigned n, unsigned prot, void **run)
 {
     pte_t *e = walk(root, va, true);
     if (!e)
         return E_NOMEM;
-    *run = e;
     for (unsigned i = 0; i < n; i++)
         if (e[i] & PTE_V)
             return E_BUSY;
     pte_t flags = leaf_flags(prot);
     for (unsigned i = 0; i < n; i++)
         e[i] = (pas[i] >> 2) | flags;
+    *run = e;
     return 0;
 }
 
