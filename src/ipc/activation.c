@@ -182,15 +182,19 @@ void activation_kick(struct proc *p)
 /*
  * Takes back every frame parked in p before its space goes (teardown,
  * exec). No frame is active in p (activation_count is 0), so each one's
- * owner sees FRAME_GONE and never touches p again.
+ * owner sees FRAME_GONE and never touches p again. But the owner may
+ * reuse the frame the moment it sees FRAME_GONE, without our lock, so
+ * what the unmap needs is copied while the frame is still parked: reading
+ * it after the CAS once found a new call's null run (smp_kick_from_dying).
  */
 void activation_evict(struct proc *p, struct aspace *as)
 {
     lock_acquire(&p->act_lock);
     for (struct frame *f = p->inside, *next; f; f = next) {
         next = f->inside_next;
+        struct frame parked = *f;
         if (ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_GONE))
-            unmap_frame(f, as);
+            unmap_frame(&parked, as);
     }
     p->inside = NULL;
     lock_release(&p->act_lock);
