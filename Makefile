@@ -51,14 +51,16 @@ CFLAGS_COMMON := $(ARCHFLAGS) -O2 -g -std=gnu11 -ffreestanding -fno-builtin -nos
     -fomit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
 KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG) $(if $(filter 1,$(INJECT)),-DINJECT) \
     $(if $(filter 1,$(PROFILE)),-DPROFILE)
-KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Isrc/lib/include \
+KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Ilib/include -Ilib/libc \
     -Isrc/sync/ck -I$(CKDIR)/include -MMD -MP
-UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Isrc/lib/include -Iuser/include -MMD -MP
+UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Ilib/include -Ilib/libc -Iuser/include -MMD -MP
 
 KSRC := $(shell find src -name '*.c' -o -name '*.S' | sort)
-KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(B)/k/ck_epoch.o
+# lib/: freestanding code linked into both the kernel and user programs.
+LSRC := $(wildcard lib/*.c)
+KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(patsubst lib/%,$(B)/k/lib/%.o,$(LSRC)) $(B)/k/ck_epoch.o
 
-ULIB_SRC := user/crt0.S user/ipc.S user/start.c user/printf.c user/test.c src/lib/fmt.c src/lib/string.c
+ULIB_SRC := user/crt0.S user/ipc.S user/start.c user/printf.c user/test.c lib/fmt.c lib/string.c
 ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
 # bench/*.c link into one driver program, /bench; bench/svc/*.c are its services.
 BENCH_SRC   := $(wildcard bench/*.c)
@@ -77,6 +79,10 @@ $(DEPS): tools/deps.sh
 
 # ---- kernel ----
 $(B)/k/%.c.o: src/%.c $(DEPS) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+
+$(B)/k/lib/%.c.o: lib/%.c $(DEPS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
@@ -200,9 +206,9 @@ stress-diff: $(UB)/stress.cpio
 # ---- tests ----
 HOST_TESTS := $(basename $(notdir $(wildcard tests/host/*.c)))
 HOST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all \
-    -Iinclude -Isrc -Itests/host
+    -Iinclude -Isrc -Ilib/include -Itests/host
 
-build/host/%: tests/host/%.c $(wildcard tests/host/*.h) $(wildcard src/*.[ch] src/mm/*.[ch] include/migrant/*.h)
+build/host/%: tests/host/%.c $(wildcard tests/host/*.h) $(wildcard lib/*.c lib/include/lib/*.h src/base/*.[ch] include/migrant/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 

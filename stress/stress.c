@@ -27,7 +27,7 @@
 #include <stdarg.h>
 #include <test.h>
 
-#include "../src/lib/fmt.h"
+#include <lib/fmt.h>
 
 #define PROG_MAX    32768      /* bytes of patched program text */
 #define PROG_OPS    128        /* ops per client in a patched program */

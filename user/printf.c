@@ -4,7 +4,7 @@
 #include <migrant.h>
 
 /* fmt.h sits beside the kernel sources it is shared with, off our -I path. */
-#include "../src/lib/fmt.h"
+#include <lib/fmt.h>
 
 int printf(const char *fmt, ...)
 {

@@ -7,7 +7,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 
-#include "../src/lib/fmt.h"
+#include <lib/fmt.h>
 
 static const char *test_name = "unnamed";
 

@@ -4,7 +4,7 @@
 #include <arch/mmu.h>
 #include <migrant/errno.h>
 #include <migrant/layout.h>
-#include <printk.h>
+#include <base/printk.h>
 #include <string.h>
 
 static struct slab_cache aspace_cache;

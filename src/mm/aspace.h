@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sync/lock.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <arch/mmu.h>
 #include <ck_pr.h>
 

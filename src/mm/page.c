@@ -1,9 +1,9 @@
 #include <mm/page.h>
-#include <mm/buddy.h>
-#include <platform.h>
-#include <printk.h>
+#include <lib/buddy.h>
+#include <base/platform.h>
+#include <base/printk.h>
 #include <string.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <sync/lock.h>
 #include <ck_pr.h>
 

@@ -2,9 +2,9 @@
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <mm/slab.h>
-#include <idtable.h>
-#include <proc.h>
-#include <thread.h>
+#include <sync/idtable.h>
+#include <core/proc.h>
+#include <core/thread.h>
 #include <sync/epoch.h>
 #include <migrant/errno.h>
 #include <migrant/rights.h>

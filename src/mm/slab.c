@@ -1,6 +1,6 @@
 #include <mm/slab.h>
 #include <mm/page.h>
-#include <printk.h>
+#include <base/printk.h>
 #include <string.h>
 
 /* Sits at the start of its page; objects follow. */

@@ -2,8 +2,8 @@
 #include <sync/inject.h>
 
 #ifdef LOCKING_bkl
-#include <sync/hart.h>
-#include <printk.h>
+#include <base/hart.h>
+#include <base/printk.h>
 #include <ck_spinlock.h>
 #include <sync/lockstat.h>
 

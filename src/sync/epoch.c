@@ -1,5 +1,5 @@
 #include <sync/epoch.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 
 static ck_epoch_t global_epoch;
 

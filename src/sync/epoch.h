@@ -9,7 +9,7 @@
 #define SYNC_EPOCH_H
 
 #include <ck_epoch.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 
 void epoch_init(void);
 void epoch_register_hart(void);

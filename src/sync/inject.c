@@ -1,7 +1,7 @@
 #include <sync/inject.h>
 
 #ifdef INJECT
-#include <sync/hart.h>
+#include <base/hart.h>
 
 /*
  * One call in 16 spins up to 1023 times. The generator's state is per hart

@@ -1,7 +1,7 @@
 #include <sync/lock.h>
 #include <sync/lockstat.h>
-#include <sync/hart.h>
-#include <printk.h>
+#include <base/hart.h>
+#include <base/printk.h>
 
 void lock_init(struct lock *l, const char *name, enum lock_rank rank)
 {

@@ -1,9 +1,9 @@
 #include <sync/lockstat.h>
 
 #ifdef PROFILE
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <arch/cpu.h>
-#include <printk.h>
+#include <base/printk.h>
 #include <string.h>
 
 #define NCLASSES 100     /* ranks are below this */

@@ -4,7 +4,7 @@
  * which frames are live (allocated), which were ever handed to the
  * allocator, and the free lists walked link by link.
  */
-#include "../../src/mm/buddy.c"
+#include "../../lib/buddy.c"
 #include "check.h"
 
 #include <stdbool.h>

@@ -3,7 +3,7 @@
  * built in memory here; every buffer handed to cpio_find is malloc'd at
  * its exact size so ASan reports any read past the end.
  */
-#include "../../src/cpio.c"
+#include "../../lib/cpio.c"
 #include "check.h"
 
 #include <stdbool.h>

@@ -3,7 +3,7 @@
  * byte by byte at the offsets the ELF64 spec gives (not through elf.c's own
  * structs), into exact-size heap buffers so ASan reports any overread.
  */
-#include "../../src/elf.c"
+#include "../../lib/elf.c"
 #include "check.h"
 
 #include <migrant/layout.h>

@@ -10,11 +10,11 @@
  * test_board() runs platform_probe (src/platform.c) on a tree shaped like a
  * VisionFive 2's, the board docs/hardware.md boots.
  */
-#include "../../src/fdt.c"
+#include "../../lib/fdt.c"
 /* platform.h needs only MAX_HARTS from the kernel's per-hart header. */
 #define SYNC_HART_H
 #define MAX_HARTS 32
-#include "../../src/platform.c"
+#include "../../src/base/platform.c"
 #include "check.h"
 
 #include <stdbool.h>

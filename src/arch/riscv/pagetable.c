@@ -4,7 +4,7 @@
 #include <mm/page.h>
 #include <migrant/errno.h>
 #include <string.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 
 #define PTE_V (1ul << 0)
 #define PTE_R (1ul << 1)

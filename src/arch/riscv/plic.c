@@ -1,9 +1,9 @@
 #include <arch/irq.h>
-#include <platform.h>
+#include <base/platform.h>
 #include <mm/page.h>
-#include <sync/hart.h>
-#include <printk.h>
-#include <ipc/notify.h>
+#include <base/hart.h>
+#include <base/printk.h>
+#include <core/notify.h>
 
 #define PLIC_PRIORITY   0x0
 #define PLIC_ENABLE     0x2000

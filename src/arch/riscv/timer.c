@@ -1,7 +1,7 @@
 #include <arch/irq.h>
 #include <arch/cpu.h>
 #include <arch/smp.h>
-#include <platform.h>
+#include <base/platform.h>
 
 /* Every hart ticks, idle or not: the tick drives preemption and epoch reclamation. */
 static uint64_t period(void) { return platform.timebase_hz / TICK_HZ; }

@@ -2,18 +2,18 @@
 #include <arch/cpu.h>
 #include <arch/smp.h>
 #include <arch/irq.h>
-#include <thread.h>
-#include <proc.h>
-#include <sched.h>
-#include <syscall.h>
+#include <core/thread.h>
+#include <core/proc.h>
+#include <core/sched.h>
+#include <sys/syscall.h>
 #include <ipc/migrate.h>
-#include <ipc/notify.h>
-#include <sync/hart.h>
+#include <core/notify.h>
+#include <base/hart.h>
 #include <sync/lock.h>
 #include <sync/bkl.h>
 #include <migrant/syscall.h>
-#include <printk.h>
-#include <profile.h>
+#include <base/printk.h>
+#include <debug/profile.h>
 
 void trap_entry(void);
 

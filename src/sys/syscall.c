@@ -1,24 +1,24 @@
-#include <syscall.h>
-#include <thread.h>
-#include <proc.h>
-#include <sched.h>
-#include <platform.h>
-#include <printk.h>
+#include <sys/syscall.h>
+#include <core/thread.h>
+#include <core/proc.h>
+#include <core/sched.h>
+#include <base/platform.h>
+#include <base/printk.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <sync/epoch.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <arch/smp.h>
 #include <migrant/errno.h>
 #include <migrant/layout.h>
 #include <migrant/rights.h>
 #include <migrant/syscall.h>
 #include <ipc/migrate.h>
-#include <ipc/notify.h>
+#include <core/notify.h>
 #include <mm/shm.h>
 #include <ck_pr.h>
 #include <string.h>
-#include <profile.h>
+#include <debug/profile.h>
 
 #define DEVMEM_MAX (16ul << 20)
 

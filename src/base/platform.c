@@ -1,6 +1,6 @@
-#include <platform.h>
-#include <fdt.h>
-#include <printk.h>
+#include <base/platform.h>
+#include <lib/fdt.h>
+#include <base/printk.h>
 #include <string.h>
 
 struct platform platform;

@@ -1,4 +1,4 @@
-#include <elf.h>
+#include <lib/elf.h>
 #include <migrant/errno.h>
 #include <stdbool.h>
 #include <string.h>

@@ -1,11 +1,11 @@
-#include <ipc/notify.h>
-#include <ipc/activation.h>
-#include <thread.h>
-#include <proc.h>
-#include <sched.h>
+#include <core/notify.h>
+#include <core/activation.h>
+#include <core/thread.h>
+#include <core/proc.h>
+#include <core/sched.h>
 #include <mm/aspace.h>
 #include <sync/epoch.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <arch/cpu.h>
 #include <arch/irq.h>
 #include <arch/smp.h>

@@ -1,5 +1,5 @@
-#include <profile.h>
-#include <thread.h>
+#include <debug/profile.h>
+#include <core/thread.h>
 #include <migrant/errno.h>
 #include <migrant/syscall.h>
 
@@ -9,12 +9,12 @@ void sys_profile(struct trapframe *tf)
     TF_ARG(tf, 0) = (uint64_t)E_NOSYS;
 }
 #else
-#include <printk.h>
-#include <platform.h>
-#include <proc.h>
+#include <base/printk.h>
+#include <base/platform.h>
+#include <core/proc.h>
 #include <string.h>
-#include <ipc/activation.h>
-#include <sync/hart.h>
+#include <core/activation.h>
+#include <base/hart.h>
 #include <sync/lockstat.h>
 #include <arch/cpu.h>
 #include <arch/irq.h>

@@ -7,9 +7,9 @@
 
 #include <stdint.h>
 #include <ck_epoch.h>
-#include <idtable.h>
+#include <sync/idtable.h>
 #include <sync/lock.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 
 struct thread;
 struct aspace;

@@ -1,18 +1,18 @@
-#include <thread.h>
-#include <proc.h>
-#include <sched.h>
+#include <core/thread.h>
+#include <core/proc.h>
+#include <core/sched.h>
 #include <ipc/migrate.h>
-#include <ipc/notify.h>
+#include <core/notify.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <sync/epoch.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <sync/bkl.h>
 #include <arch/csr.h>
 #include <arch/smp.h>
 #include <migrant/errno.h>
 #include <migrant/syscall.h>
-#include <printk.h>
+#include <base/printk.h>
 #include <ck_pr.h>
 
 #define KSTACK_ORDER 2           /* 16 KiB */

@@ -1,7 +1,7 @@
 /*
  * The formatter behind printk and printf. See fmt.h for what it accepts.
  */
-#include "fmt.h"
+#include <lib/fmt.h>
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,4 +1,4 @@
-#include <fdt.h>
+#include <lib/fdt.h>
 #include <string.h>
 
 #define FDT_MAGIC      0xd00dfeed

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <ck_epoch.h>
-#include <idtable.h>
-#include <ipc/activation.h>
+#include <sync/idtable.h>
+#include <core/activation.h>
 
 struct proc;
 struct aspace;

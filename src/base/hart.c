@@ -1,4 +1,4 @@
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <arch/layout.h>
 #include <stddef.h>
 

@@ -15,8 +15,8 @@
 #include <stdint.h>
 #include <migrant/layout.h>
 #include <migrant/syscall.h>
-#include <proc.h>
-#include <sync/hart.h>
+#include <core/proc.h>
+#include <base/hart.h>
 #include <ck_pr.h>
 
 struct proc;

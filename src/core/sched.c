@@ -1,11 +1,11 @@
-#include <sched.h>
-#include <thread.h>
+#include <core/sched.h>
+#include <core/thread.h>
 #include <mm/aspace.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <sync/bkl.h>
 #include <sync/epoch.h>
 #include <arch/smp.h>
-#include <printk.h>
+#include <base/printk.h>
 #include <ck_pr.h>
 
 struct thread *context_switch(struct context *from, struct context *to, struct thread *prev);

@@ -1,15 +1,15 @@
-#include <ipc/activation.h>
-#include <thread.h>
-#include <proc.h>
+#include <core/activation.h>
+#include <core/thread.h>
+#include <core/proc.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <arch/mmu.h>
 #include <migrant/errno.h>
 #include <migrant/layout.h>
 #include <sync/lock.h>
-#include <printk.h>
+#include <base/printk.h>
 #include <sync/epoch.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <string.h>
 #include <ck_pr.h>
 

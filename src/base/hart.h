@@ -13,7 +13,7 @@
 #include <arch/cpu.h>
 #include <arch/layout.h>
 #include <sync/lock.h>
-#include <sched.h>
+#include <core/sched.h>
 
 #define MAX_HARTS 32
 #define PCACHE_MAX 64

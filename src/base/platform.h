@@ -7,7 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 
 #define PLAT_MAX_MEM 8
 #define PLAT_MAX_RSV 16

@@ -1,4 +1,4 @@
-#include <idtable.h>
+#include <sync/idtable.h>
 #include <migrant/errno.h>
 #include <ck_pr.h>
 

@@ -1,4 +1,4 @@
-#include <cpio.h>
+#include <lib/cpio.h>
 #include <migrant/errno.h>
 #include <string.h>
 

@@ -1,4 +1,4 @@
-#include <mm/buddy.h>
+#include <lib/buddy.h>
 
 static void list_push(struct buddy *b, uint32_t f, unsigned order)
 {

@@ -1,9 +1,9 @@
-#include <printk.h>
+#include <base/printk.h>
 #include <dev/ns16550.h>
 #include <lib/fmt.h>
 #include <arch/smp.h>
-#include <platform.h>
-#include <sync/hart.h>
+#include <base/platform.h>
+#include <base/hart.h>
 #include <sync/lock.h>
 #include <mm/page.h>
 

@@ -3,16 +3,16 @@
  * kernel objects, starts the other harts through SBI HSM, and spawns
  * /init. Then every hart idles in its scheduler.
  */
-#include <platform.h>
-#include <printk.h>
-#include <proc.h>
-#include <thread.h>
-#include <sched.h>
+#include <base/platform.h>
+#include <base/printk.h>
+#include <core/proc.h>
+#include <core/thread.h>
+#include <core/sched.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <mm/shm.h>
 #include <sync/epoch.h>
-#include <sync/hart.h>
+#include <base/hart.h>
 #include <sync/bkl.h>
 #include <arch/irq.h>
 #include <arch/mmu.h>
