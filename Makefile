@@ -58,7 +58,7 @@ UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Ilib/include -Ilib/libc -Iuser/include -M
 KSRC := $(shell find src -name '*.c' -o -name '*.S' | sort)
 # lib/: freestanding code linked into both the kernel and user programs.
 LSRC := $(wildcard lib/*.c)
-KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(patsubst lib/%,$(B)/k/lib/%.o,$(LSRC)) $(B)/k/ck_epoch.o
+KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(patsubst lib/%,$(B)/lib/%.o,$(LSRC)) $(B)/k/ck_epoch.o
 
 ULIB_SRC := user/crt0.S user/ipc.S user/start.c user/printf.c user/test.c lib/fmt.c lib/string.c
 ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
@@ -82,7 +82,7 @@ $(B)/k/%.c.o: src/%.c $(DEPS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/k/lib/%.c.o: lib/%.c $(DEPS) Makefile
+$(B)/lib/%.c.o: lib/%.c $(DEPS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 

@@ -7,7 +7,6 @@ _Static_assert(offsetof(struct hart, scratch) == HART_SCRATCH, "trap.S offset");
 _Static_assert(offsetof(struct hart, hartid) == HART_HARTID, "boot.S offset");
 _Static_assert(offsetof(struct hart, boot) == HART_BOOT, "boot.S offset");
 _Static_assert(sizeof(struct hart) == HART_SIZE, "boot.S size");
-_Static_assert(MAX_HARTS == HART_MAX, "boot.S count");
 
 struct hart harts[MAX_HARTS];
 /* Grows only on the boot hart before any secondary starts. */

@@ -4,20 +4,24 @@
  * and user space call a hart; the hart id is the firmware's name for it,
  * which is sparse on real boards.
  */
-#ifndef SYNC_HART_H
-#define SYNC_HART_H
+#ifndef BASE_HART_H
+#define BASE_HART_H
 
 #include <stdint.h>
 #include <stdbool.h>
 #include <ck_epoch.h>
 #include <arch/cpu.h>
 #include <arch/layout.h>
+#include <base/config.h>
 #include <sync/lock.h>
-#include <core/sched.h>
 
-#define MAX_HARTS 32
-#define PCACHE_MAX 64
-#define LOCKDEBUG_DEPTH 16
+struct thread;
+
+/* A hart's run queue (core/sched.c). */
+struct runq {
+    struct lock lock;            /* protects head, tail and the state of threads homed here; rank RANK_RUNQ */
+    struct thread *head, *tail;
+};
 
 /* What a secondary hart loads before it can run C (see boot.S). */
 struct hart_boot {

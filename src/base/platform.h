@@ -2,15 +2,12 @@
  * The board, as the device tree describes it. Filled once on the boot hart
  * and read-only afterwards; nothing here is a QEMU constant.
  */
-#ifndef PLATFORM_H
-#define PLATFORM_H
+#ifndef BASE_PLATFORM_H
+#define BASE_PLATFORM_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <base/hart.h>
-
-#define PLAT_MAX_MEM 8
-#define PLAT_MAX_RSV 16
+#include <base/config.h>
 
 struct phys_range {
     uint64_t base, size;

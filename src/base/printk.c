@@ -5,7 +5,7 @@
 #include <base/platform.h>
 #include <base/hart.h>
 #include <sync/lock.h>
-#include <mm/page.h>
+#include <arch/layout.h>
 
 /* Protects the UART's transmit side so lines from different harts never interleave; rank RANK_CONSOLE. */
 static struct lock console_lock = LOCK_INIT("console", RANK_CONSOLE);

@@ -1,6 +1,6 @@
 /* The kernel's debug console output and panic. */
-#ifndef PRINTK_H
-#define PRINTK_H
+#ifndef BASE_PRINTK_H
+#define BASE_PRINTK_H
 
 #include <stdarg.h>
 

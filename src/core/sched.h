@@ -4,18 +4,12 @@
  * never live on two harts. No lock is shared between harts except when one
  * hart wakes a thread that lives on another.
  */
-#ifndef SCHED_H
-#define SCHED_H
+#ifndef CORE_SCHED_H
+#define CORE_SCHED_H
 
 #include <stdbool.h>
-#include <sync/lock.h>
 
 struct thread;
-
-struct runq {
-    struct lock lock;            /* protects head, tail and the state of threads homed here; rank RANK_RUNQ */
-    struct thread *head, *tail;
-};
 
 void sched_init_hart(void);
 void sched_yield(void);

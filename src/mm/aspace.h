@@ -14,7 +14,6 @@
 #include <arch/mmu.h>
 #include <ck_pr.h>
 
-#define AS_MAX_REGIONS 64
 
 enum region_kind {
     RG_IMAGE,                    /* loaded from an ELF file */

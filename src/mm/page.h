@@ -10,9 +10,6 @@
 #include <stdint.h>
 #include <arch/layout.h>
 
-static inline void *pa_to_va(uint64_t pa) { return (void *)(DMAP_BASE + pa); }
-static inline uint64_t va_to_pa(const void *va) { return (uint64_t)va - DMAP_BASE; }
-
 void page_init(uint64_t image_pa);
 uint64_t page_alloc(void);                 /* one zeroed page, or 0 */
 void page_free(uint64_t pa);

@@ -10,8 +10,8 @@
  * object or nothing, and the object's memory stays valid until the
  * section ends.
  */
-#ifndef IDTABLE_H
-#define IDTABLE_H
+#ifndef SYNC_IDTABLE_H
+#define SYNC_IDTABLE_H
 
 #include <stdint.h>
 #include <sync/lock.h>

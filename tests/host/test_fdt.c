@@ -11,9 +11,6 @@
  * VisionFive 2's, the board docs/hardware.md boots.
  */
 #include "../../lib/fdt.c"
-/* platform.h needs only MAX_HARTS from the kernel's per-hart header. */
-#define SYNC_HART_H
-#define MAX_HARTS 32
 #include "../../src/base/platform.c"
 #include "check.h"
 

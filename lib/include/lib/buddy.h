@@ -4,8 +4,8 @@
  * unit tests run it directly; src/mm/page.c adds the locks and per-hart
  * caches.
  */
-#ifndef MM_BUDDY_H
-#define MM_BUDDY_H
+#ifndef LIB_BUDDY_H
+#define LIB_BUDDY_H
 
 #include <stdint.h>
 #include <stddef.h>

@@ -1,6 +1,6 @@
 /* Finds files in a cpio "newc" archive (the initrd). Pure; host-tested. */
-#ifndef CPIO_H
-#define CPIO_H
+#ifndef LIB_CPIO_H
+#define LIB_CPIO_H
 
 #include <stddef.h>
 

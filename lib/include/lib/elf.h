@@ -3,8 +3,8 @@
  * lies inside the file and inside the program window of user space. Pure;
  * host-tested.
  */
-#ifndef ELF_H
-#define ELF_H
+#ifndef LIB_ELF_H
+#define LIB_ELF_H
 
 #include <stddef.h>
 #include <stdint.h>

@@ -3,8 +3,8 @@
  * checks every offset against the blob's size, so a corrupt tree gives an
  * error, not a wild read. The host unit tests run it on dtc-built blobs.
  */
-#ifndef FDT_H
-#define FDT_H
+#ifndef LIB_FDT_H
+#define LIB_FDT_H
 
 #include <stdbool.h>
 #include <stddef.h>

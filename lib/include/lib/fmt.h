@@ -8,8 +8,8 @@
  * Anything else is copied through as text and consumes no argument, so a
  * bad format shows up in the output instead of shifting the arguments.
  */
-#ifndef MIGRANT_FMT_H
-#define MIGRANT_FMT_H
+#ifndef LIB_FMT_H
+#define LIB_FMT_H
 
 #include <stdarg.h>
 #include <stddef.h>

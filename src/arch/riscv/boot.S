@@ -7,6 +7,7 @@
  * address so the instruction after `csrw satp` still fetches.
  */
 #include <arch/layout.h>
+#include <base/config.h>
 
 #define PTE_V   0x01
 #define PTE_RWX 0x0e
@@ -128,7 +129,7 @@ boot_hang:
 /* Finds this hart's published struct hart_boot by hart id (a0), physically. */
 late_hart:
     lla     t0, harts
-    li      t2, HART_MAX
+    li      t2, MAX_HARTS
 1:  ld      t3, HART_HARTID(t0)
     bne     t3, a0, 2f
     ld      t3, HART_BOOT(t0)        /* satp: nonzero once published */

@@ -20,12 +20,18 @@
 #define HART_HARTID   24
 #define HART_BOOT     32
 #define HART_SIZE     2048
-#define HART_MAX      32
 
 /* The trap frame: regs[0] holds sepc, regs[1..31] x1..x31. */
 #define TF_SSTATUS    256
 #define TF_SCAUSE     264
 #define TF_STVAL      272
 #define TF_SIZE       288
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+/* The kernel reaches all physical memory, user pages too, through the direct map. */
+static inline void *pa_to_va(uint64_t pa) { return (void *)(DMAP_BASE + pa); }
+static inline uint64_t va_to_pa(const void *va) { return (uint64_t)va - DMAP_BASE; }
+#endif
 
 #endif
