@@ -20,116 +20,116 @@ typedef uint64_t __attribute__((may_alias)) word_t;
  */
 NO_LIBCALL void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+    unsigned char *d = dst;
+    const unsigned char *s = src;
 
-	if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
-		for (; n && ((uintptr_t)d & 7); n--)
-			*d++ = *s++;
-		for (; n >= 8; n -= 8, d += 8, s += 8)
-			*(word_t *)d = *(const word_t *)s;
-	}
-	while (n--)
-		*d++ = *s++;
-	return dst;
+    if ((((uintptr_t)d ^ (uintptr_t)s) & 7) == 0) {
+        for (; n && ((uintptr_t)d & 7); n--)
+            *d++ = *s++;
+        for (; n >= 8; n -= 8, d += 8, s += 8)
+            *(word_t *)d = *(const word_t *)s;
+    }
+    while (n--)
+        *d++ = *s++;
+    return dst;
 }
 
 NO_LIBCALL void *memmove(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+    unsigned char *d = dst;
+    const unsigned char *s = src;
 
-	/* Copy away from the overlap: forward when dst is below src. */
-	if ((uintptr_t)d <= (uintptr_t)s) {
-		while (n--)
-			*d++ = *s++;
-	} else {
-		while (n--)
-			d[n] = s[n];
-	}
-	return dst;
+    /* Copy away from the overlap: forward when dst is below src. */
+    if ((uintptr_t)d <= (uintptr_t)s) {
+        while (n--)
+            *d++ = *s++;
+    } else {
+        while (n--)
+            d[n] = s[n];
+    }
+    return dst;
 }
 
 NO_LIBCALL void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
-	word_t w = 0x0101010101010101ull * (unsigned char)c;
+    unsigned char *d = dst;
+    word_t w = 0x0101010101010101ull * (unsigned char)c;
 
-	for (; n && ((uintptr_t)d & 7); n--)
-		*d++ = (unsigned char)c;
-	for (; n >= 8; n -= 8, d += 8)
-		*(word_t *)d = w;
-	while (n--)
-		*d++ = (unsigned char)c;
-	return dst;
+    for (; n && ((uintptr_t)d & 7); n--)
+        *d++ = (unsigned char)c;
+    for (; n >= 8; n -= 8, d += 8)
+        *(word_t *)d = w;
+    while (n--)
+        *d++ = (unsigned char)c;
+    return dst;
 }
 
 int memcmp(const void *a, const void *b, size_t n)
 {
-	const unsigned char *x = a;
-	const unsigned char *y = b;
+    const unsigned char *x = a;
+    const unsigned char *y = b;
 
-	for (; n; n--, x++, y++) {
-		if (*x != *y)
-			return *x - *y;
-	}
-	return 0;
+    for (; n; n--, x++, y++) {
+        if (*x != *y)
+            return *x - *y;
+    }
+    return 0;
 }
 
 NO_LIBCALL size_t strlen(const char *s)
 {
-	size_t n = 0;
+    size_t n = 0;
 
-	while (s[n])
-		n++;
-	return n;
+    while (s[n])
+        n++;
+    return n;
 }
 
 void *memchr(const void *s, int c, size_t n)
 {
-	const unsigned char *p = s;
+    const unsigned char *p = s;
 
-	for (; n; n--, p++)
-		if (*p == (unsigned char)c)
-			return (void *)p;
-	return NULL;
+    for (; n; n--, p++)
+        if (*p == (unsigned char)c)
+            return (void *)p;
+    return NULL;
 }
 
 size_t strnlen(const char *s, size_t max)
 {
-	size_t n = 0;
+    size_t n = 0;
 
-	while (n < max && s[n])
-		n++;
-	return n;
+    while (n < max && s[n])
+        n++;
+    return n;
 }
 
 /* Both compare as unsigned char, as the C standard requires. */
 int strcmp(const char *a, const char *b)
 {
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
 }
 
 int strncmp(const char *a, const char *b, size_t n)
 {
-	for (; n; n--, a++, b++) {
-		if (*a != *b || !*a)
-			return (unsigned char)*a - (unsigned char)*b;
-	}
-	return 0;
+    for (; n; n--, a++, b++) {
+        if (*a != *b || !*a)
+            return (unsigned char)*a - (unsigned char)*b;
+    }
+    return 0;
 }
 
 char *strchr(const char *s, int c)
 {
-	/* The terminator counts as part of the string, so strchr(s, 0) works. */
-	for (;; s++) {
-		if (*s == (char)c)
-			return (char *)s;
-		if (!*s)
-			return NULL;
-	}
+    /* The terminator counts as part of the string, so strchr(s, 0) works. */
+    for (;; s++) {
+        if (*s == (char)c)
+            return (char *)s;
+        if (!*s)
+            return NULL;
+    }
 }
