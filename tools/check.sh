@@ -54,6 +54,10 @@ suite() {
 stage "host unit tests" make --no-print-directory host-test
 count "host unit tests"
 
+# The layering rule of docs/layers.md, one result per rule.
+stage "layering" python3 tools/check_layers.py
+count "layering"
+
 make --no-print-directory all >/dev/null 2>&1
 stage "harness self-check" python3 tools/runtest.py --kernel build/fine/migrant.bin \
     --initrd build/user/test.cpio --locking fine --selfcheck

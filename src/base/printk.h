@@ -3,6 +3,7 @@
 #define BASE_PRINTK_H
 
 #include <stdarg.h>
+#include <lib/compiler.h>
 
 void console_init(void);
 void printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -11,7 +12,7 @@ _Noreturn void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)))
 
 #define assert(c)                                                             \
     do {                                                                      \
-        if (__builtin_expect(!(c), 0))                                        \
+        if (unlikely(!(c)))                                                   \
             panic("ASSERT %s at %s:%d", #c, __FILE__, __LINE__);              \
     } while (0)
 

@@ -13,7 +13,7 @@
 #include <mm/shm.h>
 #include <sync/epoch.h>
 #include <base/hart.h>
-#include <sync/bkl.h>
+#include <sync/kernel.h>
 #include <arch/irq.h>
 #include <arch/mmu.h>
 #include <arch/smp.h>

@@ -137,7 +137,7 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
 {
     activation_count_active(p, 1);
     lock_acquire(&p->act_lock);
-    int err = activation_alive(p) ? map_frame(&t->act, f, p->as) : E_NOENT;
+    int err = proc_alive(p) ? map_frame(&t->act, f, p->as) : E_NOENT;
     if (!err) {
         link_inside(p, f);
         ck_pr_store_int(&f->state, FRAME_ACTIVE);
@@ -146,7 +146,7 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
     if (err) {
         f->state = FRAME_FREE;
         activation_count_active(p, -1);
-        if (!activation_alive(p))
+        if (!proc_alive(p))
             proc_release(p);
     }
     return err;
@@ -161,7 +161,7 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
 bool activation_reenter_failed(struct proc *p)
 {
     activation_count_active(p, -1);
-    if (!activation_alive(p))
+    if (!proc_alive(p))
         proc_release(p);
     return false;
 }

@@ -8,54 +8,22 @@
  * touch them. The frame records themselves live in the kernel's struct
  * thread, out of user reach.
  */
-#ifndef IPC_ACTIVATION_H
-#define IPC_ACTIVATION_H
+#ifndef CORE_ACTIVATION_H
+#define CORE_ACTIVATION_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <migrant/layout.h>
 #include <migrant/syscall.h>
+#include <core/frame.h>
 #include <core/proc.h>
 #include <base/hart.h>
 #include <ck_pr.h>
+#include <lib/compiler.h>
 
 struct proc;
 struct thread;
 struct aspace;
-
-#define ACT_PAGES ((int)(ACT_STACK_SIZE / 4096))
-
-enum frame_state {
-    FRAME_FREE,                  /* nothing: no process knows it */
-    FRAME_ACTIVE,                /* the thread is in proc at this depth */
-    FRAME_PARKED,                /* returned; still linked and mapped in proc for the next call */
-    FRAME_GONE,                  /* proc took it back (teardown, exec): as good as free */
-};
-
-/*
- * state changes by the thread alone, except PARKED -> GONE by the process
- * and the CAS that decides between them.
- */
-struct frame {
-    int state;                   /* enum frame_state; atomic */
-    struct proc *proc;           /* the process this activation runs in */
-    long eid;                    /* effective caller it was entered with (0: the kernel) */
-    uint64_t ret_pc, ret_sp;     /* where the frame below resumes when this one returns */
-    uint64_t base, size;         /* the activation: [base - size, base) */
-    void *run;                   /* its page-table entries in proc's space (pt_map_run) */
-    struct thread *thread;
-    struct frame *inside_next, *inside_prev;   /* in proc->inside; under proc->act_lock */
-    uint8_t async;               /* forced by a notification: 1 + index of the saved context */
-    uint8_t crit;                /* a critical handler: START_TIMER or START_IRQ, else 0 */
-};
-
-struct activation {
-    int depth;                   /* index of the top frame; frame[0] is the root */
-    uint32_t slot;               /* this thread's slot in the activation window */
-    uint64_t root_va;            /* slot address of frame 0 (a forked child keeps its parent's) */
-    uint64_t pages[ACT_PAGES];   /* physical pages, by offset in the slot's stack */
-    struct frame frame[ACT_MAX_DEPTH + 1];   /* one spare for tail calls */
-};
 
 int activation_init(struct thread *t, struct proc *root, uint64_t root_va);
 void activation_fini(struct thread *t);
@@ -93,11 +61,6 @@ static inline bool activation_fits(const struct activation *a, uint64_t base, ui
     return size <= base - (activation_slot_va(a->slot) - ACT_STACK_SIZE);
 }
 
-static inline bool activation_alive(struct proc *p)
-{
-    return ck_pr_load_int((int *)&p->state) == P_ALIVE;
-}
-
 /*
  * The per-hart count of frames active in p. A frame is counted from
  * before it checks that p is alive until after it parked, and the killer
@@ -119,7 +82,7 @@ static inline void activation_park(struct frame *f)
     struct proc *p = f->proc;
     ck_pr_store_int(&f->state, FRAME_PARKED);
     activation_count_active(p, -1);
-    if (__builtin_expect(!activation_alive(p), 0))
+    if (unlikely(!proc_alive(p)))
         proc_release(p);
 }
 
@@ -146,7 +109,7 @@ static inline bool activation_push_parked(struct activation *a, struct proc *cal
         f->base != activation_next_base(a) || f->size != ck_pr_load_64(&callee->act_size))
         return false;
     activation_count_active(callee, 1);
-    if (__builtin_expect(!activation_alive(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE), 0))
+    if (unlikely(!proc_alive(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE)))
         return activation_reenter_failed(callee);
     f->eid = eid;
     f->ret_pc = ret_pc;

@@ -11,7 +11,6 @@
 #include <arch/smp.h>
 #include <migrant/errno.h>
 #include <migrant/layout.h>
-#include <migrant/rights.h>
 #include <ck_pr.h>
 
 #define MAX_IRQ 1024
@@ -40,12 +39,7 @@ static bool force_migration(struct thread *t, struct trapframe *tf, long pid, lo
     f->async = (uint8_t)++t->nasync;
     f->crit = kind == START_SIGNAL ? 0 : (uint8_t)kind;
     t->crit_active |= f->crit != 0;
-    *tf = (struct trapframe){ .sstatus = tf->sstatus };
-    tf->regs[0] = p->entry;
-    tf->regs[TF_SP] = f->base;
-    TF_ARG(tf, 1) = (uint64_t)t->id;
-    TF_ARG(tf, 2) = (uint64_t)kind;
-    TF_ARG(tf, 3) = word;
+    tf_init_user(tf, p->entry, f->base, (const uint64_t[6]){ 0, (uint64_t)t->id, (uint64_t)kind, word });
     t->as = p->as;
     aspace_activate(t->as);
     return true;
@@ -93,22 +87,13 @@ void notify_finish(struct thread *t, const struct frame *f)
         ck_pr_or_32(&t->work, WORK_NOTIFY);
 }
 
-void sys_notify(struct trapframe *tf)
+/* Sends signal bits to pid; each of its threads takes them once back in its root frame. */
+long notify_signal(long pid, uint64_t bits)
 {
-    long pid = (long)TF_ARG(tf, 0);
-    uint64_t bits = TF_ARG(tf, 1);
     long r = 0;
-    if (!(ck_pr_load_32(&proc_current()->rights) & R_NOTIFY)) {
-        TF_ARG(tf, 0) = (uint64_t)E_PERM;
-        return;
-    }
-    if (pid <= 0 || bits == 0) {
-        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
-        return;
-    }
     epoch_enter();
     struct proc *p = idtable_lookup(&proc_table, pid);
-    if (!p || ck_pr_load_int((int *)&p->state) != P_ALIVE) {
+    if (!p || !proc_alive(p)) {
         r = E_NOENT;
     } else {
         ck_pr_or_64(&p->signals, bits);
@@ -119,16 +104,15 @@ void sys_notify(struct trapframe *tf)
         lock_release(&p->lock);
     }
     epoch_exit();
-    TF_ARG(tf, 0) = (uint64_t)r;
+    return r;
 }
 
-/* Blocks until a notification is due; it is delivered on the way out. */
-void sys_notify_wait(struct trapframe *tf)
+/* Blocks t, the calling thread, until a notification is due; it is delivered on the way out. */
+long notify_wait(struct thread *t)
 {
-    struct thread *t = hart_self()->current;
     while (!notify_pending(t) && !thread_interrupted(t))
         sched_block();
-    TF_ARG(tf, 0) = thread_interrupted(t) ? (uint64_t)E_KILLED : 0;
+    return thread_interrupted(t) ? E_KILLED : 0;
 }
 
 static void timer_unlink(struct thread *t)
@@ -144,34 +128,26 @@ static void timer_unlink(struct thread *t)
 }
 
 /*
- * Arms the caller's timer to enter the current process's handler after
- * `delay` timebase ticks, then every `period` (0: once). The timer lives
- * on the thread's hart, which only that hart touches, so it needs no lock;
- * a thread with an armed timer may not move (thread_pin gives E_BUSY).
+ * Arms t's timer (t is the calling thread) to enter pid's handler after
+ * `delay` timebase ticks, then every `period` (0: once); delay 0 only
+ * disarms. Both are at most TIMER_MAX, so that neither the deadline nor a
+ * step of it can wrap. The timer lives on the thread's hart, which only
+ * that hart touches, so it needs no lock; a thread with an armed timer
+ * may not move (thread_pin gives E_BUSY).
  */
-void sys_timer(struct trapframe *tf)
+void timer_arm(struct thread *t, long pid, uint64_t delay, uint64_t period)
 {
-    struct thread *t = hart_self()->current;
-    uint64_t delay = TF_ARG(tf, 0), period = TF_ARG(tf, 1);
-    /* Bounded so that neither the deadline nor a step of it can wrap; delay 0 disarms whatever the period. */
-    if (delay > TIMER_MAX || (delay && period > TIMER_MAX)) {
-        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
-        return;
-    }
     if (t->timer_armed)
         timer_unlink(t);
     ck_pr_store_32(&t->timer_fired, 0);
-    if (delay == 0) {
-        TF_ARG(tf, 0) = 0;
+    if (delay == 0)
         return;
-    }
-    t->timer_pid = proc_current()->id;
+    t->timer_pid = pid;
     t->timer_deadline = cpu_time() + delay;
     t->timer_period = period;
     t->timer_armed = true;
     t->timer_next = hart_self()->timers;
     hart_self()->timers = t;
-    TF_ARG(tf, 0) = 0;
 }
 
 /* Called at each tick; true if a timer fired for a thread that should run now. */
@@ -217,18 +193,16 @@ bool notify_irq(unsigned src)
     return taken;
 }
 
-/* Binds a PLIC source to the calling thread, entering the current process's handler. */
-void sys_irq_register(struct trapframe *tf)
+/* Whether src names an interrupt source a thread can bind. */
+bool irq_valid(uint64_t src)
 {
-    struct thread *t = hart_self()->current;
-    uint64_t src = TF_ARG(tf, 0);
-    long r = 0;
-    if (!(ck_pr_load_32(&proc_current()->rights) & R_IRQ))
-        r = E_PERM;
-    else if (src == 0 || src >= MAX_IRQ || !plic_valid(src))
-        r = E_INVAL;
-    else if (t->irq_src)
-        r = E_BUSY;
+    return src != 0 && src < MAX_IRQ && plic_valid((uint32_t)src);
+}
+
+/* Binds a valid source to t, the calling thread, entering pid's handler; E_BUSY if either is bound already. */
+long irq_bind(struct thread *t, long pid, uint32_t src)
+{
+    long r = t->irq_src ? E_BUSY : 0;
     if (!r) {
         lock_acquire(&irq_lock);
         if (irq_owner[src])
@@ -238,11 +212,11 @@ void sys_irq_register(struct trapframe *tf)
         lock_release(&irq_lock);
     }
     if (!r) {
-        t->irq_src = (uint32_t)src;
-        t->irq_pid = proc_current()->id;
-        plic_enable((uint32_t)src, t->hart);
+        t->irq_src = src;
+        t->irq_pid = pid;
+        plic_enable(src, t->hart);
     }
-    TF_ARG(tf, 0) = (uint64_t)r;
+    return r;
 }
 
 void notify_thread_exit(struct thread *t)

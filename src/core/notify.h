@@ -4,10 +4,11 @@
  * process; timer expiries and interrupts (critical) interrupt it wherever
  * it is, and no other critical one arrives until its handler responds.
  */
-#ifndef IPC_NOTIFY_H
-#define IPC_NOTIFY_H
+#ifndef CORE_NOTIFY_H
+#define CORE_NOTIFY_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct thread;
 struct trapframe;
@@ -19,9 +20,10 @@ bool notify_pending(struct thread *t);
 bool notify_timers(void);
 bool notify_irq(unsigned src);
 void notify_thread_exit(struct thread *t);
-void sys_notify(struct trapframe *tf);
-void sys_notify_wait(struct trapframe *tf);
-void sys_timer(struct trapframe *tf);
-void sys_irq_register(struct trapframe *tf);
+long notify_signal(long pid, uint64_t bits);
+long notify_wait(struct thread *t);
+void timer_arm(struct thread *t, long pid, uint64_t delay, uint64_t period);
+bool irq_valid(uint64_t src);
+long irq_bind(struct thread *t, long pid, uint32_t src);
 
 #endif

@@ -34,6 +34,52 @@ void proc_init(void)
 }
 
 /* The process the current thread runs in now: its top frame's, not its root. */
+/* Links a new region into its owner's list; false if the owner is already dying (it would never free it). */
+bool proc_adopt_shm(struct proc *p, struct shm *s)
+{
+    lock_acquire(&p->lock);
+    bool alive = proc_alive(p);
+    if (alive) {
+        shm_set_owner_next(s, p->shms);
+        p->shms = s;
+    }
+    lock_release(&p->lock);
+    return alive;
+}
+
+/* Unlinks s from its owner's list; false if it is not there (freed, or the owner's teardown took it). */
+bool proc_disown_shm(struct proc *p, struct shm *s)
+{
+    bool found = false;
+    lock_acquire(&p->lock);
+    for (struct shm *c = p->shms, *prev = NULL; c; prev = c, c = shm_owner_next(c)) {
+        if (c == s) {
+            if (prev)
+                shm_set_owner_next(prev, shm_owner_next(s));
+            else
+                p->shms = shm_owner_next(s);
+            found = true;
+            break;
+        }
+    }
+    lock_release(&p->lock);
+    return found;
+}
+
+/* The owner died: its regions go, other processes' mappings stay until unmapped. */
+static void release_shms(struct proc *p)
+{
+    lock_acquire(&p->lock);
+    struct shm *s = p->shms;
+    p->shms = NULL;
+    lock_release(&p->lock);
+    while (s) {
+        struct shm *next = shm_owner_next(s);
+        shm_destroy(s);
+        s = next;
+    }
+}
+
 struct proc *proc_current(void)
 {
     struct thread *t = hart_self()->current;
@@ -222,7 +268,7 @@ void proc_kill(struct proc *p, long status)
 {
     bool killed = false;
     lock_acquire(&p->lock);
-    if (p->state == P_ALIVE) {
+    if (proc_alive(p)) {
         lock_acquire(&p->act_lock);
         ck_pr_store_int((int *)&p->state, P_DYING);
         lock_release(&p->act_lock);
@@ -328,7 +374,7 @@ void proc_release(struct proc *p)
         return;
     reap_zombie_threads(p);
     activation_evict(p, p->as);
-    shm_release_owner(p);
+    release_shms(p);
     aspace_destroy(p->as);
     p->as = NULL;
 

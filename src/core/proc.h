@@ -2,10 +2,12 @@
  * A process: an address space, a set of rights, its threads, and its
  * place in the parent/child tree. Looked up by pid without locks.
  */
-#ifndef PROC_H
-#define PROC_H
+#ifndef CORE_PROC_H
+#define CORE_PROC_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <ck_pr.h>
 #include <ck_epoch.h>
 #include <sync/idtable.h>
 #include <sync/lock.h>
@@ -67,5 +69,13 @@ void proc_kill(struct proc *p, long status);
 long proc_wait(struct proc *parent, long pid, long *status);
 void proc_release(struct proc *p);
 struct proc *proc_current(void);
+bool proc_adopt_shm(struct proc *p, struct shm *s);
+bool proc_disown_shm(struct proc *p, struct shm *s);
+
+/* Read without a lock: a process stops being alive once, under its lock and act_lock. */
+static inline bool proc_alive(const struct proc *p)
+{
+    return ck_pr_load_int((int *)&p->state) == P_ALIVE;
+}
 
 #endif

@@ -1,14 +1,14 @@
 #include <core/sched.h>
+#include <arch/entry.h>
 #include <core/thread.h>
 #include <mm/aspace.h>
 #include <base/hart.h>
-#include <sync/bkl.h>
+#include <sync/kernel.h>
 #include <sync/epoch.h>
 #include <arch/smp.h>
 #include <base/printk.h>
 #include <ck_pr.h>
 
-struct thread *context_switch(struct context *from, struct context *to, struct thread *prev);
 
 void sched_init_hart(void)
 {
@@ -155,7 +155,7 @@ void sched_idle(void)
             sched_yield();
             continue;
         }
-        kernel_exit();
+        kernel_depart((uintptr_t)sched_idle);
         cpu_wait();
         cpu_irq_enable();
         cpu_irq_disable();

@@ -1,14 +1,13 @@
 #include <core/thread.h>
+#include <core/activation.h>
 #include <core/proc.h>
 #include <core/sched.h>
-#include <ipc/migrate.h>
 #include <core/notify.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <sync/epoch.h>
 #include <base/hart.h>
-#include <sync/bkl.h>
-#include <arch/csr.h>
+#include <arch/entry.h>
 #include <arch/smp.h>
 #include <migrant/errno.h>
 #include <migrant/syscall.h>
@@ -38,8 +37,6 @@ static void thread_free(struct thread *t)
     page_free_order(va_to_pa(t), THREAD_ORDER);
 }
 
-void thread_trampoline(void);
-void thread_first_run(struct thread *prev);
 
 void thread_init(void)
 {
@@ -102,7 +99,7 @@ static bool start_thread(struct proc *p, struct thread *t)
     if (activation_map_root(t, p->as) != 0)
         return false;
     lock_acquire(&p->lock);
-    bool alive = p->state == P_ALIVE;
+    bool alive = proc_alive(p);
     if (alive) {
         t->sib_next = p->threads;
         p->threads = t;
@@ -145,7 +142,7 @@ struct thread *thread_fork(struct proc *c, struct thread *parent)
         return NULL;
     activation_copy(t, parent);
     *thread_frame(t) = *thread_frame(parent);
-    thread_frame(t)->regs[TF_A0] = 0;
+    tf_set_return(thread_frame(t), 0);
     t->ctx.ra = (uint64_t)thread_trampoline;
     t->ctx.sp = (uint64_t)thread_frame(t);
     if (!start_thread(c, t)) {
@@ -159,12 +156,7 @@ struct thread *thread_fork(struct proc *c, struct thread *parent)
 void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6])
 {
     struct trapframe *tf = thread_frame(t);
-    *tf = (struct trapframe){ 0 };
-    tf->regs[0] = pc;
-    tf->regs[TF_SP] = t->act.frame[0].base;
-    for (int i = 0; i < 6; i++)
-        tf->regs[TF_A0 + i] = args[i];
-    tf->sstatus = (csr_read_sstatus() & ~(SSTATUS_SPP | SSTATUS_SIE)) | SSTATUS_SPIE;
+    tf_init_user(tf, pc, t->act.frame[0].base, args);
     t->ctx.ra = (uint64_t)thread_trampoline;
     t->ctx.sp = (uint64_t)tf;
 }
@@ -228,7 +220,7 @@ void thread_exit(long value)
     lock_acquire(&p->lock);
     t->exit_value = value;
     bool last = --p->nlive == 0;
-    bool alive = p->state == P_ALIVE;
+    bool alive = proc_alive(p);
     t->zombie_pending = alive && !last;
     if (!t->zombie_pending)
         unlink_thread(p, t);
@@ -260,15 +252,6 @@ bool thread_interrupted(struct thread *t)
 {
     uint32_t w = ck_pr_load_32(&t->work);
     return (w & (WORK_ABORT | WORK_UNWIND)) || ((w & WORK_KILL) && t->act.depth == 0);
-}
-
-/* A new thread's first code, called from thread_trampoline with the thread it replaced. */
-void thread_first_run(struct thread *prev)
-{
-    sched_finish_switch(prev);
-    migrate_check(hart_self()->current, thread_frame(hart_self()->current));
-    lock_assert_none_held();
-    kernel_exit();
 }
 
 static bool listed(struct proc *p, struct thread *t)

@@ -3,14 +3,15 @@
  * to (its root process). It stays an object until it is joined or its
  * process goes away, so its exit value can be collected.
  */
-#ifndef THREAD_H
-#define THREAD_H
+#ifndef CORE_THREAD_H
+#define CORE_THREAD_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <ck_epoch.h>
 #include <sync/idtable.h>
-#include <core/activation.h>
+#include <core/frame.h>
+#include <arch/trapframe.h>
 
 struct proc;
 struct aspace;
@@ -22,21 +23,6 @@ enum tstate {
     T_MOVING,                    /* switched out; to be queued on its new hart */
     T_DEAD,                      /* switched out for the last time */
 };
-
-/* Callee-saved registers at a context switch (trap.S knows this layout). */
-struct context {
-    uint64_t ra, sp, s[12];
-};
-
-struct trapframe {
-    uint64_t regs[32];           /* regs[0] is sepc */
-    uint64_t sstatus, scause, stval, pad;
-};
-
-#define TF_A0 10
-/* Syscall argument or result register i (a0 + i) of a trap frame. */
-#define TF_ARG(tf, i) ((tf)->regs[TF_A0 + (i)])
-#define TF_SP 2
 
 #define WORK_KILL   1u           /* exit once back in the root process */
 #define WORK_UNWIND 2u           /* a process it is migrated into died */

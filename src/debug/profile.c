@@ -4,9 +4,10 @@
 #include <migrant/syscall.h>
 
 #ifndef PROFILE
-void sys_profile(struct trapframe *tf)
+long profile_control(uint64_t op)
 {
-    TF_ARG(tf, 0) = (uint64_t)E_NOSYS;
+    (void)op;
+    return E_NOSYS;
 }
 #else
 #include <base/printk.h>
@@ -95,11 +96,11 @@ void profile_tick(const struct trapframe *tf, bool from_user)
         return;
     }
     if (!from_user) {
-        add_sample(p, tf->regs[0], S_IDLE, 0);
+        add_sample(p, TF_PC(tf), S_IDLE, 0);
         return;
     }
     struct thread *t = hart_self()->current;
-    add_sample(p, tf->regs[0], S_USER, name_index(p, activation_top(&t->act)->proc->name));
+    add_sample(p, TF_PC(tf), S_USER, name_index(p, activation_top(&t->act)->proc->name));
 }
 
 void profile_kernel_exit(uintptr_t site)
@@ -159,10 +160,10 @@ static void dump(void)
 }
 
 /* start and stop act on the calling hart: the caller visits every hart it measures. */
-void sys_profile(struct trapframe *tf)
+long profile_control(uint64_t op)
 {
     long r = 0;
-    switch (TF_ARG(tf, 0)) {
+    switch (op) {
     case PROFILE_START:
         start_hart();
         break;
@@ -175,6 +176,6 @@ void sys_profile(struct trapframe *tf)
     default:
         r = E_INVAL;
     }
-    TF_ARG(tf, 0) = (uint64_t)r;
+    return r;
 }
 #endif

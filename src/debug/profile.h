@@ -5,15 +5,16 @@
  * the profile syscall. In other builds the hooks compile to nothing and
  * the syscall answers E_NOSYS.
  */
-#ifndef PROFILE_H
-#define PROFILE_H
+#ifndef DEBUG_PROFILE_H
+#define DEBUG_PROFILE_H
 
 #include <stdint.h>
 #include <stdbool.h>
 
 struct trapframe;
 
-void sys_profile(struct trapframe *tf);
+/* The profile syscall's operation (PROFILE_START, _STOP, _DUMP); E_NOSYS in other builds. */
+long profile_control(uint64_t op);
 
 #ifdef PROFILE
 void profile_tick(const struct trapframe *tf, bool from_user);

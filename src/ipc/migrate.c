@@ -1,4 +1,5 @@
 #include <ipc/migrate.h>
+#include <arch/entry.h>
 #include <core/activation.h>
 #include <core/notify.h>
 #include <core/thread.h>
@@ -7,27 +8,15 @@
 #include <arch/mmu.h>
 #include <sync/epoch.h>
 #include <base/hart.h>
-#include <sync/bkl.h>
-#include <debug/profile.h>
+#include <sync/kernel.h>
 #include <sync/inject.h>
 #include <migrant/errno.h>
 #include <migrant/syscall.h>
 #include <ck_pr.h>
+#include <lib/compiler.h>
 
 #define CALL_FWD  1u
 #define CALL_TAIL 2u
-
-/*
- * A migration hands over pc, sp and a0..a5 only; every other register
- * starts at zero, so neither side sees the other's values.
- */
-static void scrub(struct trapframe *tf)
-{
-    uint64_t *r = tf->regs;
-    r[1] = r[3] = r[4] = r[5] = r[6] = r[7] = r[8] = r[9] = 0;
-    r[16] = r[17] = r[18] = r[19] = r[20] = r[21] = r[22] = r[23] = 0;
-    r[24] = r[25] = r[26] = r[27] = r[28] = r[29] = r[30] = r[31] = 0;
-}
 
 static void set_words(struct trapframe *tf, long w0, long w1, const uint64_t d[4])
 {
@@ -55,8 +44,8 @@ static bool pop_frame(struct thread *t, struct trapframe *tf, long status, long 
     struct frame *f = activation_top(&t->act);
     bool call = !f->async;
     if (call) {
-        tf->regs[0] = f->ret_pc;
-        tf->regs[TF_SP] = f->ret_sp;
+        TF_PC(tf) = f->ret_pc;
+        TF_SP(tf) = f->ret_sp;
         set_words(tf, status, pid, d);
     } else {
         *tf = t->async_tf[f->async - 1];
@@ -80,7 +69,7 @@ static bool return_down(struct thread *t, struct trapframe *tf, long status, lon
     for (;;) {
         call = pop_frame(t, tf, status, pid, d);
         struct proc *below = activation_top(a)->proc;
-        if (a->depth == 0 || ck_pr_load_int((int *)&below->state) == P_ALIVE)
+        if (a->depth == 0 || proc_alive(below))
             break;
         status = E_DIED;
         pid = below->id;
@@ -93,19 +82,8 @@ static bool return_down(struct thread *t, struct trapframe *tf, long status, lon
     return call;
 }
 
-/*
- * How trap.S leaves an IPC syscall (the fast entry saved only ra, sp, tp,
- * pc, sstatus and a0..a7):
- */
-enum ipc_exit {
-    IPC_SAME = 0,                /* failed: a0 set, the caller's registers still live */
-    IPC_LIGHT = 1,               /* migrated: pc, sp, a0..a5 set, every other register zeroed */
-    IPC_INCOMPLETE = 2,          /* failed, and work is due: save the live registers, then ipc_finish */
-    IPC_FULL = 3,                /* the frame is whole: ipc_finish, then the full exit */
-};
-
 /* Every way of migrating in: checks first, then the point of no return. */
-static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
+static int call(struct thread *t, struct trapframe *tf, unsigned kind)
 {
     struct activation *a = &t->act;
     struct frame *top = activation_top(a);
@@ -120,7 +98,7 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
      * eid 0, which marks kernel starts; forwarding it would let any process
      * forge one, so fwd and kick need a frame with a real caller.
      */
-    if (__builtin_expect(pid <= 0, 0) || ((kind & CALL_TAIL) && a->depth == 0) ||
+    if (unlikely(pid <= 0) || ((kind & CALL_TAIL) && a->depth == 0) ||
         ((kind & CALL_FWD) && top->eid == 0)) {
         err = E_INVAL;
     } else {
@@ -129,8 +107,8 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
         callee = idtable_lookup(&proc_table, pid);
         err = !callee ? E_NOENT
             : (kind & CALL_TAIL) ? activation_replace(t, callee, eid)
-            : activation_push_parked(a, callee, eid, tf->regs[0], tf->regs[TF_SP]) ? 0
-            : activation_push(t, callee, eid, tf->regs[0], tf->regs[TF_SP]);
+            : activation_push_parked(a, callee, eid, TF_PC(tf), TF_SP(tf)) ? 0
+            : activation_push(t, callee, eid, TF_PC(tf), TF_SP(tf));
         /* Once entered, our frame in callee->inside keeps callee from being freed. */
         epoch_exit();
     }
@@ -140,15 +118,15 @@ static enum ipc_exit call(struct thread *t, struct trapframe *tf, unsigned kind)
         return IPC_SAME;
     }
     /* Point of no return: the frame is in; enter _start(eid, tid, d0..d3), d0..d3 already in a2..a5. */
-    tf->regs[0] = callee->entry;
-    tf->regs[TF_SP] = activation_top(a)->base;
+    TF_PC(tf) = callee->entry;
+    TF_SP(tf) = activation_top(a)->base;
     TF_ARG(tf, 1) = (uint64_t)t->id;
     TF_ARG(tf, 0) = (uint64_t)eid;
     switch_to_top(t);
     return IPC_LIGHT;
 }
 
-static __attribute__((noinline)) enum ipc_exit resp_slow(struct thread *t, struct trapframe *tf)
+static __attribute__((noinline)) int resp_slow(struct thread *t, struct trapframe *tf)
 {
     uint64_t d[4] = { TF_ARG(tf, 2), TF_ARG(tf, 3), TF_ARG(tf, 4), TF_ARG(tf, 5) };
     return return_down(t, tf, 0, activation_top(&t->act)->proc->id, d) ? IPC_LIGHT : IPC_FULL;
@@ -158,7 +136,7 @@ static __attribute__((noinline)) enum ipc_exit resp_slow(struct thread *t, struc
  * The common response: a call frame over a live caller that is not its
  * root frame's last chance to take signals. The rest is resp_slow.
  */
-static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
+static int resp(struct thread *t, struct trapframe *tf)
 {
     struct activation *a = &t->act;
     inject_delay();
@@ -167,12 +145,11 @@ static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
         return IPC_SAME;
     }
     struct frame *f = activation_top(a), *below = f - 1;
-    if (__builtin_expect(f->async || ck_pr_load_int((int *)&below->proc->state) != P_ALIVE ||
-                         (a->depth == 1 && ck_pr_load_64(&t->proc->signals)), 0))
+    if (unlikely(f->async || !proc_alive(below->proc) || (a->depth == 1 && ck_pr_load_64(&t->proc->signals))))
         return resp_slow(t, tf);
     /* Point of no return: the words stay in a2..a5. */
-    tf->regs[0] = f->ret_pc;
-    tf->regs[TF_SP] = f->ret_sp;
+    TF_PC(tf) = f->ret_pc;
+    TF_SP(tf) = f->ret_sp;
     TF_ARG(tf, 1) = (uint64_t)f->proc->id;
     TF_ARG(tf, 0) = 0;
     activation_pop(&t->act);
@@ -185,80 +162,23 @@ static enum ipc_exit resp(struct thread *t, struct trapframe *tf)
  * partial frame. Pending work (a kill, an unwind, a notification) sends
  * the thread through migrate_check and the full exit instead.
  */
-enum ipc_exit ipc_fast(struct trapframe *tf);
-enum ipc_exit ipc_fast(struct trapframe *tf)
+int ipc_fast(struct trapframe *tf)
 {
     kernel_enter();
     struct thread *t = hart_self()->current;
-    uint64_t nr = tf->regs[17];
-    enum ipc_exit how = nr == SYS_IPC_RESP ? resp(t, tf)
+    uint64_t nr = TF_SYSNO(tf);
+    int how = nr == SYS_IPC_RESP ? resp(t, tf)
                       : call(t, tf, nr == SYS_IPC_REQ ? 0 : nr == SYS_IPC_FWD ? CALL_FWD
                                     : nr == SYS_IPC_TAIL ? CALL_TAIL : CALL_FWD | CALL_TAIL);
-    if (__builtin_expect(ck_pr_load_32(&t->work) != 0, 0)) {
+    if (unlikely(ck_pr_load_32(&t->work) != 0)) {
         if (how == IPC_LIGHT)
-            scrub(tf);
+            tf_scrub_migrated(tf);
         return how == IPC_SAME ? IPC_INCOMPLETE : IPC_FULL;
     }
-    /* A full exit leaves through ipc_finish, which leaves the kernel there. */
-    if (how != IPC_FULL) {
-        lock_assert_none_held();
-        profile_kernel_exit((uintptr_t)ipc_fast);
-        kernel_exit();
-    }
+    /* A full exit leaves through ipc_finish (sys/entry.c), which departs there. */
+    if (how != IPC_FULL)
+        kernel_depart((uintptr_t)ipc_fast);
     return how;
-}
-
-/* The rest of an IPC syscall that found work due; its kernel_enter was ipc_fast's. */
-void ipc_finish(struct trapframe *tf);
-void ipc_finish(struct trapframe *tf)
-{
-    migrate_check(hart_self()->current, tf);
-    lock_assert_none_held();
-    profile_kernel_exit((uintptr_t)ipc_finish);
-    kernel_exit();
-}
-
-/* Sets the caller's process's reservation; frames already pushed keep theirs. */
-void sys_ipc_frame(struct trapframe *tf)
-{
-    uint64_t size = TF_ARG(tf, 0);
-    struct proc *p = activation_top(&hart_self()->current->act)->proc;
-    if (size == 0 || (size & (4096 - 1)))
-        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
-    else if (size > ACT_STACK_SIZE)
-        TF_ARG(tf, 0) = (uint64_t)E_RANGE;
-    else
-        TF_ARG(tf, 0) = ck_pr_fas_64(&p->act_size, size);
-}
-
-/* Only the thread's root process may abort its migration. */
-void sys_ipc_abort(struct trapframe *tf)
-{
-    struct thread *self = hart_self()->current;
-    long tid = (long)TF_ARG(tf, 0), r = 0;
-    if (tid <= 0) {
-        TF_ARG(tf, 0) = (uint64_t)E_INVAL;
-        return;
-    }
-    epoch_enter();
-    struct thread *t = idtable_lookup(&thread_table, tid);
-    if (!t)
-        r = E_NOENT;
-    else if (t->proc != activation_top(&self->act)->proc)
-        r = E_PERM;
-    else if (t == self)
-        r = E_INVAL;
-    else
-        thread_poke(t, WORK_ABORT);
-    epoch_exit();
-    TF_ARG(tf, 0) = (uint64_t)r;
-}
-
-void sys_ipc_depth(struct trapframe *tf)
-{
-    struct activation *a = &hart_self()->current->act;
-    TF_ARG(tf, 0) = (uint64_t)a->depth;
-    TF_ARG(tf, 1) = (uint64_t)activation_top(a)->eid;
 }
 
 /*
@@ -272,23 +192,23 @@ void migrate_check(struct thread *t, struct trapframe *tf)
     static const uint64_t zero[4];
     struct activation *a = &t->act;
     uint32_t w = ck_pr_load_32(&t->work);
-    if (__builtin_expect(!w, 1))
+    if (likely(!w))
         return;
     if (w & WORK_ABORT) {
         ck_pr_and_32(&t->work, ~WORK_ABORT);
         while (a->depth > 1)
             pop_frame(t, tf, E_ABORTED, 0, zero);
         if (a->depth == 1 && return_down(t, tf, E_ABORTED, activation_top(a)->proc->id, zero))
-            scrub(tf);
+            tf_scrub_migrated(tf);
     }
     if (w & WORK_UNWIND) {
         ck_pr_and_32(&t->work, ~WORK_UNWIND);
         struct proc *top = activation_top(a)->proc;
-        if (a->depth > 0 && ck_pr_load_int((int *)&top->state) != P_ALIVE &&
+        if (a->depth > 0 && !proc_alive(top) &&
             return_down(t, tf, E_DIED, top->id, zero))
-            scrub(tf);
+            tf_scrub_migrated(tf);
     }
-    if (a->depth == 0 && ((w & WORK_KILL) || ck_pr_load_int((int *)&t->proc->state) != P_ALIVE))
+    if (a->depth == 0 && ((w & WORK_KILL) || !proc_alive(t->proc)))
         thread_exit(EXIT_KILLED);
     if (w & WORK_NOTIFY) {
         ck_pr_and_32(&t->work, ~WORK_NOTIFY);

@@ -8,9 +8,6 @@
 struct thread;
 struct trapframe;
 
-void sys_ipc_frame(struct trapframe *tf);
-void sys_ipc_abort(struct trapframe *tf);
-void sys_ipc_depth(struct trapframe *tf);
 void migrate_check(struct thread *t, struct trapframe *tf);
 
 #endif

@@ -13,6 +13,7 @@
 #include <base/hart.h>
 #include <arch/mmu.h>
 #include <ck_pr.h>
+#include <lib/compiler.h>
 
 
 enum region_kind {
@@ -73,7 +74,7 @@ static inline void aspace_activate(struct aspace *as)
     ck_pr_store_ptr(&h->cur_as, as);
     ck_pr_fence_memory();
     uint64_t gen = ck_pr_load_64(&as->flush_gen);
-    if (__builtin_expect(as->seen[h->index].gen != gen, 0)) {
+    if (unlikely(as->seen[h->index].gen != gen)) {
         tlb_flush_local(as->asid);
         as->seen[h->index].gen = gen;
     }

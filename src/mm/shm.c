@@ -3,11 +3,8 @@
 #include <mm/page.h>
 #include <mm/slab.h>
 #include <sync/idtable.h>
-#include <core/proc.h>
-#include <core/thread.h>
 #include <sync/epoch.h>
 #include <migrant/errno.h>
-#include <migrant/rights.h>
 #include <migrant/syscall.h>
 #include <ck_pr.h>
 
@@ -20,7 +17,7 @@ struct shm {
     uint64_t pages[SHM_PAGES];   /* fixed; the region holds one reference on each */
     struct lock lock;            /* protects granted; rank RANK_SHM */
     long granted[SHM_GRANTS];
-    struct shm *owner_next;      /* in the owner's list; under the owner's proc lock */
+    struct shm *owner_next;      /* in the owner's list (core/proc.c); under the owner's proc lock */
     ck_epoch_entry_t epoch_entry;
 };
 
@@ -39,8 +36,45 @@ static void free_shm(ck_epoch_entry_t *e)
     slab_free(&shm_cache, s);
 }
 
-/* The region's own references go; mappings keep theirs. */
-static void destroy(struct shm *s)
+/*
+ * A new region of size bytes (1..SHM_MAX) owned by pid owner, holding one
+ * reference on each of its zeroed pages. Returns its id, *out set, or
+ * E_NOMEM with nothing left allocated. The caller links it into its
+ * owner (proc_adopt_shm) or destroys it.
+ */
+long shm_create(long owner, uint64_t size, struct shm **out)
+{
+    struct shm *s = slab_alloc(&shm_cache);
+    if (!s)
+        return E_NOMEM;
+    s->owner = owner;
+    s->owner_next = NULL;
+    s->npages = (uint32_t)((size + PAGE_SIZE - 1) / PAGE_SIZE);
+    lock_init(&s->lock, "shm", RANK_SHM);
+    for (uint32_t i = 0; i < s->npages; i++) {
+        s->pages[i] = page_alloc();
+        if (!s->pages[i]) {
+            /* Each page already has the region's reference: dropping it frees the page. */
+            for (uint32_t j = 0; j < i; j++)
+                page_unref(s->pages[j]);
+            slab_free(&shm_cache, s);
+            return E_NOMEM;
+        }
+        page_ref(s->pages[i]);
+    }
+    long id = idtable_insert(&shm_table, (struct idobj *)s);
+    if (id < 0) {
+        for (uint32_t i = 0; i < s->npages; i++)
+            page_unref(s->pages[i]);
+        slab_free(&shm_cache, s);
+        return id;
+    }
+    *out = s;
+    return id;
+}
+
+/* Its id goes and its own references go; mappings keep theirs, and lookups in flight see it until a grace period ends. */
+void shm_destroy(struct shm *s)
 {
     idtable_remove(&shm_table, s->id);
     for (uint32_t i = 0; i < s->npages; i++)
@@ -48,58 +82,8 @@ static void destroy(struct shm *s)
     epoch_defer(&s->epoch_entry, free_shm);
 }
 
-void sys_shm_create(struct trapframe *tf)
-{
-    uint64_t size = TF_ARG(tf, 0);
-    struct proc *p = proc_current();
-    if (!(ck_pr_load_32(&p->rights) & R_SHM)) {
-        TF_ARG(tf, 0) = (uint64_t)E_PERM;
-        return;
-    }
-    if (size == 0 || size > SHM_MAX) {
-        TF_ARG(tf, 0) = (uint64_t)(size ? E_RANGE : E_INVAL);
-        return;
-    }
-    struct shm *s = slab_alloc(&shm_cache);
-    if (!s) {
-        TF_ARG(tf, 0) = (uint64_t)E_NOMEM;
-        return;
-    }
-    s->owner = p->id;
-    s->npages = (uint32_t)((size + PAGE_SIZE - 1) / PAGE_SIZE);
-    lock_init(&s->lock, "shm", RANK_SHM);
-    for (uint32_t i = 0; i < s->npages; i++) {
-        s->pages[i] = page_alloc();
-        if (!s->pages[i]) {
-            for (uint32_t j = 0; j < i; j++)
-                page_free(s->pages[j]);
-            slab_free(&shm_cache, s);
-            TF_ARG(tf, 0) = (uint64_t)E_NOMEM;
-            return;
-        }
-        page_ref(s->pages[i]);
-    }
-    long id = idtable_insert(&shm_table, (struct idobj *)s);
-    bool alive = false;
-    if (id > 0) {
-        lock_acquire(&p->lock);
-        alive = p->state == P_ALIVE;
-        if (alive) {
-            s->owner_next = p->shms;
-            p->shms = s;
-        }
-        lock_release(&p->lock);
-    }
-    if (!alive) {
-        if (id > 0)
-            idtable_remove(&shm_table, id);
-        for (uint32_t i = 0; i < s->npages; i++)
-            page_unref(s->pages[i]);
-        slab_free(&shm_cache, s);
-        id = id > 0 ? E_NOENT : id;
-    }
-    TF_ARG(tf, 0) = (uint64_t)id;
-}
+struct shm *shm_owner_next(const struct shm *s) { return s->owner_next; }
+void shm_set_owner_next(struct shm *s, struct shm *next) { s->owner_next = next; }
 
 static bool may_map(struct shm *s, long pid)
 {
@@ -120,15 +104,24 @@ static long lookup(long id, struct shm **out)
     return *out ? 0 : E_NOENT;
 }
 
-void sys_shm_grant(struct trapframe *tf)
+/* The region owner owns with this id; valid until epoch_exit. */
+long shm_find_owned(long id, long owner, struct shm **out)
+{
+    long r = lookup(id, out);
+    if (!r && (*out)->owner != owner)
+        r = E_PERM;
+    return r;
+}
+
+/* Lets pid map region id, which owner must own. */
+long shm_grant(long id, long owner, long pid)
 {
     struct shm *s;
-    long pid = (long)TF_ARG(tf, 1), r;
     epoch_enter();
-    r = lookup((long)TF_ARG(tf, 0), &s);
+    long r = lookup(id, &s);
     if (!r && pid <= 0)
         r = E_INVAL;
-    else if (!r && s->owner != proc_current()->id)
+    else if (!r && s->owner != owner)
         r = E_PERM;
     if (!r) {
         r = E_RANGE;
@@ -141,75 +134,29 @@ void sys_shm_grant(struct trapframe *tf)
         lock_release(&s->lock);
     }
     epoch_exit();
-    TF_ARG(tf, 0) = (uint64_t)r;
+    return r;
 }
 
-void sys_shm_map(struct trapframe *tf)
+/* Maps region id into as for process pid; returns the address and sets *size. */
+long shm_map(long id, long pid, struct aspace *as, uint64_t *size)
 {
     struct shm *s;
-    struct proc *p = proc_current();
     epoch_enter();
-    long r = lookup((long)TF_ARG(tf, 0), &s);
-    if (!r && !may_map(s, p->id))
+    long r = lookup(id, &s);
+    if (!r && !may_map(s, pid))
         r = E_PERM;
-    uint64_t size = r ? 0 : (uint64_t)s->npages * PAGE_SIZE;
+    *size = r ? 0 : (uint64_t)s->npages * PAGE_SIZE;
     if (!r)
-        r = aspace_map_pages(p->as, s->pages, s->npages);
+        r = aspace_map_pages(as, s->pages, s->npages);
     epoch_exit();
-    TF_ARG(tf, 0) = (uint64_t)r;
-    TF_ARG(tf, 1) = r < 0 ? 0 : size;
+    if (r < 0)
+        *size = 0;
+    return r;
 }
 
-void sys_shm_unmap(struct trapframe *tf)
+/* Unmaps the whole shared mapping that starts at va. */
+long shm_unmap(struct aspace *as, uint64_t va)
 {
-    uint64_t va = TF_ARG(tf, 0);
-    struct aspace *as = proc_current()->as;
     long size = (va & (PAGE_SIZE - 1)) ? E_INVAL : aspace_region_size(as, va, RG_SHM);
-    TF_ARG(tf, 0) = (uint64_t)(size < 0 ? size : aspace_unmap(as, va, (uint64_t)size, RG_SHM));
-}
-
-static bool unlink_owned(struct proc *p, struct shm *s)
-{
-    bool found = false;
-    lock_acquire(&p->lock);
-    for (struct shm **pp = &p->shms; *pp; pp = &(*pp)->owner_next) {
-        if (*pp == s) {
-            *pp = s->owner_next;
-            found = true;
-            break;
-        }
-    }
-    lock_release(&p->lock);
-    return found;
-}
-
-/* Only the owner frees; unlinking under its lock decides a race with its teardown. */
-void sys_shm_free(struct trapframe *tf)
-{
-    struct shm *s;
-    struct proc *p = proc_current();
-    epoch_enter();
-    long r = lookup((long)TF_ARG(tf, 0), &s);
-    if (!r && s->owner != p->id)
-        r = E_PERM;
-    if (!r && !unlink_owned(p, s))
-        r = E_NOENT;
-    if (!r)
-        destroy(s);
-    epoch_exit();
-    TF_ARG(tf, 0) = (uint64_t)r;
-}
-
-/* The owner died: its regions go, other processes' mappings stay until unmapped. */
-void shm_release_owner(struct proc *p)
-{
-    lock_acquire(&p->lock);
-    struct shm *s = p->shms;
-    p->shms = NULL;
-    lock_release(&p->lock);
-    while (s) {
-        struct shm *next = s->owner_next;
-        destroy(s);
-        s = next;
-    }
+    return size < 0 ? size : aspace_unmap(as, va, (uint64_t)size, RG_SHM);
 }

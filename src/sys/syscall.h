@@ -1,6 +1,6 @@
 /* The syscall table: every argument checked before anything changes. */
-#ifndef SYSCALL_H
-#define SYSCALL_H
+#ifndef SYS_SYSCALL_H
+#define SYS_SYSCALL_H
 
 #include <stdint.h>
 

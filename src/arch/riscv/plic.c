@@ -1,9 +1,8 @@
 #include <arch/irq.h>
 #include <base/platform.h>
-#include <mm/page.h>
+#include <arch/layout.h>
 #include <base/hart.h>
 #include <base/printk.h>
-#include <core/notify.h>
 
 #define PLIC_PRIORITY   0x0
 #define PLIC_ENABLE     0x2000
@@ -79,19 +78,14 @@ void plic_complete(uint32_t src)
 }
 
 /*
- * Each claimed source goes to the thread bound to it and stays claimed
- * (masked) until that thread's handler responds. Returns whether a handler
- * is due on this hart.
+ * The next source pending for this hart's context, or 0. A claimed
+ * source stays masked until plic_complete: the generic entry code hands
+ * it to its thread, whose handler's response completes it.
  */
-bool plic_handle(void)
+uint32_t plic_claim(void)
 {
     int32_t ctx = my_context();
-    bool due = false;
     if (ctx < 0)
-        return false;
-    volatile uint32_t *claim = reg(PLIC_CONTEXT + (uint64_t)ctx * PLIC_CTX_SIZE + PLIC_CLAIM);
-    uint32_t src;
-    while ((src = *claim) != 0)
-        due |= notify_irq(src);
-    return due;
+        return 0;
+    return *reg(PLIC_CONTEXT + (uint64_t)ctx * PLIC_CTX_SIZE + PLIC_CLAIM);
 }

@@ -8,6 +8,7 @@
  */
 #include <arch/layout.h>
 #include <migrant/syscall.h>
+#include <arch/entry.h>
 
 .macro SAVE_GPRS
     sd      x1, 1*8(sp)
@@ -150,7 +151,7 @@ trap_exit:
  * saved registers, so only ra, sp, tp, pc and a0..a7 are saved here (and
  * sstatus if the full exit is taken); s0-s11 and gp stay live in their
  * registers, which C preserves.
- * ipc_fast says how to leave (enum ipc_exit in src/ipc/migrate.c).
+ * ipc_fast says how to leave (the IPC_* codes in arch/entry.h).
  */
 ipc_entry:
     sd      ra, 1*8(sp)
@@ -170,11 +171,14 @@ ipc_entry:
     sd      t0, 0(sp)
     mv      a0, sp
     call    ipc_fast
+.if IPC_SAME != 0
+.error "the test below needs IPC_SAME == 0"
+.endif
     beqz    a0, ipc_exit_same
-    addi    a0, a0, -1
+    addi    a0, a0, -IPC_LIGHT
     beqz    a0, ipc_exit_light
-    addi    a0, a0, -1
-    bnez    a0, 4f
+    addi    a0, a0, IPC_LIGHT - IPC_INCOMPLETE
+    bnez    a0, 4f                   /* IPC_FULL */
     /* Work is due after a failed call: make the frame whole first. */
     sd      gp, 3*8(sp)
     sd      s0, 8*8(sp)
@@ -295,5 +299,5 @@ context_switch:
 /* A new thread's first switch lands here with sp at its prepared trap frame. */
     .globl thread_trampoline
 thread_trampoline:
-    call    thread_first_run
+    call    entry_first_run
     j       trap_exit

@@ -16,7 +16,7 @@ void timer_init_hart(void);
 void timer_tick(void);
 void plic_init(void);
 void plic_init_hart(void);
-bool plic_handle(void);
+uint32_t plic_claim(void);
 bool plic_valid(uint32_t src);
 void plic_enable(uint32_t src, int hart);
 void plic_disable(uint32_t src, int hart);

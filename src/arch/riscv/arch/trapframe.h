@@ -1,0 +1,70 @@
+/*
+ * The RISC-V register frame a trap saves and the callee-saved context a
+ * context switch saves, with the accessors generic code uses instead of
+ * register numbers. trap.S and boot.S use the offsets in arch/layout.h;
+ * the static asserts below keep the two in step.
+ */
+#ifndef ARCH_TRAPFRAME_H
+#define ARCH_TRAPFRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <arch/csr.h>
+#include <arch/layout.h>
+
+/* Callee-saved registers at a context switch (context_switch in trap.S). */
+struct context {
+    uint64_t ra, sp, s[12];
+};
+
+struct trapframe {
+    uint64_t regs[32];           /* regs[0] is sepc, regs[i] is xi for i >= 1 */
+    uint64_t sstatus, scause, stval, pad;
+};
+
+_Static_assert(offsetof(struct trapframe, regs) == 0, "trap.S stores xi at i*8");
+_Static_assert(offsetof(struct trapframe, sstatus) == TF_SSTATUS, "trap.S offset");
+_Static_assert(offsetof(struct trapframe, scause) == TF_SCAUSE, "trap.S offset");
+_Static_assert(offsetof(struct trapframe, stval) == TF_STVAL, "trap.S offset");
+_Static_assert(sizeof(struct trapframe) == TF_SIZE, "trap.S frame size");
+_Static_assert(sizeof(struct trapframe) % 16 == 0, "the psABI keeps sp 16-byte aligned");
+_Static_assert(offsetof(struct context, ra) == 0 && offsetof(struct context, sp) == 8 &&
+               offsetof(struct context, s) == 16 && sizeof(struct context) == 14 * 8,
+               "context_switch layout");
+
+#define TF_PC(tf)     ((tf)->regs[0])
+#define TF_SP(tf)     ((tf)->regs[2])
+/* Syscall argument or result register i (a0 + i). */
+#define TF_ARG(tf, i) ((tf)->regs[10 + (i)])
+#define TF_SYSNO(tf)  ((tf)->regs[17])
+
+/*
+ * A fresh user context: user mode with interrupts on at pc, on sp, with
+ * a0..a5 = args; every other register zero, so nothing of what ran
+ * before shows.
+ */
+static inline void tf_init_user(struct trapframe *tf, uint64_t pc, uint64_t sp, const uint64_t args[6])
+{
+    *tf = (struct trapframe){ .sstatus = (csr_read_sstatus() & ~(SSTATUS_SPP | SSTATUS_SIE)) | SSTATUS_SPIE };
+    TF_PC(tf) = pc;
+    TF_SP(tf) = sp;
+    for (int i = 0; i < 6; i++)
+        TF_ARG(tf, i) = args[i];
+}
+
+/* What a syscall returns in a0 (a forked child's 0, say). */
+static inline void tf_set_return(struct trapframe *tf, long v) { TF_ARG(tf, 0) = (uint64_t)v; }
+
+/*
+ * A migration hands over pc, sp and a0..a5 only; every other register
+ * starts at zero, so neither side sees the other's values.
+ */
+static inline void tf_scrub_migrated(struct trapframe *tf)
+{
+    uint64_t *r = tf->regs;
+    r[1] = r[3] = r[4] = r[5] = r[6] = r[7] = r[8] = r[9] = 0;
+    r[16] = r[17] = r[18] = r[19] = r[20] = r[21] = r[22] = r[23] = 0;
+    r[24] = r[25] = r[26] = r[27] = r[28] = r[29] = r[30] = r[31] = 0;
+}
+
+#endif

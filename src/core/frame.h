@@ -1,0 +1,50 @@
+/*
+ * The types of a thread's activation stack (core/activation.h has the
+ * operations): what struct thread embeds, without the process internals
+ * the operations need.
+ */
+#ifndef CORE_FRAME_H
+#define CORE_FRAME_H
+
+#include <stdint.h>
+#include <migrant/layout.h>
+#include <migrant/syscall.h>
+
+struct proc;
+struct thread;
+
+#define ACT_PAGES ((int)(ACT_STACK_SIZE / 4096))
+
+enum frame_state {
+    FRAME_FREE,                  /* nothing: no process knows it */
+    FRAME_ACTIVE,                /* the thread is in proc at this depth */
+    FRAME_PARKED,                /* returned; still linked and mapped in proc for the next call */
+    FRAME_GONE,                  /* proc took it back (teardown, exec): as good as free */
+};
+
+/*
+ * state changes by the thread alone, except PARKED -> GONE by the process
+ * and the CAS that decides between them.
+ */
+struct frame {
+    int state;                   /* enum frame_state; atomic */
+    struct proc *proc;           /* the process this activation runs in */
+    long eid;                    /* effective caller it was entered with (0: the kernel) */
+    uint64_t ret_pc, ret_sp;     /* where the frame below resumes when this one returns */
+    uint64_t base, size;         /* the activation: [base - size, base) */
+    void *run;                   /* its page-table entries in proc's space (pt_map_run) */
+    struct thread *thread;
+    struct frame *inside_next, *inside_prev;   /* in proc->inside; under proc->act_lock */
+    uint8_t async;               /* forced by a notification: 1 + index of the saved context */
+    uint8_t crit;                /* a critical handler: START_TIMER or START_IRQ, else 0 */
+};
+
+struct activation {
+    int depth;                   /* index of the top frame; frame[0] is the root */
+    uint32_t slot;               /* this thread's slot in the activation window */
+    uint64_t root_va;            /* slot address of frame 0 (a forked child keeps its parent's) */
+    uint64_t pages[ACT_PAGES];   /* physical pages, by offset in the slot's stack */
+    struct frame frame[ACT_MAX_DEPTH + 1];   /* one spare for tail calls */
+};
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * shm_create when memory runs out part way through the region's pages.
+ * Each page the region took carries its reference; the undo must drop
+ * that reference (page_unref), not free the page under it (page_free),
+ * or the page goes back with a count of 1 and the next process that maps
+ * and unmaps it never frees it again.
+ *
+ * The test takes all memory, hands FREED single pages back, and asks for
+ * a whole SHM_MAX region, which must fail with E_NOMEM after taking what
+ * there was. Then it gives all memory back, takes it all again and gives
+ * it back again, so that every page the failed create touched is mapped
+ * and unmapped once more: free pages, processes and threads must then be
+ * back where they started.
+ */
+#include <test.h>
+
+#define PAGE 4096l
+#define SINGLES 8               /* single pages, taken last */
+#define FREED 4                 /* of them handed back before the create */
+#define CHUNKS 24               /* with the singles and our image, within 64 regions */
+
+static long chunk_va[CHUNKS], chunk_len[CHUNKS], single[SINGLES];
+static long nchunks, nsingle;
+
+/* SINGLES single pages, then all other memory in halving chunks. */
+static void take_memory(void)
+{
+	long size = MEM_ALLOC_MAX;
+
+	while (nsingle < SINGLES) {
+		single[nsingle] = sys_mem_alloc(PAGE);
+		CHECK(single[nsingle] > 0);
+		nsingle++;
+	}
+	while (size >= PAGE) {
+		long va = sys_mem_alloc(size);
+
+		if (va == E_NOMEM) {
+			size /= 2;
+			continue;
+		}
+		CHECK(va > 0);
+		if (nchunks == CHUNKS)
+			test_fail("still memory after %d chunks", CHUNKS);
+		chunk_va[nchunks] = va;
+		chunk_len[nchunks++] = size;
+	}
+}
+
+static void give_singles(long keep)
+{
+	while (nsingle > keep) {
+		nsingle--;
+		CHECK_EQ(sys_mem_free((void *)single[nsingle], PAGE), 0);
+	}
+}
+
+static void give_memory(void)
+{
+	give_singles(0);
+	while (nchunks > 0) {
+		nchunks--;
+		CHECK_EQ(sys_mem_free((void *)chunk_va[nchunks], chunk_len[nchunks]), 0);
+	}
+}
+
+/* A whole region made, mapped, touched, unmapped and freed: also warms the region cache. */
+static void shm_cycle(void)
+{
+	unsigned long size;
+	long id = shm_create(SHM_MAX), va;
+
+	CHECK(id > 0);
+	va = shm_map(id, &size);
+	CHECK(va > 0);
+	CHECK_EQ(size, SHM_MAX);
+	*(volatile long *)va = 1;
+	CHECK_EQ(shm_unmap((void *)va), 0);
+	CHECK_EQ(shm_free(id), 0);
+}
+
+int main(void)
+{
+	struct mstats before;
+	long r;
+
+	test_start("shm_nomem");
+	shm_cycle();
+	stats_snapshot(&before);
+	take_memory();
+	give_singles(SINGLES - FREED);
+	r = shm_create(SHM_MAX);
+	if (r != E_NOMEM)
+		test_fail("shm_create of %lu bytes with %d pages free returned %ld, want E_NOMEM",
+			  (unsigned long)SHM_MAX, FREED, r);
+	give_memory();
+	take_memory();
+	give_memory();
+	shm_cycle();
+	stats_settle(&before);
+	test_pass();
+}
