@@ -1,5 +1,6 @@
 #include <base/hart.h>
 #include <arch/layout.h>
+#include <arch/smp.h>
 #include <stddef.h>
 
 _Static_assert(offsetof(struct hart, kstack_top) == HART_KSTACK, "trap.S offset");
@@ -35,4 +36,13 @@ int hart_index_of(uint64_t hartid)
         if (harts[i].hartid == hartid)
             return i;
     return -1;
+}
+
+/* Interrupts every hart in m but this one; sending waits for none of them. */
+void hartmask_ipi(const struct hartmask *m)
+{
+    int self = hart_self()->index;
+    for (int i = 0; i < nharts; i++)
+        if (i != self && (m->bits[i / 64] >> (i % 64) & 1))
+            arch_send_ipi(harts[i].hartid);
 }

@@ -60,6 +60,20 @@ struct hart {
     struct runq runq;            /* has its own lock */
 } __attribute__((aligned(HART_SIZE)));   /* also its size: boot.S walks harts[] */
 
+/*
+ * A set of harts, by index: the IPIs a path owes, collected under a lock
+ * and sent after it (hartmask_ipi), one per hart however many of its
+ * threads were poked.
+ */
+struct hartmask {
+    uint64_t bits[(MAX_HARTS + 63) / 64];
+};
+
+static inline void hartmask_add(struct hartmask *m, int index)
+{
+    m->bits[index / 64] |= 1ull << (index % 64);
+}
+
 extern struct hart harts[MAX_HARTS];
 extern int nharts;
 
@@ -67,5 +81,6 @@ static inline struct hart *hart_self(void) { return cpu_hart(); }
 struct hart *hart_by_index(int index);
 struct hart *hart_add(uint64_t hartid);
 int hart_index_of(uint64_t hartid);
+void hartmask_ipi(const struct hartmask *m);
 
 #endif

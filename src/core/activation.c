@@ -172,11 +172,13 @@ bool activation_reenter_failed(struct proc *p)
  */
 void activation_kick(struct proc *p)
 {
+    struct hartmask ipi = { 0 };
     lock_acquire(&p->act_lock);
     for (struct frame *f = p->inside; f; f = f->inside_next)
         if (ck_pr_load_int(&f->state) == FRAME_ACTIVE)
-            thread_poke(f->thread, WORK_UNWIND);
+            thread_poke(f->thread, WORK_UNWIND, &ipi);
     lock_release(&p->act_lock);
+    hartmask_ipi(&ipi);
 }
 
 /*

@@ -96,12 +96,14 @@ long notify_signal(long pid, uint64_t bits)
     if (!p || !proc_alive(p)) {
         r = E_NOENT;
     } else {
+        struct hartmask ipi = { 0 };
         ck_pr_or_64(&p->signals, bits);
         lock_acquire(&p->lock);
         for (struct thread *t = p->threads; t; t = t->sib_next)
             if (!t->zombie)
-                thread_poke(t, WORK_NOTIFY);
+                thread_poke(t, WORK_NOTIFY, &ipi);
         lock_release(&p->lock);
+        hartmask_ipi(&ipi);
     }
     epoch_exit();
     return r;
@@ -156,6 +158,7 @@ bool notify_timers(void)
     struct hart *h = hart_self();
     uint64_t now = cpu_time();
     bool fired = false;
+    struct hartmask ipi = { 0 };
     for (struct thread *t = h->timers, *next; t; t = next) {
         next = t->timer_next;
         if (now < t->timer_deadline)
@@ -169,9 +172,10 @@ bool notify_timers(void)
             timer_unlink(t);
         }
         ck_pr_add_32(&t->timer_fired, n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
-        thread_poke(t, WORK_NOTIFY);
+        thread_poke(t, WORK_NOTIFY, &ipi);
         fired = true;
     }
+    hartmask_ipi(&ipi);
     return fired;
 }
 
@@ -180,14 +184,16 @@ bool notify_irq(unsigned src)
 {
     long tid = src < MAX_IRQ ? ck_pr_load_64((uint64_t *)&irq_owner[src]) : 0;
     bool taken = false;
+    struct hartmask ipi = { 0 };
     epoch_enter();
     struct thread *t = tid ? idtable_lookup(&thread_table, tid) : NULL;
     if (t && t->hart == hart_self()->index) {
         ck_pr_store_32(&t->irq_fired, 1);
-        thread_poke(t, WORK_NOTIFY);
+        thread_poke(t, WORK_NOTIFY, &ipi);
         taken = true;
     }
     epoch_exit();
+    hartmask_ipi(&ipi);
     if (!taken)
         plic_complete(src);
     return taken;

@@ -267,6 +267,7 @@ long proc_exec(struct proc *p, const char *path)
 void proc_kill(struct proc *p, long status)
 {
     bool killed = false;
+    struct hartmask ipi = { 0 };
     lock_acquire(&p->lock);
     if (proc_alive(p)) {
         lock_acquire(&p->act_lock);
@@ -276,9 +277,10 @@ void proc_kill(struct proc *p, long status)
         killed = true;
         for (struct thread *t = p->threads; t; t = t->sib_next)
             if (!t->zombie)
-                thread_poke(t, WORK_KILL);
+                thread_poke(t, WORK_KILL, &ipi);
     }
     lock_release(&p->lock);
+    hartmask_ipi(&ipi);
     if (!killed)
         return;
     ck_pr_fence_memory();

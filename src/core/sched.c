@@ -108,7 +108,12 @@ void sched_move(int hart)
 }
 
 /* Effects on other harts (the IPI) happen after the unlock. */
-void sched_wake(struct thread *t)
+/*
+ * Makes t runnable if it is blocked, or leaves a wakeup for its next
+ * block. Sends nothing: returns the index of the hart t was queued on,
+ * which needs an IPI if it is not this one, or -1 if t was not blocked.
+ */
+int sched_unblock(struct thread *t)
 {
     struct hart *to = hart_by_index(ck_pr_load_int(&t->hart));
     bool queued = false;
@@ -122,8 +127,14 @@ void sched_wake(struct thread *t)
         ck_pr_fence_memory();
     }
     lock_release(&to->runq.lock);
-    if (queued && to != hart_self())
-        arch_send_ipi(to->hartid);
+    return queued ? to->index : -1;
+}
+
+void sched_wake(struct thread *t)
+{
+    int to = sched_unblock(t);
+    if (to >= 0 && to != hart_self()->index)
+        arch_send_ipi(hart_by_index(to)->hartid);
 }
 
 void sched_enqueue_new(struct thread *t)

@@ -17,6 +17,7 @@ void sched_block(void);
 _Noreturn void sched_exit(void);
 void sched_move(int hart);
 void sched_wake(struct thread *t);
+int sched_unblock(struct thread *t);
 void sched_enqueue_new(struct thread *t);
 _Noreturn void sched_idle(void);
 void sched_tick(bool from_user);

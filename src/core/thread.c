@@ -231,17 +231,19 @@ void thread_exit(long value)
 }
 
 /*
- * Posts work for t. Blocked, it wakes; running on another hart, the IPI
- * brings it into the kernel; either way it sees the work on its way out.
+ * Posts work for t. Blocked, it wakes; on another hart, the IPI brings it
+ * into the kernel; either way it sees the work on its way out. The IPI is
+ * only added to ipi: the caller sends it (hartmask_ipi) once it holds no
+ * lock, one per hart, whether t was blocked or running there.
  */
-void thread_poke(struct thread *t, uint32_t work)
+void thread_poke(struct thread *t, uint32_t work, struct hartmask *ipi)
 {
     ck_pr_or_32(&t->work, work);
     ck_pr_fence_memory();
-    sched_wake(t);
-    struct hart *h = hart_by_index(ck_pr_load_int(&t->hart));
-    if (h != hart_self())
-        arch_send_ipi(h->hartid);
+    sched_unblock(t);
+    int hart = ck_pr_load_int(&t->hart);
+    if (hart != hart_self()->index)
+        hartmask_add(ipi, hart);
 }
 
 /*

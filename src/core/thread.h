@@ -84,7 +84,8 @@ void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6]);
 void thread_release(struct thread *t);
 void thread_reap(struct thread *t);
 _Noreturn void thread_exit(long value);
-void thread_poke(struct thread *t, uint32_t work);
+struct hartmask;
+void thread_poke(struct thread *t, uint32_t work, struct hartmask *ipi);
 bool thread_interrupted(struct thread *t);
 long thread_join(struct thread *t, long *value);
 static inline struct trapframe *thread_frame(struct thread *t)

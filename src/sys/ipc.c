@@ -21,13 +21,15 @@ long sys_ipc_frame(struct trapframe *tf)
 long sys_ipc_abort(struct trapframe *tf)
 {
     struct thread *t = NULL;
+    struct hartmask ipi = { 0 };
     epoch_enter();
     long r = find_own_thread((long)TF_ARG(tf, 0), &t);
     if (!r && t == caller())
         r = E_INVAL;
     if (!r)
-        thread_poke(t, WORK_ABORT);
+        thread_poke(t, WORK_ABORT, &ipi);
     epoch_exit();
+    hartmask_ipi(&ipi);
     return r;
 }
 

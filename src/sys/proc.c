@@ -34,8 +34,9 @@ static long get_path(uint64_t ptr, uint64_t len, char *buf)
 long sys_exit(struct trapframe *tf)
 {
     proc_kill(caller_proc(), (long)(TF_ARG(tf, 0) & 0xff));
+    struct hartmask none = { 0 };
     if (!caller_at_root())
-        thread_poke(caller(), WORK_UNWIND);
+        thread_poke(caller(), WORK_UNWIND, &none);    /* this hart: no IPI */
     return SYS_NORESULT;
 }
 

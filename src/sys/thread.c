@@ -37,11 +37,13 @@ long sys_thread_exit(struct trapframe *tf)
 long sys_thread_kill(struct trapframe *tf)
 {
     struct thread *t = NULL;
+    struct hartmask ipi = { 0 };
     epoch_enter();
     long r = find_own_thread((long)TF_ARG(tf, 0), &t);
     if (!r)
-        thread_poke(t, WORK_KILL);
+        thread_poke(t, WORK_KILL, &ipi);
     epoch_exit();
+    hartmask_ipi(&ipi);
     return r;
 }
 
