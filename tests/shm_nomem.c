@@ -12,57 +12,11 @@
  * and unmapped once more: free pages, processes and threads must then be
  * back where they started.
  */
+#include <memhog.h>
 #include <test.h>
 
-#define PAGE 4096l
 #define SINGLES 8               /* single pages, taken last */
 #define FREED 4                 /* of them handed back before the create */
-#define CHUNKS 24               /* with the singles and our image, within 64 regions */
-
-static long chunk_va[CHUNKS], chunk_len[CHUNKS], single[SINGLES];
-static long nchunks, nsingle;
-
-/* SINGLES single pages, then all other memory in halving chunks. */
-static void take_memory(void)
-{
-	long size = MEM_ALLOC_MAX;
-
-	while (nsingle < SINGLES) {
-		single[nsingle] = sys_mem_alloc(PAGE);
-		CHECK(single[nsingle] > 0);
-		nsingle++;
-	}
-	while (size >= PAGE) {
-		long va = sys_mem_alloc(size);
-
-		if (va == E_NOMEM) {
-			size /= 2;
-			continue;
-		}
-		CHECK(va > 0);
-		if (nchunks == CHUNKS)
-			test_fail("still memory after %d chunks", CHUNKS);
-		chunk_va[nchunks] = va;
-		chunk_len[nchunks++] = size;
-	}
-}
-
-static void give_singles(long keep)
-{
-	while (nsingle > keep) {
-		nsingle--;
-		CHECK_EQ(sys_mem_free((void *)single[nsingle], PAGE), 0);
-	}
-}
-
-static void give_memory(void)
-{
-	give_singles(0);
-	while (nchunks > 0) {
-		nchunks--;
-		CHECK_EQ(sys_mem_free((void *)chunk_va[nchunks], chunk_len[nchunks]), 0);
-	}
-}
 
 /* A whole region made, mapped, touched, unmapped and freed: also warms the region cache. */
 static void shm_cycle(void)
@@ -82,20 +36,21 @@ static void shm_cycle(void)
 int main(void)
 {
 	struct mstats before;
+	struct memhog hog = { 0 };
 	long r;
 
 	test_start("shm_nomem");
 	shm_cycle();
 	stats_snapshot(&before);
-	take_memory();
-	give_singles(SINGLES - FREED);
+	memhog_take(&hog, SINGLES);
+	memhog_give_singles(&hog, SINGLES - FREED);
 	r = shm_create(SHM_MAX);
 	if (r != E_NOMEM)
 		test_fail("shm_create of %lu bytes with %d pages free returned %ld, want E_NOMEM",
 			  (unsigned long)SHM_MAX, FREED, r);
-	give_memory();
-	take_memory();
-	give_memory();
+	memhog_give(&hog);
+	memhog_take(&hog, SINGLES);
+	memhog_give(&hog);
 	shm_cycle();
 	stats_settle(&before);
 	test_pass();

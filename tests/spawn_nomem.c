@@ -17,46 +17,16 @@
  * crash was checked by making start_thread fail before the mapping.
  */
 #include <stdbool.h>
+#include <memhog.h>
 #include <test.h>
 
-#define PAGE 4096l
 #define LADDER 36               /* single pages handed back one by one */
-#define CHUNKS 24               /* with the ladder and our image, within 64 regions */
 
-static long chunk_va[CHUNKS], chunk_len[CHUNKS], single[LADDER];
-static long nchunks, nsingle;
+static struct memhog hog;
 
 static long echo(long x)
 {
 	return x;
-}
-
-/*
- * Takes LADDER single pages, then all other memory in halving chunks (an
- * address space has only 64 regions, so it cannot go page by page).
- */
-static void take_memory(void)
-{
-	long size = MEM_ALLOC_MAX;
-
-	while (nsingle < LADDER) {
-		single[nsingle] = sys_mem_alloc(PAGE);
-		CHECK(single[nsingle] > 0);
-		nsingle++;
-	}
-	while (size >= PAGE) {
-		long va = sys_mem_alloc(size);
-
-		if (va == E_NOMEM) {
-			size /= 2;
-			continue;
-		}
-		CHECK(va > 0);
-		if (nchunks == CHUNKS)
-			test_fail("still memory after %d chunks", CHUNKS);
-		chunk_va[nchunks] = va;
-		chunk_len[nchunks++] = size;
-	}
 }
 
 /* A failed try frees part of what it took through an epoch: wait for it. */
@@ -83,7 +53,7 @@ static bool try_both(bool *spawned, bool *threaded)
 			CHECK_EQ(sys_wait(pid, &status), 0);
 			*spawned = true;
 		} else if (pid != E_NOMEM) {
-			test_fail("spawn with %ld pages held returned %ld", nsingle, pid);
+			test_fail("spawn with %ld pages held returned %ld", hog.nsingle, pid);
 		}
 	}
 	if (!*threaded) {
@@ -94,18 +64,10 @@ static bool try_both(bool *spawned, bool *threaded)
 			CHECK_EQ(v, 7);
 			*threaded = true;
 		} else if (tid != E_NOMEM) {
-			test_fail("thread_create with %ld pages held returned %ld", nsingle, tid);
+			test_fail("thread_create with %ld pages held returned %ld", hog.nsingle, tid);
 		}
 	}
 	return *spawned && *threaded;
-}
-
-static void free_chunks(void)
-{
-	while (nchunks > 0) {
-		nchunks--;
-		CHECK_EQ(sys_mem_free((void *)chunk_va[nchunks], chunk_len[nchunks]), 0);
-	}
 }
 
 int main(void)
@@ -116,21 +78,16 @@ int main(void)
 
 	test_start("spawn_nomem");
 	stats_snapshot(&before);
-	take_memory();
-	while (!try_both(&spawned, &threaded) && nsingle > 0) {
+	memhog_take(&hog, LADDER);
+	while (!try_both(&spawned, &threaded) && hog.nsingle > 0) {
 		tries++;
-		nsingle--;
-		CHECK_EQ(sys_mem_free((void *)single[nsingle], PAGE), 0);
+		memhog_give_singles(&hog, hog.nsingle - 1);
 		wait_undone();
 	}
 	printf("spawn_nomem: %ld tries with memory short: spawn %s, thread_create %s\n", tries,
 	       spawned ? "succeeded at last" : "E_NOMEM throughout",
 	       threaded ? "succeeded at last" : "E_NOMEM throughout");
-	while (nsingle > 0) {
-		nsingle--;
-		CHECK_EQ(sys_mem_free((void *)single[nsingle], PAGE), 0);
-	}
-	free_chunks();
+	memhog_give(&hog);
 	wait_undone();
 	if (!try_both(&spawned, &threaded))
 		test_fail("spawn %s, thread_create %s with all memory given back",
