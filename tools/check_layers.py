@@ -146,6 +146,7 @@ def main():
         grep(r"\bTF_(ARG|SYSNO)\b", ("src/sys/", "src/ipc/migrate.c", "src/arch/riscv/arch/trapframe.h"),
              "syscall registers are decoded only in src/sys/ and the fast path"),
         grep(r"regs\[", ("src/arch/",), "register numbers appear only in arch code"),
+        grep(r"#\s*include\s*<arch/csr\.h>", ("src/arch/",), "only arch code includes arch/csr.h"),
         grep(r"\bkernel_exit\(\)", ("src/sync/bkl", "src/sync/kernel.h"),
              "the big lock is released only in kernel_depart"),
     ]
