@@ -222,7 +222,8 @@ host-test: $(patsubst %,build/host/%,$(HOST_TESTS))
 selfcheck: all
 	$(PYTHON) tools/runtest.py --kernel $(B)/migrant.bin --initrd $(UB)/test.cpio --locking $(LOCKING) --selfcheck
 
-test-%:
+# A static pattern rule: make skips implicit (pattern) rules for .PHONY targets.
+test-fine test-bkl: test-%:
 	$(MAKE) --no-print-directory LOCKING=$* all
 	$(PYTHON) tools/runtest.py --kernel build/$*/migrant.bin --initrd $(UB)/test.cpio --locking $* --jobs $(JOBS)
 
