@@ -1,5 +1,5 @@
 /*
- * The client side of the /svc_hop protocol (tests/svc_hop.c), shared by the
+ * The client side of the /svc_hop protocol (tests/svc/svc_hop.c), shared by the
  * tests that build chains of hops: ipc_tail, ipc_kick, ipc_resp_pid.
  */
 #ifndef TESTS_HOP_H
@@ -7,7 +7,7 @@
 
 #include <test.h>
 
-/* The /svc_hop protocol (see tests/svc_hop.c). */
+/* The /svc_hop protocol (see tests/svc/svc_hop.c). */
 #define HOP_CMD_HOP     0x21
 #define HOP_CMD_QUERY   0x22
 #define HOP_CMD_QUERY2  0x23

@@ -7,7 +7,7 @@
  */
 #include <test.h>
 
-/* The /svc_hop protocol (see tests/svc_hop.c). */
+/* The /svc_hop protocol (see tests/svc/svc_hop.c). */
 #define HOP_CMD_HOP     0x21
 #define HOP_CMD_QUERY   0x22
 #define HOP_CMD_QUERY2  0x23

@@ -1,5 +1,5 @@
 /*
- * The client side of the /svc_slow protocol (tests/svc_slow.c), shared by
+ * The client side of the /svc_slow protocol (tests/svc/svc_slow.c), shared by
  * the lifecycle and notification tests that use it.
  */
 #ifndef TESTS_SLOW_H
@@ -7,7 +7,7 @@
 
 #include <test.h>
 
-/* The /svc_slow protocol (see tests/svc_slow.c). */
+/* The /svc_slow protocol (see tests/svc/svc_slow.c). */
 #define SLOW_SPIN        0x41
 #define SLOW_HANG_SPIN   0x42
 #define SLOW_HANG_WAIT   0x43

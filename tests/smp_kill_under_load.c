@@ -21,7 +21,7 @@
 
 #define MAX_HARTS 64
 
-/* The /svc_slow protocol (see tests/svc_slow.c). */
+/* The /svc_slow protocol (see tests/svc/svc_slow.c). */
 #define SLOW_SPIN        0x41
 #define SLOW_HANG_SPIN   0x42
 #define SLOW_HANG_WAIT   0x43

@@ -39,7 +39,7 @@
 #define CAUSE_LOAD_PAGE_FAULT  13
 #define CAUSE_STORE_PAGE_FAULT 15
 
-/* The ctl region's layout, as in tests/svc_smp_toucher.c. */
+/* The ctl region's layout, as in tests/svc/svc_smp_toucher.c. */
 struct lane {
 	long count, late, hart, parked, tried, pad[3];
 };

@@ -25,7 +25,7 @@
  * root frame enters us with eid 0, and the runtime reads eid 0 with d0 in
  * START_MAIN..START_IRQ as a kernel start, never reaching migrant_serve.
  */
-#include "hop.h"
+#include "../hop.h"
 
 /* Never-called value of the inner status: no migration code returns it. */
 #define HOP_NONE  1
