@@ -5,10 +5,9 @@
  * that (never before the server finished). The same with the thread two
  * servers deep. The clients are /svc_client, the servers /svc_slow.
  */
+#include "proto/client.h"
 #include "slow.h"
 
-#define CL_CONFIG 0x51
-#define CL_STATUS 0x52
 #define SPIN_MS   300
 
 /* SLOW_SELF's fourth word: how many of pid's chained calls came back to it. */

@@ -10,13 +10,9 @@
  * bits or a bad pid, E_NOENT for a process that is gone, E_PERM without
  * R_NOTIFY.
  */
+#include "proto/sigtarget.h"
 #include "slow.h"
 
-#define SIG_CONFIG 0x61
-#define SIG_GO     0x62
-#define SIG_STATE  0x63
-#define SIG_LOG    0x64
-#define SIG_TIME   0x65
 #define AWAY_MS    300
 
 static long target;
