@@ -1,16 +1,10 @@
 /*
- * A service for the IPC tests: answers every call with a checksum of the
- * request and a word about where it ran. d0 selects the operation:
- *   0: echo    -> d0 = checksum(eid, d1..d3), d1 = eid, d2 = our pid, d3 = depth
- * Its main just waits for notifications, so the process stays alive with a
- * thread of its own.
+ * A service for the IPC tests: answers every call as ECHO_CALL
+ * (tests/proto/echo.h), with a checksum of the request and words about
+ * where it ran. Its main just waits for notifications, so the process
+ * stays alive with a thread of its own.
  */
-#include <migrant.h>
-
-static long checksum(long a, long b, long c, long d)
-{
-	return (a * 31 + b) * 31 + c * 7 + (d ^ 0x5a5a);
-}
+#include <test.h>
 
 void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 {
