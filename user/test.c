@@ -5,7 +5,6 @@
 #include <test.h>
 
 #include <stdarg.h>
-#include <stdbool.h>
 
 #include <lib/fmt.h>
 
@@ -175,26 +174,34 @@ void stats_snapshot(struct mstats *s)
 	}
 }
 
-void stats_settle(const struct mstats *want)
+bool stats_wait_settled(const struct mstats *want, struct mstats *now)
 {
 	unsigned long hz;
 	unsigned long since = sys_clock(&hz);
-	struct mstats now, last;
+	struct mstats last;
 
 	sys_stats(&last);
 	for (;;) {
-		sys_stats(&now);
-		if (stats_match(&now, want))
-			return;
+		sys_stats(now);
+		if (stats_match(now, want))
+			return true;
 		/* Still moving is not yet a leak: the window starts at the last change. */
-		if (!stats_match(&now, &last) || now.deferred != last.deferred) {
-			last = now;
+		if (!stats_match(now, &last) || now->deferred != last.deferred) {
+			last = *now;
 			since = sys_clock(NULL);
 		} else if (sys_clock(NULL) - since > STATS_SETTLE_SECONDS * hz) {
-			break;
+			return false;
 		}
 		sys_yield();
 	}
+}
+
+void stats_settle(const struct mstats *want)
+{
+	struct mstats now;
+
+	if (stats_wait_settled(want, &now))
+		return;
 	test_fail("stats did not settle: free_pages %ld want %ld, "
 		  "procs %ld want %ld, threads %ld want %ld, %ld frees deferred",
 		  now.free_pages, want->free_pages, now.procs, want->procs,

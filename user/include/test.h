@@ -11,6 +11,7 @@
 #ifndef MIGRANT_TEST_H
 #define MIGRANT_TEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <migrant.h>
@@ -57,6 +58,13 @@ void stats_snapshot(struct mstats *s);
 #define STATS_SETTLE_SECONDS 2
 #define STATS_QUIET_MS 100
 void stats_settle(const struct mstats *want);
+
+/*
+ * stats_settle's wait, for a caller with its own way to report a leak (the
+ * stress driver): true once the counts equal want's, false once they have
+ * stopped moving without getting there. *now holds the last reading.
+ */
+bool stats_wait_settled(const struct mstats *want, struct mstats *now);
 
 /*
  * The echo services' checksum (tests/proto/echo.h): the d0 that /svc_echo
