@@ -50,4 +50,35 @@
 /* SLOW_CHAIN's d3: what the last process runs. */
 #define SLOW_WHAT(op, arg) ((long)(op) | ((long)(arg) << 8))
 
+/*
+ * SLOW_SPIN's checksum: rounds of mixing eight words, each round depending
+ * only on its number n, so the result (slow_mix_sum) is a function of the
+ * iteration count alone. The service keeps the words in registers while
+ * it spins (a local struct that never escapes is split into registers);
+ * a caller runs the same rounds to check its answer.
+ */
+struct slow_mix {
+	unsigned long a, b, c, d, e, f, g, h;
+};
+
+#define SLOW_MIX_INIT { 1, 2, 3, 4, 5, 6, 7, 8 }
+
+static inline __attribute__((always_inline)) void slow_mix_round(struct slow_mix *m, long n)
+{
+	m->a = m->a * 6364136223846793005ul + (unsigned long)n;
+	m->b ^= m->a >> 29;
+	m->c += m->b * 0x9e3779b97f4a7c15ul;
+	m->d = (m->d << 7 | m->d >> 57) ^ m->c;
+	m->e += m->d ^ (m->e >> 11);
+	m->f ^= m->e * 3 + m->a;
+	m->g += m->f >> 3;
+	m->h = (m->h ^ m->g) * 0xff51afd7ed558ccdul;
+}
+
+static inline unsigned long slow_mix_sum(const struct slow_mix *m)
+{
+	return m->a + 3 * m->b + 5 * m->c + 7 * m->d + 11 * m->e + 13 * m->f + 17 * m->g +
+	       19 * m->h;
+}
+
 #endif

@@ -20,31 +20,19 @@ static long get(long *v)
 	return __atomic_load_n(v, __ATOMIC_SEQ_CST);
 }
 
-/*
- * Rounds of mixing until `ticks` have passed; the state lives in
- * registers throughout. Every round depends only on the round number,
- * so the result is a function of the iteration count alone.
- */
+/* SLOW_SPIN's rounds of mixing (tests/proto/slow.h) until `ticks` have passed. */
 static void spin_sum(unsigned long ticks, long *iters, unsigned long *sum)
 {
-	unsigned long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
+	struct slow_mix m = SLOW_MIX_INIT;
 	unsigned long t0 = sys_clock(NULL);
 	long n = 0;
 
 	do {
-		for (int k = 0; k < 256; k++, n++) {
-			a = a * 6364136223846793005ul + (unsigned long)n;
-			b ^= a >> 29;
-			c += b * 0x9e3779b97f4a7c15ul;
-			d = (d << 7 | d >> 57) ^ c;
-			e += d ^ (e >> 11);
-			f ^= e * 3 + a;
-			g += f >> 3;
-			h = (h ^ g) * 0xff51afd7ed558ccdul;
-		}
+		for (int k = 0; k < 256; k++, n++)
+			slow_mix_round(&m, n);
 	} while (sys_clock(NULL) - t0 < ticks);
 	*iters = n;
-	*sum = a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f + 17 * g + 19 * h;
+	*sum = slow_mix_sum(&m);
 }
 
 static void serve(long eid, long op, long d1, long d2, long d3);
