@@ -32,7 +32,7 @@ static void client_dies(long s, long via)
 	CHECK_EQ(ipc_req(cl, CL_CONFIG, s, SPIN_MS, via, &r), 0);
 	wait_inside(s, before_s.entries + 1, 1);
 	CHECK_EQ(ipc_req(cl, CL_STATUS, 0, 0, 0, &r), 0);
-	CHECK_EQ(r.d[0], 1);
+	CHECK_EQ(r.d[0], CL_AWAY);
 
 	t_kill = sys_clock(NULL);
 	CHECK_EQ(sys_kill(cl), 0);

@@ -6,7 +6,8 @@
  *       to call through, or 0): main calls d1's SLOW_SPIN(d2), through
  *       d3's SLOW_CHAIN if d3 is set; responds (0, 0, 0, 0).
  *   CL_STATUS: responds (phase, idler started, call status, 0); phase is
- *       1 while main is away, 2 once its call returned.
+ *       CL_AWAY while main is away, CL_BACK once its call returned (0
+ *       before it left).
  * Any other d0 is answered (E_NOSYS, 0, 0, 0).
  */
 #ifndef TESTS_PROTO_CLIENT_H
@@ -14,5 +15,8 @@
 
 #define CL_CONFIG 0x51
 #define CL_STATUS 0x52
+
+#define CL_AWAY 1
+#define CL_BACK 2
 
 #endif

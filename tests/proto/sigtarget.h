@@ -12,8 +12,8 @@
  *   SIG_TIME (d1 = i): responds (delivery i's clock, the end clock of the
  *       slow call of round i + 1, 0, 0).
  * SIG_LOG and SIG_TIME keep SIG_NLOG deliveries; another i reads entry 0.
- * Phases: 1 away in round 1, 2 back; 3 away in round 2, 4 back; 5 waiting
- * in round 3, 6 woken. Any other d0 is answered (E_NOSYS, 0, 0, 0).
+ * The phases main goes through are enum sig_phase. Any other d0 is
+ * answered (E_NOSYS, 0, 0, 0).
  */
 #ifndef TESTS_PROTO_SIGTARGET_H
 #define TESTS_PROTO_SIGTARGET_H
@@ -25,5 +25,14 @@
 #define SIG_TIME   0x65
 
 #define SIG_NLOG   8
+
+enum sig_phase {
+	SIG_AWAY_1 = 1,   /* away in the slow service in round 1 */
+	SIG_BACK_1,       /* back from it */
+	SIG_AWAY_2,       /* away again, in round 2 */
+	SIG_BACK_2,
+	SIG_WAITING,      /* in sys_notify_wait, in round 3 */
+	SIG_WOKEN,        /* its wait returned */
+};
 
 #endif

@@ -43,12 +43,12 @@ int main(void)
 		return 3;
 	while (!__atomic_load_n(&srv, __ATOMIC_SEQ_CST))
 		sys_yield();
-	phase = 1;
+	phase = CL_AWAY;
 	if (via)
 		call_status = ipc_req(via, SLOW_CHAIN, srv, 0, SLOW_WHAT(SLOW_SPIN, ms), &r);
 	else
 		call_status = ipc_req(srv, SLOW_SPIN, ms, 0, 0, &r);
-	phase = 2;
+	phase = CL_BACK;
 	for (;;)
 		sys_notify_wait();
 }

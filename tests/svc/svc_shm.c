@@ -15,19 +15,19 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 
 		if (va < 0)
 			ipc_resp(0, va, 0, 0);
-		seen = ((volatile long *)va)[2048 / 8];
-		((volatile long *)va)[0] = 0xbeef + d2;
+		seen = ((volatile long *)va)[SVC_SHM_READ_AT / 8];
+		((volatile long *)va)[0] = SVC_SHM_MARK + d2;
 		ipc_resp(seen, 0, shm_unmap((void *)va), 0);
 	}
 	if (d0 == SVC_SHM_FREE)
 		ipc_resp(shm_free(d1), 0, 0, 0);
 	if (d0 == SVC_SHM_CREATE) {
-		long id = shm_create(4096);
+		long id = shm_create(SVC_SHM_SIZE);
 		long va = id > 0 ? shm_map(id, NULL) : id;
 
 		if (va < 0)
 			ipc_resp(va, 0, 0, 0);
-		memset((void *)va, 0x5a, 4096);
+		memset((void *)va, SVC_SHM_FILL, SVC_SHM_SIZE);
 		shm_unmap((void *)va);
 		ipc_resp(id, shm_grant(id, eid), 0, 0);
 	}

@@ -63,7 +63,7 @@ static void wait_go(long round)
 		sys_yield();
 }
 
-/* Round `round`: away in the slow service, at phase base, back at base + 1. */
+/* Round `round`: away in the slow service at phase `base`, back at the next one. */
 static void away(long round, long base)
 {
 	struct ipc_reply r;
@@ -87,13 +87,13 @@ int main(void)
 	perm_status = sys_notify(me.pid, 1);
 	while (!srv)
 		sys_yield();
-	away(1, 1);
-	away(2, 3);
+	away(1, SIG_AWAY_1);
+	away(2, SIG_AWAY_2);
 	wait_go(3);
-	phase = 5;
+	phase = SIG_WAITING;
 	if (sys_notify_wait() != 0 && !err)
 		err = 105;
-	phase = 6;
+	phase = SIG_WOKEN;
 	wait_go(4);
 	return 0;
 }
