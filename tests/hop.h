@@ -12,8 +12,6 @@
 
 /* expect_inner: any reply.pid (a failed call leaves its reply words unspecified). */
 #define ANY_PID   (-999)
-#define HOPS(a, b, c, d) \
-	(HOP_CMD_HOP | ((long)(a) << 8) | ((long)(b) << 12) | ((long)(c) << 16) | ((long)(d) << 20))
 
 static inline void hop_call(long pid, long cmd, long arg, long w[4])
 {
