@@ -65,7 +65,11 @@ ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
 # bench/*.c link into one driver program, /bench; bench/svc/*.c are its services.
 BENCH_SRC   := $(wildcard bench/*.c)
 BENCH_SVCS  := $(basename $(notdir $(wildcard bench/svc/*.c)))
-TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c)))) bench $(BENCH_SVCS)
+# tests/*.c are the tests; tests/svc/ the services they call, tests/progs/ the
+# other programs they spawn (and tinit, the test initrd's /init). Inside the
+# initrd every program is /<name>, whichever folder it comes from.
+TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c tests/svc/*.c tests/progs/*.c)))) \
+    bench $(BENCH_SVCS)
 RUN_PROGS  := hello svc_calc svc_router
 
 .PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile \
@@ -114,6 +118,12 @@ $(UB)/libuser.a: $(ULIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(UB)/%.elf: $(UB)/lib/tests/%.c.o $(UB)/libuser.a user/user.ld
+	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
+
+$(UB)/%.elf: $(UB)/lib/tests/svc/%.c.o $(UB)/libuser.a user/user.ld
+	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
+
+$(UB)/%.elf: $(UB)/lib/tests/progs/%.c.o $(UB)/libuser.a user/user.ld
 	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
 
 $(UB)/%.elf: $(UB)/lib/bench/svc/%.c.o $(UB)/libuser.a user/user.ld

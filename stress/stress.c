@@ -34,7 +34,6 @@
 #define QUIESCE_S   10
 #define HB_MS       500
 #define PROGRESS_MS 2000
-#define SETTLE_S    3
 
 /*
  * tools/stress.py overwrites this marker and what follows with a program:
@@ -517,25 +516,17 @@ static void make_specials(void)
 	sys_kill(zombie_pid);
 }
 
-static bool stats_equal(const struct mstats *a, const struct mstats *b)
-{
-	return a->free_pages == b->free_pages && a->procs == b->procs && a->threads == b->threads;
-}
-
-/* Polls until stats match want; a violation if they have not after SETTLE_S. */
+/*
+ * Waits as a test's stats_settle does (user/test.c: counts that still move,
+ * epoch-deferred frees included, are not yet a leak); a violation if they
+ * stop short of want.
+ */
 static void check_quiescent(const struct mstats *want, const char *when)
 {
-	unsigned long hz, t0 = sys_clock(&hz);
 	struct mstats now;
 
-	for (;;) {
-		sys_stats(&now);
-		if (stats_equal(&now, want))
-			return;
-		if (sys_clock(NULL) - t0 > SETTLE_S * hz)
-			break;
-		sys_yield();
-	}
+	if (stats_wait_settled(want, &now))
+		return;
 	violation(-1, 0, &(struct op){ 0 },
 		  "%s: stats free_pages %ld want %ld, procs %ld want %ld, threads %ld want %ld", when,
 		  now.free_pages, want->free_pages, now.procs, want->procs, now.threads,

@@ -16,8 +16,7 @@
  */
 #include <test.h>
 
-#define REC_FRAME 0x81
-#define REC_DOWN  0x82
+#include "proto/recurse.h"
 
 static long svc;
 

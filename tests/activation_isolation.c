@@ -17,18 +17,8 @@
  */
 #include <test.h>
 
-#define PEEK_OWN         0x71
-#define PEEK_LOAD        0x72
-#define PEEK_STORE       0x73
-#define PEEK_STORE_ABOVE 0x74
-#define PEEK_FRAME       0x75
-#define PEEK_SP          0x76
-#define PEEK_CALL_LOAD   0x77
-#define PEEK_CALL_SP     0x78
-#define PEEK_SPIN        0x79
-#define PEEK_STATUS      0x7a
+#include "proto/peek.h"
 
-#define SECRET 0x5ec2e7l
 #define LOAD_FAULT  (EXIT_FAULT | 13)
 #define STORE_FAULT (EXIT_FAULT | 15)
 
@@ -107,7 +97,7 @@ int main(void)
 {
 	struct mstats before;
 	struct ipc_reply r;
-	volatile long local = SECRET;
+	volatile long local = PEEK_SECRET;
 	long p, q, st, sp1;
 
 	test_start("activation_isolation");
@@ -125,7 +115,7 @@ int main(void)
 	st = ipc_req(p, PEEK_STORE, (long)&local, 0, 0, &r);
 	expect_died(st, &r, p, "store to the caller's local");
 	expect_status(p, STORE_FAULT, "store to the caller's local");
-	CHECK_EQ(local, SECRET);
+	CHECK_EQ(local, PEEK_SECRET);
 
 	/* Storing just above its own 4 KiB activation: into our root one. */
 	p = spawn_peek();
@@ -139,7 +129,7 @@ int main(void)
 	st = ipc_req(p, PEEK_STORE_ABOVE, 4096, 0, 0, &r);
 	expect_died(st, &r, p, "store above the callee's activation");
 	expect_status(p, STORE_FAULT, "store above the callee's activation");
-	CHECK_EQ(local, SECRET);
+	CHECK_EQ(local, PEEK_SECRET);
 
 	/* One level down: q passes p the address of its own local. */
 	p = spawn_peek();
@@ -150,7 +140,7 @@ int main(void)
 	CHECK_EQ(r.d[0], E_DIED);
 	CHECK_EQ(r.d[1], p);
 	CHECK_EQ(r.d[2], 0);
-	CHECK_EQ(r.d[3], SECRET);
+	CHECK_EQ(r.d[3], PEEK_SECRET);
 	expect_status(p, LOAD_FAULT, "load from the middle caller's local");
 
 	/*

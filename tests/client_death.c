@@ -5,10 +5,9 @@
  * that (never before the server finished). The same with the thread two
  * servers deep. The clients are /svc_client, the servers /svc_slow.
  */
+#include "proto/client.h"
 #include "slow.h"
 
-#define CL_CONFIG 0x51
-#define CL_STATUS 0x52
 #define SPIN_MS   300
 
 /* SLOW_SELF's fourth word: how many of pid's chained calls came back to it. */
@@ -33,7 +32,7 @@ static void client_dies(long s, long via)
 	CHECK_EQ(ipc_req(cl, CL_CONFIG, s, SPIN_MS, via, &r), 0);
 	wait_inside(s, before_s.entries + 1, 1);
 	CHECK_EQ(ipc_req(cl, CL_STATUS, 0, 0, 0, &r), 0);
-	CHECK_EQ(r.d[0], 1);
+	CHECK_EQ(r.d[0], CL_AWAY);
 
 	t_kill = sys_clock(NULL);
 	CHECK_EQ(sys_kill(cl), 0);

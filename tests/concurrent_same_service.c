@@ -9,55 +9,19 @@
  */
 #include <test.h>
 
+#include "proto/echo.h"
+
 #define MAX_HARTS 64
 
-struct worker {
-	long tid, ok, bad, first_bad, hart_before, hart_after;
-	long bad_status, bad_word;
-};
-
-static struct worker workers[MAX_HARTS];
-static long svc, client, calls;
-
-static long checksum(long a, long b, long c, long d)
-{
-	return (a * 31 + b) * 31 + c * 7 + (d ^ 0x5a5a);
-}
-
-static long hammer(long i)
-{
-	struct worker *w = &workers[i];
-	struct mself me;
-	struct ipc_reply r;
-
-	sys_self(&me);
-	w->hart_before = me.hart;
-	for (long k = 0; k < calls; k++) {
-		long d1 = (i << 40) | k, d2 = ~k * 0x9e3779b9l, d3 = k ^ (i << 20);
-		long st = ipc_req(svc, 0, d1, d2, d3, &r);
-
-		if (st == 0 && r.pid == svc && r.d[0] == checksum(client, d1, d2, d3) &&
-		    r.d[1] == client && r.d[2] == svc && r.d[3] == 1) {
-			w->ok++;
-			continue;
-		}
-		if (!w->bad++) {
-			w->first_bad = k;
-			w->bad_status = st;
-			w->bad_word = r.d[0];
-		}
-	}
-	sys_self(&me);
-	w->hart_after = me.hart;
-	return 0;
-}
+static struct hammer workers[MAX_HARTS];
+static long tids[MAX_HARTS];
 
 int main(void)
 {
 	struct mstats before, after;
 	struct mself me;
 	unsigned long hz, t0, t1;
-	long harts, total = 0;
+	long svc, client, calls, harts, total = 0;
 
 	test_start("concurrent_same_service");
 	sys_self(&me);
@@ -71,24 +35,19 @@ int main(void)
 
 	t0 = sys_clock(&hz);
 	for (long i = 0; i < harts; i++) {
-		workers[i].tid = thread_spawn(i, hammer, i);
-		CHECK_OK(workers[i].tid);
+		workers[i] = (struct hammer){
+			.svc = svc, .client = client, .calls = calls, .op = ECHO_CALL, .lane = i
+		};
+		tids[i] = thread_spawn(i, hammer, (long)&workers[i]);
+		CHECK_OK(tids[i]);
 	}
 	for (long i = 0; i < harts; i++) {
-		struct worker *w = &workers[i];
 		long v = -1;
 
-		CHECK_EQ(sys_thread_join(w->tid, &v), 0);
+		CHECK_EQ(sys_thread_join(tids[i], &v), 0);
 		CHECK_EQ(v, 0);
-		if (w->bad)
-			test_fail("hart %ld: %ld of %ld calls wrong, first #%ld: status %ld word %lx",
-				  i, w->bad, calls, w->first_bad, w->bad_status, w->bad_word);
-		if (w->ok != calls)
-			test_fail("hart %ld: %ld of %ld calls succeeded", i, w->ok, calls);
-		if (w->hart_before != i || w->hart_after != i)
-			test_fail("thread for hart %ld ran on %ld, then %ld", i, w->hart_before,
-				  w->hart_after);
-		total += w->ok;
+		hammer_check(&workers[i], i);
+		total += workers[i].ok;
 	}
 	t1 = sys_clock(NULL);
 	CHECK_EQ(total, harts * calls);

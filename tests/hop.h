@@ -1,31 +1,17 @@
 /*
- * The client side of the /svc_hop protocol (tests/svc_hop.c), shared by the
- * tests that build chains of hops: ipc_tail, ipc_kick, ipc_resp_pid.
+ * The client side of the /svc_hop protocol (tests/proto/hop.h), shared by the
+ * tests that build chains of hops: ipc_fwd, ipc_tail, ipc_kick, ipc_resp_pid
+ * and the smp_*_dying tests.
  */
 #ifndef TESTS_HOP_H
 #define TESTS_HOP_H
 
 #include <test.h>
 
-/* The /svc_hop protocol (see tests/svc_hop.c). */
-#define HOP_CMD_HOP     0x21
-#define HOP_CMD_QUERY   0x22
-#define HOP_CMD_QUERY2  0x23
-#define HOP_CMD_FRAME   0x24
-#define HOP_CMD_RESET   0x25
-#define HOP_END  0
-#define HOP_REQ  1
-#define HOP_FWD  2
-#define HOP_TAIL 3
-#define HOP_KICK 4
-#define HOP_MAGIC 0x70c0de0000l
-#define HOP_BAD   0xbadl
-#define HOP_ERR   0x7e770000l
-#define HOP_NONE  1
+#include "proto/hop.h"
+
 /* expect_inner: any reply.pid (a failed call leaves its reply words unspecified). */
 #define ANY_PID   (-999)
-#define HOPS(a, b, c, d) \
-	(HOP_CMD_HOP | ((long)(a) << 8) | ((long)(b) << 12) | ((long)(c) << 16) | ((long)(d) << 20))
 
 static inline void hop_call(long pid, long cmd, long arg, long w[4])
 {

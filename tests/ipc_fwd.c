@@ -5,56 +5,7 @@
  * root frame passes the root frame's eid, 0 (the kernel). The hops are
  * instances of /svc_hop, which records what each one was entered with.
  */
-#include <test.h>
-
-/* The /svc_hop protocol (see tests/svc_hop.c). */
-#define HOP_CMD_HOP     0x21
-#define HOP_CMD_QUERY   0x22
-#define HOP_CMD_QUERY2  0x23
-#define HOP_CMD_FRAME   0x24
-#define HOP_CMD_RESET   0x25
-#define HOP_END  0
-#define HOP_REQ  1
-#define HOP_FWD  2
-#define HOP_TAIL 3
-#define HOP_KICK 4
-#define HOP_MAGIC 0x70c0de0000l
-#define HOP_NONE  1
-#define HOPS(a, b, c, d) \
-	(HOP_CMD_HOP | ((long)(a) << 8) | ((long)(b) << 12) | ((long)(c) << 16) | ((long)(d) << 20))
-
-static long hop_call(long pid, long cmd, long arg, long w[4])
-{
-	struct ipc_reply r;
-	long st = ipc_req(pid, cmd, arg, 0, 0, &r);
-
-	if (st != 0)
-		test_fail("call %ld into hop %ld failed: %ld", cmd, pid, st);
-	if (r.pid != pid)
-		test_fail("hop %ld: reply.pid %ld", pid, r.pid);
-	for (int i = 0; i < 4; i++)
-		w[i] = r.d[i];
-	return st;
-}
-
-/* What hop pid last saw: its eid, ipc_depth and that call's eid, and its call count. */
-static void expect_seen(long pid, const char *name, long eid, long depth, long ncalls)
-{
-	long w[4];
-
-	hop_call(pid, HOP_CMD_QUERY, 0, w);
-	if (w[0] != eid || w[1] != depth || w[2] != eid || w[3] != ncalls)
-		test_fail("hop %s (pid %ld) saw eid %ld depth %ld depth-eid %ld calls %ld; "
-			  "want eid %ld depth %ld calls %ld",
-			  name, pid, w[0], w[1], w[2], w[3], eid, depth, ncalls);
-}
-
-static void reset(long pid)
-{
-	long w[4];
-
-	hop_call(pid, HOP_CMD_RESET, 0, w);
-}
+#include "hop.h"
 
 int main(void)
 {
@@ -77,7 +28,7 @@ int main(void)
 	hop_call(c, HOP_CMD_FRAME, 8192, w);
 
 	/* Plain reqs: each hop sees its immediate caller. */
-	reset(a), reset(b), reset(c);
+	reset_all((long[]){ a, b, c }, 3);
 	st = ipc_req(a, HOPS(HOP_REQ, HOP_REQ, HOP_END, 0), b, c, 0, &r);
 	CHECK_EQ(st, 0);
 	CHECK_EQ(r.pid, a);
@@ -96,7 +47,7 @@ int main(void)
 	CHECK_EQ(w[1], c);
 
 	/* client -> A (req) -> B (fwd) -> C (fwd): everyone sees the client. */
-	reset(a), reset(b), reset(c);
+	reset_all((long[]){ a, b, c }, 3);
 	st = ipc_req(a, HOPS(HOP_FWD, HOP_FWD, HOP_END, 0), b, c, 0, &r);
 	CHECK_EQ(st, 0);
 	CHECK_EQ(r.pid, a);
@@ -112,7 +63,7 @@ int main(void)
 	CHECK_EQ(w[1], c);
 
 	/* A req then a fwd: C sees B's effective caller, A. */
-	reset(a), reset(b), reset(c);
+	reset_all((long[]){ a, b, c }, 3);
 	st = ipc_req(a, HOPS(HOP_REQ, HOP_FWD, HOP_END, 0), b, c, 0, &r);
 	CHECK_EQ(st, 0);
 	CHECK_EQ(r.d[0], HOP_MAGIC + c);
@@ -121,7 +72,7 @@ int main(void)
 	expect_seen(c, "C", a, 3, 1);
 
 	/* A fwd then a req: B sees the client, C sees B. */
-	reset(a), reset(b), reset(c);
+	reset_all((long[]){ a, b, c }, 3);
 	st = ipc_req(a, HOPS(HOP_FWD, HOP_REQ, HOP_END, 0), b, c, 0, &r);
 	CHECK_EQ(st, 0);
 	CHECK_EQ(r.d[1], b);
@@ -133,7 +84,7 @@ int main(void)
 	 * eid is the kernel's 0, which would forge a kernel start): refused,
 	 * the target never entered, the reply {pid 0, zero words}.
 	 */
-	reset(a);
+	reset_all(&a, 1);
 	st = ipc_fwd(a, HOPS(HOP_END, 0, 0, 0), 0, 0, 0, &r);
 	CHECK_EQ(st, E_INVAL);
 	CHECK_EQ(r.pid, 0);
@@ -149,13 +100,7 @@ int main(void)
 	CHECK_EQ(r.d[1], E_NOENT);
 	CHECK_EQ(ipc_depth(0), 0);
 
-	for (long *p = (long[]){ a, b, c }, i = 0; i < 3; i++) {
-		long status = 0;
-
-		CHECK_EQ(sys_kill(p[i]), 0);
-		CHECK_EQ(sys_wait(p[i], &status), 0);
-		CHECK_EQ(status, EXIT_KILLED);
-	}
+	kill_all((long[]){ a, b, c }, 3);
 	stats_settle(&before);
 	test_pass();
 	return 0;

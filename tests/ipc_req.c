@@ -6,10 +6,7 @@
  */
 #include <test.h>
 
-static long checksum(long a, long b, long c, long d)
-{
-	return (a * 31 + b) * 31 + c * 7 + (d ^ 0x5a5a);
-}
+#include "proto/echo.h"
 
 int main(void)
 {
@@ -26,7 +23,7 @@ int main(void)
 	for (long i = 0; i < 1000; i++) {
 		long d1 = i * 0x1001, d2 = -i, d3 = (long)0x8000000000000000ul + i;
 
-		status = ipc_req(svc, 0, d1, d2, d3, &r);
+		status = ipc_req(svc, ECHO_CALL, d1, d2, d3, &r);
 		CHECK_EQ(status, 0);
 		CHECK_EQ(r.pid, svc);
 		CHECK_EQ(r.d[0], checksum(me.pid, d1, d2, d3));

@@ -10,13 +10,9 @@
  * bits or a bad pid, E_NOENT for a process that is gone, E_PERM without
  * R_NOTIFY.
  */
+#include "proto/sigtarget.h"
 #include "slow.h"
 
-#define SIG_CONFIG 0x61
-#define SIG_GO     0x62
-#define SIG_STATE  0x63
-#define SIG_LOG    0x64
-#define SIG_TIME   0x65
 #define AWAY_MS    300
 
 static long target;
@@ -114,10 +110,10 @@ int main(void)
 	wait_inside(s, 1, 1);
 	sent = sys_clock(NULL);
 	CHECK_EQ(sys_notify(target, 0x5), 0);
-	wait_phase(2);
+	wait_phase(SIG_BACK_1);
 	tstate(&ts);
 	CHECK_EQ(ts.nsig, 1);
-	expect_delivery(0, 0x5, 1);
+	expect_delivery(0, 0x5, SIG_AWAY_1);
 	expect_after_return(0, sent);
 
 	/* Round 2: bits sent twice while away merge; one delivery. */
@@ -127,24 +123,24 @@ int main(void)
 	CHECK_EQ(sys_notify(target, 0x4), 0);
 	CHECK_EQ(sys_notify(target, 0x4), 0);
 	CHECK_EQ(sys_notify(target, 0x10), 0);
-	wait_phase(4);
+	wait_phase(SIG_BACK_2);
 	tstate(&ts);
 	CHECK_EQ(ts.nsig, 2);
-	expect_delivery(1, 0x14, 3);
+	expect_delivery(1, 0x14, SIG_AWAY_2);
 	expect_after_return(1, sent);
 
 	/* Round 3: blocked in sys_notify_wait, woken by the signal, handler first. */
 	tcall(SIG_GO, 3, &r);
-	wait_phase(5);
+	wait_phase(SIG_WAITING);
 	pause_ms(50);
 	tstate(&ts);
-	CHECK_EQ(ts.phase, 5);
+	CHECK_EQ(ts.phase, SIG_WAITING);
 	CHECK_EQ(ts.nsig, 2);
 	CHECK_EQ(sys_notify(target, 0x100), 0);
-	wait_phase(6);
+	wait_phase(SIG_WOKEN);
 	tstate(&ts);
 	CHECK_EQ(ts.nsig, 3);
-	expect_delivery(2, 0x100, 5);
+	expect_delivery(2, 0x100, SIG_WAITING);
 
 	/* Exactly once: nothing more arrives. */
 	pause_ms(100);

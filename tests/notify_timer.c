@@ -48,22 +48,14 @@ void migrant_timer(unsigned long n)
 	nest--;
 }
 
-/* svc_slow's spin_sum with a fixed iteration count: the same rounds, the same result. */
+/* SLOW_SPIN's checksum after a given number of rounds. */
 static unsigned long spin_sum_of(long iters)
 {
-	unsigned long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
+	struct slow_mix m = SLOW_MIX_INIT;
 
-	for (long n = 0; n < iters; n++) {
-		a = a * 6364136223846793005ul + (unsigned long)n;
-		b ^= a >> 29;
-		c += b * 0x9e3779b97f4a7c15ul;
-		d = (d << 7 | d >> 57) ^ c;
-		e += d ^ (e >> 11);
-		f ^= e * 3 + a;
-		g += f >> 3;
-		h = (h ^ g) * 0xff51afd7ed558ccdul;
-	}
-	return a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f + 17 * g + 19 * h;
+	for (long n = 0; n < iters; n++)
+		slow_mix_round(&m, n);
+	return slow_mix_sum(&m);
 }
 
 int main(void)

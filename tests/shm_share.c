@@ -7,6 +7,8 @@
  */
 #include <test.h>
 
+#include "proto/shm.h"
+
 int main(void)
 {
 	struct mstats before;
@@ -33,16 +35,16 @@ int main(void)
 	CHECK_EQ(shm_grant(id + 1, svc), E_NOENT);
 
 	/* Our write is seen by the service; its write is seen by us. */
-	((volatile long *)va)[2048 / 8] = 0xc0ffee;
-	CHECK_EQ(ipc_req(svc, 0, id, 7, 0, &r), 0);
+	((volatile long *)va)[SVC_SHM_READ_AT / 8] = 0xc0ffee;
+	CHECK_EQ(ipc_req(svc, SVC_SHM_MAP, id, 7, 0, &r), 0);
 	CHECK_EQ(r.d[0], 0xc0ffee);
 	CHECK_EQ(r.d[2], 0);
-	CHECK_EQ(((volatile long *)va)[0], 0xbeef + 7);
+	CHECK_EQ(((volatile long *)va)[0], SVC_SHM_MARK + 7);
 
 	/* Not granted: no map. Not the owner: no free. */
-	CHECK_EQ(ipc_req(other, 0, id, 0, 0, &r), 0);
+	CHECK_EQ(ipc_req(other, SVC_SHM_MAP, id, 0, 0, &r), 0);
 	CHECK_EQ(r.d[1], E_PERM);
-	CHECK_EQ(ipc_req(svc, 1, id, 0, 0, &r), 0);
+	CHECK_EQ(ipc_req(svc, SVC_SHM_FREE, id, 0, 0, &r), 0);
 	CHECK_EQ(r.d[0], E_PERM);
 
 	CHECK_EQ(shm_unmap((void *)va), 0);
@@ -53,17 +55,17 @@ int main(void)
 	CHECK_EQ(shm_map(id, NULL), E_NOENT);
 
 	/* Owner death: our mapping stays, new ones are refused. */
-	CHECK_EQ(ipc_req(owner, 2, 0, 0, 0, &r), 0);
+	CHECK_EQ(ipc_req(owner, SVC_SHM_CREATE, 0, 0, 0, &r), 0);
 	id = r.d[0];
 	CHECK(id > 0);
 	CHECK_EQ(r.d[1], 0);
 	va = shm_map(id, NULL);
 	CHECK(va > 0);
-	CHECK_EQ(((volatile unsigned char *)va)[100], 0x5a);
+	CHECK_EQ(((volatile unsigned char *)va)[100], SVC_SHM_FILL);
 	CHECK_EQ(sys_kill(owner), 0);
 	CHECK_EQ(sys_wait(owner, &status), 0);
 	CHECK_EQ(status, EXIT_KILLED);
-	CHECK_EQ(((volatile unsigned char *)va)[4095], 0x5a);
+	CHECK_EQ(((volatile unsigned char *)va)[SVC_SHM_SIZE - 1], SVC_SHM_FILL);
 	((volatile unsigned char *)va)[0] = 1;
 	CHECK_EQ(((volatile unsigned char *)va)[0], 1);
 	CHECK_EQ(shm_map(id, NULL), E_NOENT);

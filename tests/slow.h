@@ -1,5 +1,5 @@
 /*
- * The client side of the /svc_slow protocol (tests/svc_slow.c), shared by
+ * The client side of the /svc_slow protocol (tests/proto/slow.h), shared by
  * the lifecycle and notification tests that use it.
  */
 #ifndef TESTS_SLOW_H
@@ -7,19 +7,7 @@
 
 #include <test.h>
 
-/* The /svc_slow protocol (see tests/svc_slow.c). */
-#define SLOW_SPIN        0x41
-#define SLOW_HANG_SPIN   0x42
-#define SLOW_HANG_WAIT   0x43
-#define SLOW_STATUS      0x44
-#define SLOW_CHAIN       0x45
-#define SLOW_ILLEGAL     0x46
-#define SLOW_ABORT       0x47
-#define SLOW_EXIT        0x48
-#define SLOW_THREAD_EXIT 0x49
-#define SLOW_SELF        0x4a
-/* SLOW_CHAIN's d3: what the last process runs. */
-#define SLOW_WHAT(op, arg) ((long)(op) | ((long)(arg) << 8))
+#include "proto/slow.h"
 
 /* svc_slow's SLOW_STATUS words. */
 struct slow_status {

@@ -18,12 +18,10 @@
  */
 #include <test.h>
 
+#include "proto/slow.h"
+
 #define MAX_HARTS 64
 #define STATUS 7
-
-/* The /svc_slow protocol (see tests/svc_slow.c). */
-#define SLOW_EXIT_TOGETHER 0x4b
-#define SLOW_EXIT_RETURNED 0xe417
 
 static long svc, harts;
 

@@ -19,13 +19,9 @@
  */
 #include <test.h>
 
-#define MAX_HARTS 64
+#include "proto/slow.h"
 
-/* The /svc_slow protocol (see tests/svc_slow.c). */
-#define SLOW_SPIN        0x41
-#define SLOW_HANG_SPIN   0x42
-#define SLOW_HANG_WAIT   0x43
-#define SLOW_STATUS      0x44
+#define MAX_HARTS 64
 
 struct caller {
 	long tid, ok, died, noent, bad, bad_status, bad_pid, bad_word, bad_after;

@@ -36,6 +36,8 @@
 #include <stdbool.h>
 #include <test.h>
 
+#include "proto/echo.h"
+
 #define MAX_HARTS   64
 #define RING        4                   /* published tids per churner */
 #define MAX_SLOTS   (MAX_HARTS * RING)
@@ -43,7 +45,6 @@
 #define DEAD        (1l << 40)
 #define ID_MASK     (JOINED - 1)
 #define WARM        32
-#define COUNT_ECHO  0
 
 enum churn_kind { QUICK, KILLED, CALLS, KINDS };
 enum look_op { ABORT, KILL, REQ, OPS };
@@ -98,11 +99,6 @@ static unsigned long rnd(unsigned long *s)
 	return *s = x;
 }
 
-static long checksum(long a, long b, long c, long d)
-{
-	return (a * 31 + b) * 31 + c * 7 + (d ^ 0x5a5a);
-}
-
 static void note(struct trouble *t, long what, long id, long status, long value)
 {
 	if (!t->n++)
@@ -144,7 +140,7 @@ static long churned(long arg)
 		for (long k = 0; k < 20; k++) {
 			long d1 = arg, d2 = k, d3 = arg ^ k;
 
-			st = ipc_req(stable, COUNT_ECHO, d1, d2, d3, &r);
+			st = ipc_req(stable, ECHO_CALL, d1, d2, d3, &r);
 			add(&churned_calls, 1);
 			if (st == E_ABORTED) {
 				add(&churned_aborted, 1);
@@ -225,7 +221,7 @@ static void look_service(struct looker *lk, long v, long k)
 	long pid = v & ID_MASK, dead = v & DEAD, st;
 	long d1 = k, d2 = v ^ k, d3 = ~k;
 
-	st = ipc_req(pid, COUNT_ECHO, d1, d2, d3, &r);
+	st = ipc_req(pid, ECHO_CALL, d1, d2, d3, &r);
 	lk->ops[REQ]++;
 	if (dead)
 		lk->dead_checked++;
@@ -338,7 +334,7 @@ static void warm_up(void)
 	for (long i = 0; i < 3; i++) {
 		pids[i] = sys_spawn(i ? "/svc_echo" : "/svc_smp_count", 0);
 		CHECK(pids[i] > 0);
-		CHECK_EQ(ipc_req(pids[i], COUNT_ECHO, 1, 2, 3, 0), 0);
+		CHECK_EQ(ipc_req(pids[i], ECHO_CALL, 1, 2, 3, 0), 0);
 	}
 	store(&go, 1);
 	for (long i = 0; i < WARM; i++)

@@ -21,10 +21,7 @@
  */
 #include <test.h>
 
-#define SIGT_PIN   0x81
-#define SIGT_STATE 0x82
-#define SIGT_BITS  0x83
-#define SIGT_RESET 0x84
+#include "proto/smp_sigtarget.h"
 
 static long harts, nbits;
 static unsigned long hz;

@@ -10,53 +10,12 @@
  */
 #include <test.h>
 
+#include "proto/echo.h"
+
 #define MAX_HARTS 64
-#define COUNT_ECHO  0
-#define COUNT_QUERY 1
 
-struct worker {
-	long tid, made, ok, bad, first_bad, bad_status, bad_word;
-	long hart_before, hart_after;
-} __attribute__((aligned(64)));
-
-static struct worker workers[MAX_HARTS];
-static long svc, client, calls;
-
-static long checksum(long a, long b, long c, long d)
-{
-	return (a * 31 + b) * 31 + c * 7 + (d ^ 0x5a5a);
-}
-
-static long hammer(long i)
-{
-	struct worker *w = &workers[i];
-	struct ipc_reply r;
-	struct mself me;
-
-	sys_self(&me);
-	w->hart_before = me.hart;
-	for (long k = 0; k < calls; k++) {
-		long d1 = (i << 40) | k, d2 = ~k * 0x9e3779b9l + i, d3 = k ^ (i << 20);
-		long st;
-
-		r = (struct ipc_reply){ -1, { -1, -1, -1, -1 } };
-		st = ipc_req(svc, COUNT_ECHO, d1, d2, d3, &r);
-		w->made++;
-		if (st == 0 && r.pid == svc && r.d[0] == checksum(client, d1, d2, d3) &&
-		    r.d[1] == client && r.d[2] == svc && r.d[3] == 1) {
-			w->ok++;
-			continue;
-		}
-		if (!w->bad++) {
-			w->first_bad = k;
-			w->bad_status = st;
-			w->bad_word = r.d[0];
-		}
-	}
-	sys_self(&me);
-	w->hart_after = me.hart;
-	return 0;
-}
+static struct hammer workers[MAX_HARTS];
+static long tids[MAX_HARTS];
 
 int main(void)
 {
@@ -64,7 +23,7 @@ int main(void)
 	struct ipc_reply r;
 	struct mself me;
 	unsigned long hz, t0, t1;
-	long harts, made = 0, ok = 0, status = -1;
+	long svc, client, calls, harts, made = 0, ok = 0, status = -1;
 
 	test_start("smp_same_service");
 	sys_self(&me);
@@ -79,31 +38,25 @@ int main(void)
 
 	t0 = sys_clock(NULL);
 	for (long i = 0; i < harts; i++) {
-		workers[i].tid = thread_spawn(i, hammer, i);
-		CHECK_OK(workers[i].tid);
+		workers[i] = (struct hammer){
+			.svc = svc, .client = client, .calls = calls, .op = ECHO_CALL, .lane = i
+		};
+		tids[i] = thread_spawn(i, hammer, (long)&workers[i]);
+		CHECK_OK(tids[i]);
 	}
 	for (long i = 0; i < harts; i++) {
-		struct worker *w = &workers[i];
 		long v = -1;
 
-		CHECK_EQ(sys_thread_join(w->tid, &v), 0);
+		CHECK_EQ(sys_thread_join(tids[i], &v), 0);
 		CHECK_EQ(v, 0);
-		if (w->bad)
-			test_fail("hart %ld: %ld of %ld calls wrong, first #%ld: status %ld word %lx",
-				  i, w->bad, calls, w->first_bad, w->bad_status, w->bad_word);
-		if (w->made != calls || w->ok != calls)
-			test_fail("hart %ld: %ld calls made, %ld succeeded; want %ld", i, w->made,
-				  w->ok, calls);
-		if (w->hart_before != i || w->hart_after != i)
-			test_fail("thread for hart %ld ran on %ld, then %ld", i, w->hart_before,
-				  w->hart_after);
-		made += w->made;
-		ok += w->ok;
+		hammer_check(&workers[i], i);
+		made += workers[i].made;
+		ok += workers[i].ok;
 	}
 	t1 = sys_clock(NULL);
 	CHECK_EQ(made, harts * calls);
 	CHECK_EQ(ok, made);
-	CHECK_EQ(ipc_req(svc, COUNT_QUERY, 0, 0, 0, &r), 0);
+	CHECK_EQ(ipc_req(svc, ECHO_COUNT, 0, 0, 0, &r), 0);
 	CHECK_EQ(r.pid, svc);
 	CHECK_EQ(r.d[0], made);
 	printf("smp_same_service: %ld harts x %ld calls in %lu ms of guest time\n", harts, calls,

@@ -29,25 +29,11 @@
  */
 #include <test.h>
 
-#define TOUCH_SETUP      0x71
-#define TOUCH_UNMAP      0x72
-#define TOUCH_UNMAP_HERE 0x73
-#define TOUCH_PING       0x74
-#define TOUCH_LOAD       1
-#define MAX_LANES        64
+#include "proto/smp_toucher.h"
+
 #define PROGRESS         2000
 #define CAUSE_LOAD_PAGE_FAULT  13
 #define CAUSE_STORE_PAGE_FAULT 15
-
-/* The ctl region's layout, as in tests/svc_smp_toucher.c. */
-struct lane {
-	long count, late, hart, parked, tried, pad[3];
-};
-
-struct ctl {
-	struct lane lane[MAX_LANES];
-	long unmap_started, unmap_done, unmap_status, quiet, final;
-};
 
 static long harts;
 static unsigned long hz;

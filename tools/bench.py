@@ -33,6 +33,7 @@ from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import guest  # noqa: E402
 import qemu  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -86,27 +87,13 @@ def chunks(names, prefix):
 
 def boot(build, harts, args_line, extra, timeout, on_line):
     """One QEMU boot of test=bench; on_line gets each console line."""
-    cmd = qemu.build_command(str(REPO / "build" / build / "migrant.bin"),
-                             str(REPO / "build" / "user" / "test.cpio"), args_line, harts,
-                             qemu.DEFAULT_MEM, extra=extra)
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    deadline, tail, ok = time.monotonic() + timeout, [], False
-    for raw in proc.stdout:
-        line = raw.decode(errors="replace").rstrip("\r\n")
-        tail = (tail + [line])[-30:]
-        ok = ok or line.startswith("VERDICT bench PASS")
-        on_line(line)
-        if time.monotonic() > deadline:
-            break
-    try:
-        proc.wait(timeout=max(1, deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, 9)
-        proc.wait()
-        ok = False
-    if not ok or proc.returncode != 0:
-        raise RuntimeError(f"bench boot failed ({build}, harts={harts}):\n  " + "\n  ".join(tail))
+    con = guest.boot(str(REPO / "build" / build / "migrant.bin"),
+                     str(REPO / "build" / "user" / "test.cpio"), args_line, harts,
+                     extra=extra, timeout=timeout, on_line=on_line)
+    reason = guest.judge(con.lines, con.exit, con.stopped, test="bench")
+    if reason:
+        raise RuntimeError(f"bench boot failed ({build}, harts={harts}): {reason}:\n  "
+                           + "\n  ".join(con.lines[-30:]))
 
 
 def measure(args, res):

@@ -10,26 +10,17 @@ which leaves the cost of the extra iterations alone.
 Usage: iprofile.py LOG [--base LOG] [--per N] --elf kernel.elf --elf prog.elf ...
 """
 import argparse
-import bisect
 import collections
 import re
-import subprocess
 import sys
+from pathlib import Path
+
+sys.dont_write_bytecode = True
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import guest  # noqa: E402
 
 IN_RE = re.compile(r"^(0x[0-9a-f]+):\s")
 TRACE_RE = re.compile(r"^Trace \d+: 0x[0-9a-f]+ \[[0-9a-f]+/([0-9a-f]+)/")
-
-
-def symbols(elfs, nm):
-    table = []
-    for elf in elfs:
-        out = subprocess.run([nm, "-n", elf], capture_output=True, text=True, check=True).stdout
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[1] in "tTwW":
-                table.append((int(parts[0], 16), parts[2]))
-    table.sort()
-    return [a for a, _ in table], [n for _, n in table]
 
 
 def block_sizes(path):
@@ -48,7 +39,7 @@ def block_sizes(path):
     return sizes
 
 
-def profile(path, addrs, names):
+def profile(path, symbols):
     sizes = block_sizes(path)
     per = collections.Counter()
     with open(path, errors="replace") as f:
@@ -57,9 +48,7 @@ def profile(path, addrs, names):
             if not m:
                 continue
             pc = int(m.group(1), 16)
-            i = bisect.bisect_right(addrs, pc) - 1
-            name = names[i] if i >= 0 else "?"
-            per[name] += sizes.get(pc, 0)
+            per[symbols.lookup(pc, "?")] += sizes.get(pc, 0)
     return per
 
 
@@ -69,13 +58,13 @@ def main():
     ap.add_argument("--base")
     ap.add_argument("--per", type=int, default=1, help="divide by this many iterations")
     ap.add_argument("--elf", action="append", required=True)
-    ap.add_argument("--nm", default="riscv64-unknown-elf-nm")
+    ap.add_argument("--nm", default=None, help="default: the cross toolchain's nm")
     ap.add_argument("--top", type=int, default=40)
     args = ap.parse_args()
-    addrs, names = symbols(args.elf, args.nm)
-    per = profile(args.log, addrs, names)
+    symbols = guest.Symbols(args.elf, args.nm)
+    per = profile(args.log, symbols)
     if args.base:
-        per.subtract(profile(args.base, addrs, names))
+        per.subtract(profile(args.base, symbols))
     total = sum(per.values())
     print(f"{total / args.per:10.1f}  TOTAL")
     for name, n in per.most_common(args.top):

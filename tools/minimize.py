@@ -31,9 +31,9 @@ TOKEN_FIELDS = {0: [3], 4: [3]}   # OP_CHAIN and OP_SYS: a[3]
 
 def kind_of(what):
     """What broke, without the numbers that change from run to run."""
-    if what.startswith("kernel"):
+    if what.startswith("panic"):
         core = what
-    elif what.startswith("hang"):
+    elif what.startswith(("hang", "timeout")):
         return "hang"
     else:
         core = what.split("): ", 1)[-1].split(" (status", 1)[0]

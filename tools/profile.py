@@ -18,16 +18,14 @@ measured windows and prints PROFILE-* lines, which this turns into, in
 Usage: profile.py --bench SCENARIO [--harts N] [--locking fine|bkl] [--seconds S] [--runs R]
 """
 import argparse
-import bisect
 import collections
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import qemu  # noqa: E402
+import guest  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TOP = 30
@@ -41,39 +39,19 @@ DROP_RE = re.compile(r"^PROFILE-DROPPED (\d+) (\d+)")
 RUN_RE = re.compile(r"^BENCH (\S+) harts=(\d+) run=(\d+) ops=(\d+) ticks=(\d+) hz=(\d+)")
 
 
-class Symbols:
-    """Address to function, from `nm -n` of an ELF."""
-
-    def __init__(self, elf, nm):
-        self.addrs, self.names = [], []
-        if not elf.exists():
-            return
-        out = subprocess.run([nm, "-n", str(elf)], capture_output=True, text=True).stdout
-        for line in out.splitlines():
-            parts = line.split()
-            if len(parts) == 3 and parts[1] in "tTwW":
-                self.addrs.append(int(parts[0], 16))
-                self.names.append(parts[2])
-
-    def lookup(self, pc):
-        i = bisect.bisect_right(self.addrs, pc) - 1
-        return self.names[i] if i >= 0 else f"0x{pc:x}"
-
-
 def run(args, variant, log):
     line = (f"test=bench harts={args.harts} runs={args.runs} ms={int(args.seconds * 1000)} "
             f"scenarios={args.bench} profile=1")
-    cmd = qemu.build_command(str(REPO / "build" / variant / "migrant.bin"),
-                             str(REPO / "build" / "user" / "test.cpio"), line, args.harts,
-                             qemu.DEFAULT_MEM)
     timeout = (args.runs + 1) * (args.seconds + 1) + 120
-    out = subprocess.run(cmd, stdin=subprocess.DEVNULL, capture_output=True,
-                         timeout=timeout).stdout.decode(errors="replace")
-    log.write_text(out)
-    if "VERDICT bench PASS" not in out or "PROFILE-END" not in out:
-        tail = "\n  ".join(out.splitlines()[-25:])
-        raise RuntimeError(f"the profiled run failed:\n  {tail}")
-    return out.splitlines()
+    con = guest.boot(str(REPO / "build" / variant / "migrant.bin"),
+                     str(REPO / "build" / "user" / "test.cpio"), line, args.harts,
+                     timeout=timeout, log=log)
+    reason = guest.judge(con.lines, con.exit, con.stopped, test="bench",
+                         expect=lambda lines: None if "PROFILE-END" in lines else "no PROFILE-END")
+    if reason:
+        tail = "\n  ".join(con.lines[-25:])
+        raise RuntimeError(f"the profiled run failed: {reason}:\n  {tail}")
+    return con.lines
 
 
 def write_locks(path, lines, title, hz):
@@ -92,8 +70,8 @@ def write_locks(path, lines, title, hz):
             f.write("(no lock was taken while profiling)\n")
 
 
-def write_hotspots(path, lines, title, variant, nm):
-    kernel = Symbols(REPO / "build" / variant / "migrant.elf", nm)
+def write_hotspots(path, lines, title, variant):
+    kernel = guest.Symbols([REPO / "build" / variant / "migrant.elf"])
     programs = {}
     counts, kinds = collections.Counter(), collections.Counter()
     for l in lines:
@@ -105,7 +83,7 @@ def write_hotspots(path, lines, title, variant, nm):
         if kind == "u":
             name = prog.rsplit("/", 1)[-1]
             if name not in programs:
-                programs[name] = Symbols(REPO / "build" / "user" / f"{name}.elf", nm)
+                programs[name] = guest.Symbols([REPO / "build" / "user" / f"{name}.elf"])
             where = ("user", name, programs[name].lookup(pc))
         else:
             where = ("idle" if kind == "i" else "kernel", "migrant", kernel.lookup(pc))
@@ -170,8 +148,8 @@ def main():
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     try:
-        lines = [l.rstrip("\r") for l in run(args, variant, out / "console.log")]
-    except (RuntimeError, subprocess.TimeoutExpired) as e:
+        lines = run(args, variant, out / "console.log")
+    except RuntimeError as e:
         print(f"profile: FAIL: {e}")
         return 1
     begin = next(BEGIN_RE.match(l) for l in lines if BEGIN_RE.match(l))
@@ -180,9 +158,8 @@ def main():
              for m in (RUN_RE.match(l) for l in lines) if m]
     title = (f"{args.bench}, locking={args.locking}, harts={args.harts}, {len(rates)} windows of "
              f"{args.seconds} s" + (f", median {sorted(rates)[len(rates) // 2]:,.0f} ops/s" if rates else ""))
-    nm = qemu.cross_tool("nm")
     write_locks(out / "locks.txt", lines, title, hz)
-    write_hotspots(out / "hotspots.txt", lines, title, variant, nm)
+    write_hotspots(out / "hotspots.txt", lines, title, variant)
     write_pmu(out / "pmu.txt", lines, title, tick_hz)
     for name in ("locks.txt", "hotspots.txt", "pmu.txt"):
         print(f"== {out / name}")

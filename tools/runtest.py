@@ -10,7 +10,8 @@ Usage:
 
 A pair passes only if the run finished in time, printed exactly one VERDICT
 line (its own, saying PASS), reached `MIGRANT-END status=0`, printed no
-PANIC/ASSERT line, and QEMU exited 0. Set MIGRANT_QEMU to use a fake QEMU.
+PANIC/ASSERT line, and QEMU exited 0: the pass rule of guest.judge, which
+the benchmarks and the fuzzer share. Set MIGRANT_QEMU to use a fake QEMU.
 
 --uboot boots each run through U-Boot from a disk image, as a board does
 (qemu.make_boot_disk); results are then named uboot/<test>.
@@ -20,26 +21,20 @@ import argparse
 import concurrent.futures
 import dataclasses
 import os
-import re
-import signal
-import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 # No __pycache__ in tools/: the tree stays clean for the lead's commits.
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import qemu  # noqa: E402  (sibling module, needs the path above)
+import guest  # noqa: E402  (sibling modules, need the path above)
+import qemu  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TAIL_LINES = 20
 SELFCHECK_HANG_TIMEOUT = 15  # the hang test never ends; don't wait long
 
-VERDICT_RE = re.compile(r"^VERDICT (\S+) (PASS|FAIL)\b(?::\s*(.*))?")
-END_RE = re.compile(r"^MIGRANT-END status=(-?\d+)")
-PANIC_RE = re.compile(r"PANIC|ASSERT")
 
 
 @dataclasses.dataclass
@@ -54,66 +49,13 @@ class Result:
 # ---------------------------------------------------------------- classify
 
 def classify(test, text, exit_status, timed_out=False, timeout_s=0):
-    """Return None if the console log shows a pass, else the failure reason.
-
-    A panic is reported before a timeout: a panicked kernel usually just
-    spins until killed, and the panic line is the useful cause.
-    """
+    """Return None if the console log shows a pass, else the failure reason."""
     lines = text.replace("\r", "").split("\n")
-    for line in lines:
-        if PANIC_RE.search(line):
-            return f"panic: {line.strip()}"
-    if timed_out:
-        return f"timeout after {timeout_s}s"
-
-    verdicts = [m for m in map(VERDICT_RE.match, lines) if m]
-    for m in verdicts:
-        if m.group(1) != test:
-            return f"verdict from another test: {m.group(0).strip()}"
-    if not verdicts:
-        return "no verdict"
-    if len(verdicts) > 1:
-        return f"{len(verdicts)} verdicts"
-    if verdicts[0].group(2) != "PASS":
-        return f"verdict FAIL: {verdicts[0].group(3) or '(no reason)'}"
-
-    ends = [m for m in map(END_RE.match, lines) if m]
-    if not ends:
-        return "missing end marker"
-    if ends[-1].group(1) != "0":
-        return f"end marker status={ends[-1].group(1)}"
-    if exit_status != 0:
-        return f"qemu exit status {exit_status}"
-    return None
+    stopped = f"timeout after {timeout_s}s" if timed_out else None
+    return guest.judge(lines, exit_status, stopped, test=test)
 
 
 # ---------------------------------------------------------------- running
-
-def kill_group(proc):
-    """Kill QEMU and anything it started (it leads its own session)."""
-    try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-
-
-def feed_input(proc, log_path, data):
-    """Type `data` into the guest's serial port once it prints READY.
-
-    A test that reads the console (a user-space UART driver) says READY
-    when its interrupt handler is in place; input sent earlier would only
-    wait in the UART, but waiting keeps the test honest about its setup.
-    """
-    while proc.poll() is None:
-        if b"READY" in log_path.read_bytes():
-            try:
-                proc.stdin.write(data.encode())
-                proc.stdin.flush()
-            except (BrokenPipeError, ValueError):
-                pass
-            return
-        time.sleep(0.05)
-
 
 def label(test, cfg):
     """The name a result line gives the run: a U-Boot boot is a run of its own."""
@@ -130,34 +72,10 @@ def run_pair(test, harts, cfg, timeout_s):
     if cfg.uboot:
         disk = f"{stem}.img"
         qemu.make_boot_disk(disk, cfg.kernel, cfg.initrd, cmdline, cfg.uboot)
-    cmd = qemu.build_command(cfg.kernel, cfg.initrd, cmdline, harts,
-                             cfg.mem, extra=cfg.extra_qemu, boot_disk=disk)
-    log_path = Path(f"{stem}.log")
-    timed_out = False
-    with open(log_path, "wb") as log:
-        # Own session so a timeout kills the whole group, not just the
-        # wrapper; stdin is /dev/null so QEMU never touches the terminal,
-        # or a pipe when the manifest gives the test input.
-        proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if data else subprocess.DEVNULL,
-                                stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)
-        feeder = None
-        if data:
-            feeder = threading.Thread(target=feed_input, args=(proc, log_path, data), daemon=True)
-            feeder.start()
-        try:
-            proc.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-        # Also after a normal exit: reap anything the process left behind.
-        kill_group(proc)
-        proc.wait()
-        if feeder:
-            feeder.join()
-            proc.stdin.close()
-    text = log_path.read_bytes().decode("utf-8", errors="replace")
-    reason = classify(test, text, proc.returncode, timed_out, timeout_s)
-    return Result(label(test, cfg), harts, reason is None, reason or "", text)
+    con = guest.boot(cfg.kernel, cfg.initrd, cmdline, harts, cfg.mem, extra=cfg.extra_qemu,
+                     boot_disk=disk, timeout=timeout_s, log=f"{stem}.log", input_text=data)
+    reason = guest.judge(con.lines, con.exit, con.stopped, test=test)
+    return Result(label(test, cfg), harts, reason is None, reason or "", "\n".join(con.lines))
 
 
 def result_line(r, locking):

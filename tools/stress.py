@@ -8,9 +8,11 @@
 Load mode boots one QEMU and watches it: the guest prints every client's op
 count ("STRESS hb", one client pinned to every hart) twice a second; a
 client whose count stands still for HANG_S seconds of wall time outside a
-quiescent point, or a guest silent that long, is a hang. A kernel PANIC or
-ASSERT, a "STRESS violation", a missing result or a QEMU exit status other
-than 0 fail the run too. The last lines are
+quiescent point, or a guest silent that long, is a hang. Beyond that the
+run is judged by guest.judge, the rule every tool shares: a kernel PANIC
+or ASSERT, a "STRESS violation", the timeout, a missing result, a missing
+`MIGRANT-END status=0` or a QEMU exit status other than 0 fail it. The last
+lines are
 
   stress: PASS seed=S harts=H locking=L seconds=T calls=N violations=0
   stress: FAIL seed=S harts=H locking=L: <what broke>
@@ -34,12 +36,12 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import guest  # noqa: E402
 import qemu  # noqa: E402
 
 # Seconds of wall time without progress that make a hang (the issue's
@@ -50,7 +52,6 @@ PROG_MAX = 32768
 # One instruction is 2**ICOUNT_SHIFT ns of guest time; sleep=off makes an
 # idle hart skip ahead to its next timer instead of waiting on the host.
 ICOUNT = "-icount shift=2,sleep=off"
-PANIC_RE = re.compile(r"PANIC|ASSERT")
 
 
 def pick_seed():
@@ -131,13 +132,10 @@ class Monitor:
 
     def symbol(self, pcs):
         """Kernel pcs as function names (from the ELF beside the kernel); others 'user'."""
-        kernel = sorted({pc for pc in pcs if pc >= 0xffffffff80000000})
-        names = {}
-        if kernel and self.elf.exists():
-            out = subprocess.run([qemu.cross_tool("addr2line"), "-f", "-e", str(self.elf)]
-                                 + [hex(pc) for pc in kernel], capture_output=True, text=True).stdout
-            names = dict(zip(kernel, out.splitlines()[0::2]))
-        return [names.get(pc, "kernel") if pc >= 0xffffffff80000000 else "user" for pc in pcs]
+        if not self.elf.exists():
+            return ["?" for _ in pcs]
+        base, symbols = guest.kernel_base(self.elf), guest.Symbols([self.elf])
+        return [symbols.lookup(pc, "kernel") if pc >= base else "user" for pc in pcs]
 
     def where(self):
         """One line per hart: its pc and function in each of SAMPLES samples."""
@@ -163,65 +161,70 @@ def boot(kernel, initrd, cmdline, harts, mem, timeout, echo=False, watch=True):
         return boot_in(tmp, kernel, initrd, cmdline, harts, mem, timeout, echo, watch)
 
 
+class Watchdog:
+    """Progress from the heartbeats: a hart's count that stands still for
+    HANG_S outside a quiescent point, or a console silent that long, is a hang."""
+
+    def __init__(self, run):
+        self.run, self.seen = run, 0
+        self.counts, self.changed, self.quiet = None, [], False
+        self.last_line = time.monotonic()
+
+    def check(self):
+        now = time.monotonic()
+        lines = self.run.lines
+        for line in lines[self.seen:]:
+            if line.startswith("STRESS hb"):
+                vals = [int(v) for v in line.split()[2:]]
+                if self.counts is None or len(vals) != len(self.counts):
+                    self.counts, self.changed = vals, [now] * len(vals)
+                for i, v in enumerate(vals):
+                    if v != self.counts[i]:
+                        self.counts[i], self.changed[i] = v, now
+            elif line.startswith("STRESS quiesce"):
+                self.quiet = line.endswith("begin")
+                self.changed = [now] * len(self.changed)
+        if len(lines) > self.seen:
+            self.seen, self.last_line = len(lines), now
+        if self.counts is not None and now - self.last_line > HANG_S:
+            return f"hang: no output for {HANG_S} s"
+        stuck = [i for i, c in enumerate(self.changed) if now - c > HANG_S]
+        if stuck and not self.quiet:
+            return f"hang: hart {stuck[0]} made no progress for {HANG_S} s"
+        return None
+
+
 def boot_in(tmp, kernel, initrd, cmdline, harts, mem, timeout, echo, watch):
     monitor = Monitor(tmp, kernel)
     extra = (ICOUNT.split() if harts == 1 else []) + monitor.args()
-    cmd = qemu.build_command(kernel, initrd, cmdline, harts, mem, extra=extra)
     run = Run()
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    last_line = [time.monotonic()]
 
-    def reader():
-        for raw in proc.stdout:
-            line = raw.decode("utf-8", "replace").replace("\0", "").rstrip("\r\n")
-            # Fuzzed puts calls print bytes with no newline: a line of ours
-            # may follow them on the same console line.
-            at = line.rfind("STRESS ")
-            line = line[at:] if at > 0 else line
-            run.lines.append(line)
-            last_line[0] = time.monotonic()
-            if echo and (line.startswith("STRESS progress") or line.startswith("STRESS start")
-                         or line.startswith("STRESS violation") or PANIC_RE.search(line)):
-                print(line, flush=True)
+    def on_line(line):
+        line = line.replace("\0", "")
+        # Fuzzed puts calls print bytes with no newline: a line of ours
+        # may follow them on the same console line.
+        at = line.rfind("STRESS ")
+        line = line[at:] if at > 0 else line
+        run.lines.append(line)
+        if echo and (line.startswith("STRESS progress") or line.startswith("STRESS start")
+                     or line.startswith("STRESS violation") or guest.PANIC_RE.search(line)):
+            print(line, flush=True)
 
-    t = threading.Thread(target=reader, daemon=True)
-    t.start()
-    start = time.monotonic()
-    counts, changed, quiet, seen = None, [], False, 0
-    while proc.poll() is None:
-        time.sleep(0.2)
-        now = time.monotonic()
-        for line in run.lines[seen:]:
-            if line.startswith("STRESS hb"):
-                vals = [int(v) for v in line.split()[2:]]
-                if counts is None or len(vals) != len(counts):
-                    counts, changed = vals, [now] * len(vals)
-                for i, v in enumerate(vals):
-                    if v != counts[i]:
-                        counts[i], changed[i] = v, now
-            elif line.startswith("STRESS quiesce"):
-                quiet = line.endswith("begin")
-                changed = [now] * len(changed)
-        seen = len(run.lines)
-        if watch and counts is not None and now - last_line[0] > HANG_S:
-            run.hang = f"hang: no output for {HANG_S} s"
-        elif watch and not quiet:
-            stuck = [i for i, c in enumerate(changed) if now - c > HANG_S]
-            if stuck:
-                run.hang = f"hang: hart {stuck[0]} made no progress for {HANG_S} s"
-        if now - start > timeout:
-            run.hang = f"hang: no end after {timeout} s"
-        if run.hang:
-            run.where = monitor.where()
-            break
-    try:
-        os.killpg(proc.pid, 9)
-    except ProcessLookupError:
-        pass
-    run.exit = proc.wait()
-    t.join(timeout=5)
+    def sample(reason):
+        run.where = monitor.where()
+
+    con = guest.boot(kernel, initrd, cmdline, harts, mem, extra=extra, timeout=timeout,
+                     on_line=on_line, watch=Watchdog(run).check if watch else None,
+                     before_kill=sample)
+    run.hang, run.exit = con.stopped, con.exit
     return run
+
+
+def violation(lines):
+    for line in lines:
+        if line.startswith("STRESS violation "):
+            return line[len("STRESS violation "):]
+    return None
 
 
 def judge(run):
@@ -230,21 +233,15 @@ def judge(run):
     for line in run.lines:
         if line.startswith("STRESS result "):
             fields = dict(w.split("=", 1) for w in line.split()[2:] if "=" in w)
-    for line in run.lines:
-        if PANIC_RE.search(line):
-            return f"kernel {line.strip()}", fields
-    for line in run.lines:
-        if line.startswith("STRESS violation "):
-            return line[len("STRESS violation "):], fields
-    if run.hang:
-        return run.hang, fields
-    if not fields:
-        return "no result line", fields
-    if fields.get("violations") != "0":
-        return f"violations={fields.get('violations')}", fields
-    if run.exit != 0:
-        return f"qemu exit status {run.exit}", fields
-    return None, fields
+
+    def result(lines):
+        if not fields:
+            return "no result line"
+        if fields.get("violations") != "0":
+            return f"violations={fields.get('violations')}"
+        return None
+
+    return guest.judge(run.lines, run.exit, run.hang, failed=violation, expect=result), fields
 
 
 def load_cmdline(seed, seconds, extra=""):

@@ -1,11 +1,10 @@
 /*
- * The test helper library: verdicts, command-line arguments and stats
- * settling. See test.h.
+ * The test helper library: verdicts, command-line arguments, stats
+ * settling and the echo workers. See test.h.
  */
 #include <test.h>
 
 #include <stdarg.h>
-#include <stdbool.h>
 
 #include <lib/fmt.h>
 
@@ -175,28 +174,93 @@ void stats_snapshot(struct mstats *s)
 	}
 }
 
-void stats_settle(const struct mstats *want)
+bool stats_wait_settled(const struct mstats *want, struct mstats *now)
 {
 	unsigned long hz;
 	unsigned long since = sys_clock(&hz);
-	struct mstats now, last;
+	struct mstats last;
 
 	sys_stats(&last);
 	for (;;) {
-		sys_stats(&now);
-		if (stats_match(&now, want))
-			return;
+		sys_stats(now);
+		if (stats_match(now, want))
+			return true;
 		/* Still moving is not yet a leak: the window starts at the last change. */
-		if (!stats_match(&now, &last) || now.deferred != last.deferred) {
-			last = now;
+		if (!stats_match(now, &last) || now->deferred != last.deferred) {
+			last = *now;
 			since = sys_clock(NULL);
 		} else if (sys_clock(NULL) - since > STATS_SETTLE_SECONDS * hz) {
-			break;
+			return false;
 		}
 		sys_yield();
 	}
+}
+
+void stats_settle(const struct mstats *want)
+{
+	struct mstats now;
+
+	if (stats_wait_settled(want, &now))
+		return;
 	test_fail("stats did not settle: free_pages %ld want %ld, "
 		  "procs %ld want %ld, threads %ld want %ld, %ld frees deferred",
 		  now.free_pages, want->free_pages, now.procs, want->procs,
 		  now.threads, want->threads, now.deferred);
+}
+
+long checksum(long eid, long d1, long d2, long d3)
+{
+	return (eid * 31 + d1) * 31 + d2 * 7 + (d3 ^ 0x5a5a);
+}
+
+long hammer(long arg)
+{
+	struct hammer *h = (struct hammer *)arg;
+	long i = h->lane;
+	struct ipc_reply r;
+	struct mself me;
+
+	if (h->go)
+		while (!__atomic_load_n(h->go, __ATOMIC_ACQUIRE))
+			sys_yield();
+	sys_self(&me);
+	h->hart_before = me.hart;
+	for (long k = 0; k < h->calls; k++) {
+		long d1 = (i << 40) | k, d2 = ~k * 0x9e3779b9l + i, d3 = k ^ (i << 20);
+		long st;
+
+		/* Nothing left from the last reply can pass for this one. */
+		r = (struct ipc_reply){ -1, { -1, -1, -1, -1 } };
+		st = ipc_req(h->svc, h->op, d1, d2, d3, &r);
+		h->made++;
+		if (st == 0 && r.pid == h->svc && r.d[0] == checksum(h->client, d1, d2, d3) &&
+		    r.d[1] == h->client && r.d[2] == h->svc && r.d[3] == 1) {
+			h->ok++;
+			continue;
+		}
+		if (!h->bad++) {
+			h->first_bad = k;
+			h->bad_status = st;
+			h->bad_pid = r.pid;
+			h->bad_word = r.d[0];
+		}
+	}
+	sys_self(&me);
+	h->hart_after = me.hart;
+	return 0;
+}
+
+void hammer_check(const struct hammer *h, long hart)
+{
+	if (h->bad)
+		test_fail("hart %ld: %ld of %ld calls wrong, first #%ld: status %ld "
+			  "reply.pid %ld (want %ld) word %lx",
+			  hart, h->bad, h->calls, h->first_bad, h->bad_status, h->bad_pid, h->svc,
+			  h->bad_word);
+	if (h->made != h->calls || h->ok != h->calls)
+		test_fail("hart %ld: %ld calls made, %ld succeeded; want %ld", hart, h->made, h->ok,
+			  h->calls);
+	if (h->hart_before != hart || h->hart_after != hart)
+		test_fail("thread for hart %ld ran on %ld, then %ld", hart, h->hart_before,
+			  h->hart_after);
 }

@@ -11,6 +11,7 @@
 #ifndef MIGRANT_TEST_H
 #define MIGRANT_TEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <migrant.h>
@@ -57,6 +58,46 @@ void stats_snapshot(struct mstats *s);
 #define STATS_SETTLE_SECONDS 2
 #define STATS_QUIET_MS 100
 void stats_settle(const struct mstats *want);
+
+/*
+ * stats_settle's wait, for a caller with its own way to report a leak (the
+ * stress driver): true once the counts equal want's, false once they have
+ * stopped moving without getting there. *now holds the last reading.
+ */
+bool stats_wait_settled(const struct mstats *want, struct mstats *now);
+
+/*
+ * The echo services' checksum (tests/proto/echo.h): the d0 that /svc_echo
+ * and /svc_smp_count answer a call from eid with words d1..d3.
+ */
+long checksum(long eid, long d1, long d2, long d3);
+
+/*
+ * One worker of a test in which every hart calls an echo service at once.
+ * Started as thread_spawn(hart, hammer, (long)&h), it makes h.calls calls
+ * (d0 = h.op) into h.svc, each with words of its own made from the call's
+ * number and h.lane, and checks every reply: status 0, reply.pid h.svc,
+ * and the words (checksum(h.client, words), h.client, h.svc, depth 1).
+ * With h.go set it first waits (yielding) until *h.go is non-zero, so that
+ * every worker is alive before any calls. Returns 0.
+ */
+struct hammer {
+	/* Set by the test. */
+	long svc, client, calls, op, lane;
+	const long *go;
+	/* Counted by the worker: the first wrong reply's details, and its harts. */
+	long made, ok, bad, first_bad, bad_status, bad_pid, bad_word;
+	long hart_before, hart_after;
+} __attribute__((aligned(64)));
+
+long hammer(long h);
+
+/*
+ * After the join: fails the test unless worker h, meant for hart `hart`,
+ * made all its calls, every reply was right, and it ran on that hart
+ * before and after.
+ */
+void hammer_check(const struct hammer *h, long hart);
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 

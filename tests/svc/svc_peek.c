@@ -1,37 +1,10 @@
 /*
  * A service that reaches for memory it should not have, for
- * activation_isolation. d0 selects:
- *   PEEK_OWN: writes and reads back a buffer on its own activation;
- *       responds 1 if it read what it wrote.
- *   PEEK_LOAD (d1 = address): responds the word loaded from d1.
- *   PEEK_STORE (d1 = address): stores a word at d1, responds 0.
- *   PEEK_STORE_ABOVE (d1 = our reservation): stores at sp + d1 + 64, which
- *       lies above our activation, in our caller's; responds the address.
- *   PEEK_FRAME (d1 = bytes): responds ipc_frame(d1).
- *   PEEK_SP: responds our stack pointer and ipc_depth.
- *   PEEK_CALL_LOAD (d1 = pid, d2 = address or 0): calls d1's PEEK_LOAD
- *       with d2, or with the address of one of our own locals if d2 is 0;
- *       responds (status, reply.pid, reply d0, our local's value after).
- *   PEEK_CALL_SP (d1 = pid): calls d1's PEEK_SP; responds (status,
- *       reply.pid, its sp, its depth).
- *   PEEK_SPIN (d1 = ms): fills 8 KiB of its activation with SECRET, spins
- *       d1 ms with PEEK_STATUS saying so, responds 1 if the buffer is intact.
- *   PEEK_STATUS: responds (calls spinning now, 0, 0, 0).
+ * activation_isolation. The protocol is in tests/proto/peek.h.
  */
 #include <migrant.h>
 
-#define PEEK_OWN         0x71
-#define PEEK_LOAD        0x72
-#define PEEK_STORE       0x73
-#define PEEK_STORE_ABOVE 0x74
-#define PEEK_FRAME       0x75
-#define PEEK_SP          0x76
-#define PEEK_CALL_LOAD   0x77
-#define PEEK_CALL_SP     0x78
-#define PEEK_SPIN        0x79
-#define PEEK_STATUS      0x7a
-
-#define SECRET 0x5ec2e7l
+#include "../proto/peek.h"
 
 static long current_sp(void)
 {
@@ -56,7 +29,7 @@ static void own(void)
 
 static void call_load(long pid, long addr)
 {
-	volatile long local = SECRET;
+	volatile long local = PEEK_SECRET;
 	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
 	long st = ipc_req(pid, PEEK_LOAD, addr ? addr : (long)&local, 0, 0, &r);
 
@@ -80,13 +53,13 @@ static void spin(long ms)
 	long ok = 1;
 
 	for (int i = 0; i < 1024; i++)
-		buf[i] = SECRET;
+		buf[i] = PEEK_SECRET;
 	__atomic_add_fetch(&spinning, 1, __ATOMIC_SEQ_CST);
 	while (sys_clock(NULL) - t0 < (unsigned long)ms * hz / 1000)
 		;
 	__atomic_add_fetch(&spinning, -1, __ATOMIC_SEQ_CST);
 	for (int i = 0; i < 1024; i++)
-		if (buf[i] != SECRET)
+		if (buf[i] != PEEK_SECRET)
 			ok = 0;
 	ipc_resp(ok, 0, 0, 0);
 }

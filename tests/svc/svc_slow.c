@@ -1,43 +1,10 @@
 /*
  * A service for the migration tests that spends time, hangs, faults or
- * calls on. d0 selects the operation (codes above the START_* codes, so a
- * root fwd with eid 0 still reaches migrant_serve):
- *   SLOW_SPIN (d1 = ms): mixes eight registers for d1 ms of guest time,
- *       then responds (iterations, checksum, clock at the end, calls done).
- *       The checksum depends only on the iteration count (see spin_sum),
- *       so a caller can recompute it: any register the kernel failed to
- *       restore across an interruption shows as a wrong checksum.
- *   SLOW_HANG_SPIN: spins in user mode forever, never entering the kernel.
- *   SLOW_HANG_WAIT: blocks in sys_notify_wait forever.
- *   SLOW_STATUS: responds (calls entered, calls inside now, SLOW_SPIN calls
- *       done, clock at the last SLOW_SPIN's end).
- *   SLOW_CHAIN (d1 = next pid, d2 = the one after, d3 = op | arg << 8):
- *       with d1 = 0 runs op(arg) here; else calls d1 with SLOW_CHAIN(d2,
- *       0, d3) and responds (status, reply.pid, reply d0, reply d1).
- *   SLOW_ILLEGAL: executes an illegal instruction.
- *   SLOW_ABORT (d1 = tid): responds ipc_abort(d1) as run in this process.
- *   SLOW_EXIT (d1 = status): sys_exit from inside the call. An exit that
- *       returns (a kernel bug) is answered (SLOW_EXIT_RETURNED, its result).
- *   SLOW_EXIT_TOGETHER (d1 = status, d2 = n): waits until n calls are
- *       inside (at most 100 ms), then exits like SLOW_EXIT, so the n exits
- *       race each other.
- *   SLOW_THREAD_EXIT: responds what thread_exit of the borrowed thread returns.
- *   SLOW_SELF: responds (our pid, ipc_depth, its eid, chains returned).
+ * calls on. The protocol is in tests/proto/slow.h.
  */
 #include <migrant.h>
 
-#define SLOW_SPIN        0x41
-#define SLOW_HANG_SPIN   0x42
-#define SLOW_HANG_WAIT   0x43
-#define SLOW_STATUS      0x44
-#define SLOW_CHAIN       0x45
-#define SLOW_ILLEGAL     0x46
-#define SLOW_ABORT       0x47
-#define SLOW_EXIT        0x48
-#define SLOW_THREAD_EXIT 0x49
-#define SLOW_SELF        0x4a
-#define SLOW_EXIT_TOGETHER 0x4b
-#define SLOW_EXIT_RETURNED 0xe417
+#include "../proto/slow.h"
 
 static long entries, active, done, chains_back, gathered;
 static unsigned long last_end;
@@ -53,31 +20,19 @@ static long get(long *v)
 	return __atomic_load_n(v, __ATOMIC_SEQ_CST);
 }
 
-/*
- * Rounds of mixing until `ticks` have passed; the state lives in
- * registers throughout. Every round depends only on the round number,
- * so the result is a function of the iteration count alone.
- */
+/* SLOW_SPIN's rounds of mixing (tests/proto/slow.h) until `ticks` have passed. */
 static void spin_sum(unsigned long ticks, long *iters, unsigned long *sum)
 {
-	unsigned long a = 1, b = 2, c = 3, d = 4, e = 5, f = 6, g = 7, h = 8;
+	struct slow_mix m = SLOW_MIX_INIT;
 	unsigned long t0 = sys_clock(NULL);
 	long n = 0;
 
 	do {
-		for (int k = 0; k < 256; k++, n++) {
-			a = a * 6364136223846793005ul + (unsigned long)n;
-			b ^= a >> 29;
-			c += b * 0x9e3779b97f4a7c15ul;
-			d = (d << 7 | d >> 57) ^ c;
-			e += d ^ (e >> 11);
-			f ^= e * 3 + a;
-			g += f >> 3;
-			h = (h ^ g) * 0xff51afd7ed558ccdul;
-		}
+		for (int k = 0; k < 256; k++, n++)
+			slow_mix_round(&m, n);
 	} while (sys_clock(NULL) - t0 < ticks);
 	*iters = n;
-	*sum = a + 3 * b + 5 * c + 7 * d + 11 * e + 13 * f + 17 * g + 19 * h;
+	*sum = slow_mix_sum(&m);
 }
 
 static void serve(long eid, long op, long d1, long d2, long d3);

@@ -1,37 +1,23 @@
 /*
  * The signal target for notify_signal: one thread, which goes away into a
  * slow service twice and then waits in sys_notify_wait, each round when
- * its parent says so; its migrant_signal logs every delivery. Spawned
- * without R_NOTIFY.
- *   SIG_CONFIG (d1 = pid of a /svc_slow, d2 = ms): lets main start.
- *   SIG_GO (d1 = round): lets main start round d1 (2, 3; 4 ends it).
- *   SIG_STATE: responds (phase, deliveries, first error, sys_notify
- *       without the right's status).
- *   SIG_LOG (d1 = i): responds delivery i's (bits, depth, eid, main's phase).
- *   SIG_TIME (d1 = i): responds (delivery i's clock, the end clock of the
- *       slow call of round i + 1, 0, 0).
- * Phases: 1 away in round 1, 2 back; 3 away in round 2, 4 back; 5 waiting
- * in round 3, 6 woken.
+ * its parent says so; its migrant_signal logs every delivery. The protocol
+ * and the phases are in tests/proto/sigtarget.h.
  */
 #include <migrant.h>
 
-#define SIG_CONFIG 0x61
-#define SIG_GO     0x62
-#define SIG_STATE  0x63
-#define SIG_LOG    0x64
-#define SIG_TIME   0x65
-#define SLOW_SPIN  0x41
-#define NLOG       8
+#include "../proto/sigtarget.h"
+#include "../proto/slow.h"
 
 static volatile long srv, ms, go = 1, phase, nsig, err, perm_status;
-static volatile long log_bits[NLOG], log_depth[NLOG], log_eid[NLOG], log_phase[NLOG];
-static volatile unsigned long log_time[NLOG], call_end[NLOG];
+static volatile long log_bits[SIG_NLOG], log_depth[SIG_NLOG], log_eid[SIG_NLOG], log_phase[SIG_NLOG];
+static volatile unsigned long log_time[SIG_NLOG], call_end[SIG_NLOG];
 
 void migrant_signal(unsigned long bits)
 {
 	long i = nsig, eid = -1, depth = ipc_depth(&eid);
 
-	if (i < NLOG) {
+	if (i < SIG_NLOG) {
 		log_bits[i] = (long)bits;
 		log_depth[i] = depth;
 		log_eid[i] = eid;
@@ -43,7 +29,7 @@ void migrant_signal(unsigned long bits)
 
 void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 {
-	long i = d1 >= 0 && d1 < NLOG ? d1 : 0;
+	long i = d1 >= 0 && d1 < SIG_NLOG ? d1 : 0;
 
 	(void)eid;
 	(void)tid;
@@ -77,7 +63,7 @@ static void wait_go(long round)
 		sys_yield();
 }
 
-/* Round `round`: away in the slow service, at phase base, back at base + 1. */
+/* Round `round`: away in the slow service at phase `base`, back at the next one. */
 static void away(long round, long base)
 {
 	struct ipc_reply r;
@@ -101,13 +87,13 @@ int main(void)
 	perm_status = sys_notify(me.pid, 1);
 	while (!srv)
 		sys_yield();
-	away(1, 1);
-	away(2, 3);
+	away(1, SIG_AWAY_1);
+	away(2, SIG_AWAY_2);
 	wait_go(3);
-	phase = 5;
+	phase = SIG_WAITING;
 	if (sys_notify_wait() != 0 && !err)
 		err = 105;
-	phase = 6;
+	phase = SIG_WOKEN;
 	wait_go(4);
 	return 0;
 }

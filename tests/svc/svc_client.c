@@ -1,19 +1,13 @@
 /*
- * A client process for client_death: once configured it calls a slow
- * service from its main thread, while a second thread idles in its root
- * process, so that its parent can kill it with a thread away.
- *   CL_CONFIG (d1 = pid of a /svc_slow, d2 = ms, d3 = pid of a /svc_slow
- *       to call through, or 0): main calls d1's SLOW_SPIN(d2), through
- *       d3's SLOW_CHAIN if d3 is set.
- *   CL_STATUS: responds (phase, idler started, call status, 0); phase is
- *       1 while main is away, 2 once its call returned.
+ * A client process for client_death (protocol: tests/proto/client.h): once
+ * configured it calls a slow service from its main thread, while a second
+ * thread idles in its root process, so that its parent can kill it with a
+ * thread away.
  */
 #include <migrant.h>
 
-#define CL_CONFIG 0x51
-#define CL_STATUS 0x52
-#define SLOW_SPIN  0x41
-#define SLOW_CHAIN 0x45
+#include "../proto/client.h"
+#include "../proto/slow.h"
 
 static volatile long srv, ms, via, phase, idling, call_status;
 
@@ -49,12 +43,12 @@ int main(void)
 		return 3;
 	while (!__atomic_load_n(&srv, __ATOMIC_SEQ_CST))
 		sys_yield();
-	phase = 1;
+	phase = CL_AWAY;
 	if (via)
-		call_status = ipc_req(via, SLOW_CHAIN, srv, 0, SLOW_SPIN | (ms << 8), &r);
+		call_status = ipc_req(via, SLOW_CHAIN, srv, 0, SLOW_WHAT(SLOW_SPIN, ms), &r);
 	else
 		call_status = ipc_req(srv, SLOW_SPIN, ms, 0, 0, &r);
-	phase = 2;
+	phase = CL_BACK;
 	for (;;)
 		sys_notify_wait();
 }

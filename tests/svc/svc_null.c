@@ -1,9 +1,11 @@
 /*
- * The null service: responds at once with its first word plus one. A call
- * with d0 = -1 first shrinks its activation reservation to one page, which
- * is all a handler that calls nothing needs (benchmarks do this first).
+ * The null service (tests/proto/null.h): responds at once with its first
+ * word plus one, after shrinking its activation reservation to one page
+ * when asked to (benchmarks do this first).
  */
 #include <migrant.h>
+
+#include "../proto/null.h"
 
 void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 {
@@ -12,7 +14,7 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 	(void)d1;
 	(void)d2;
 	(void)d3;
-	if (d0 == -1)
+	if (d0 == NULL_SHRINK)
 		ipc_frame(4096);
 	ipc_resp(d0 + 1, 0, 0, 0);
 }

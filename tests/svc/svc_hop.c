@@ -1,34 +1,11 @@
 /*
  * A chain hop for the migration tests (ipc_fwd, ipc_tail, ipc_kick,
- * ipc_resp_pid). Several instances of it make a chain of processes.
- *
- * d0 & 0xff selects the command:
- *   HOP_CMD_HOP: d0 >> 8 is a list of hop kinds, four bits each, lowest
- *     first; d1..d3 are the pids of the next hops. This hop records what
- *     it was entered with (eid, ipc_depth and its eid, a call count), then
- *     takes the first kind:
- *       HOP_END   respond (HOP_MAGIC + our pid, eid, depth, depth's eid)
- *       HOP_REQ, HOP_FWD, HOP_TAIL, HOP_KICK
- *                 call d1 that way with the rest of the list, the pids
- *                 shifted down (d1 = d2, d2 = d3, d3 = 0), and record the
- *                 call's status and reply.pid. After a req or fwd the
- *                 reply's words are passed up unchanged (on an error:
- *                 HOP_ERR, status, reply.pid, 0). Code after a tail or
- *                 kick runs only if it failed: it sets the after-tail mark
- *                 and responds HOP_BAD, status, 0, 0.
- *   HOP_CMD_QUERY:  respond (eid, depth, depth's eid, calls) last recorded
- *   HOP_CMD_QUERY2: respond (inner status, inner reply.pid, after-tail mark, our pid)
- *   HOP_CMD_FRAME:  ipc_frame(d1); respond with its result
- *   HOP_CMD_RESET:  forget everything recorded
- *
- * The command codes start above the START_* codes: a fwd or kick from a
- * root frame enters us with eid 0, and the runtime reads eid 0 with d0 in
- * START_MAIN..START_IRQ as a kernel start, never reaching migrant_serve.
+ * ipc_resp_pid and the smp_*_dying tests); several instances of it make a
+ * chain of processes. The protocol is in tests/proto/hop.h.
  */
-#include "hop.h"
+#include <migrant.h>
 
-/* Never-called value of the inner status: no migration code returns it. */
-#define HOP_NONE  1
+#include "../proto/hop.h"
 
 static volatile long seen_eid, seen_depth, seen_depth_eid, calls;
 static volatile long inner_status = HOP_NONE, inner_pid, after_tail;
