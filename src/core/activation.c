@@ -18,8 +18,8 @@
  * builds for the activation window stay bounded by the most threads that
  * ever lived at once, and are reused rather than rebuilt.
  */
-/* Protects slot_used; rank RANK_SLOTS. */
-static struct lock slot_lock = LOCK_INIT("act_slots", RANK_SLOTS);
+/* Protects slot_used; class slot, rank 40, irqs off. */
+static struct lock slot_lock = LOCK_INIT(LC_SLOT);
 static uint64_t slot_used[USER_ACT_SLOTS / 64];
 
 static long slot_alloc(void)

@@ -18,8 +18,8 @@
 
 /* Source -> bound thread id, 0 if none. Written under irq_lock, read lock-free. */
 static long irq_owner[MAX_IRQ];
-/* Protects binding and unbinding sources; rank RANK_IRQ. */
-static struct lock irq_lock = LOCK_INIT("irq", RANK_IRQ);
+/* Protects binding and unbinding sources; class irq, rank 45, irqs off. */
+static struct lock irq_lock = LOCK_INIT(LC_IRQ);
 
 /*
  * Saves the interrupted context and enters pid's handler at a new frame;

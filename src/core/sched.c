@@ -13,7 +13,7 @@ struct thread *context_switch(struct context *from, struct context *to, struct t
 void sched_init_hart(void)
 {
     struct hart *h = hart_self();
-    lock_init(&h->runq.lock, "runq", RANK_RUNQ);
+    lock_init(&h->runq.lock, LC_RUNQ);
     h->idle = thread_create_idle();
     h->current = h->idle;
 }

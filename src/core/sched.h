@@ -13,7 +13,8 @@
 struct thread;
 
 struct runq {
-    struct lock lock;            /* protects head, tail and the state of threads homed here; rank RANK_RUNQ */
+    /* Protects head, tail and the state of threads homed here; class runq, rank 50, irqs off. */
+    struct lock lock;
     struct thread *head, *tail;
 };
 

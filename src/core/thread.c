@@ -43,7 +43,7 @@ void thread_first_run(struct thread *prev);
 
 void thread_init(void)
 {
-    idtable_init(&thread_table, "thread_table");
+    idtable_init(&thread_table);
 }
 
 /* The boot context of a hart becomes its idle thread; it is in no table. */

@@ -11,7 +11,7 @@
 
 struct region {
     uint64_t base;               /* physical address of frame 0 */
-    struct lock lock;            /* protects buddy; rank RANK_PAGE */
+    struct lock lock;            /* protects buddy; class page, rank 70, irqs off */
     struct buddy buddy;
     uint32_t *refs;              /* mappings of each frame; atomic, no lock */
 };
@@ -93,7 +93,7 @@ static void init_region(const struct phys_range *m)
     if (next_reserved(meta_pa, end) - meta_pa < meta)
         panic("no room for page bookkeeping in %lx..%lx", base, end);
     r->base = base;
-    lock_init(&r->lock, "page", RANK_PAGE);
+    lock_init(&r->lock, LC_PAGE);
     buddy_init(&r->buddy, pa_to_va(meta_pa), nframes);
     r->refs = (uint32_t *)((char *)pa_to_va(meta_pa) + (uint64_t)nframes * sizeof(struct buddy_frame));
     memset(r->refs, 0, nframes * sizeof(uint32_t));
