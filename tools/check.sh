@@ -54,6 +54,11 @@ suite() {
 stage "host unit tests" make --no-print-directory host-test
 count "host unit tests"
 
+# src/sync/lockclass.h, docs/locking.md's table and the declaration
+# comments must name the same lock classes with the same ranks.
+stage "lock classes" python3 tools/check_locks.py
+count "lock classes"
+
 make --no-print-directory all >/dev/null 2>&1
 stage "harness self-check" python3 tools/runtest.py --kernel build/fine/migrant.bin \
     --initrd build/user/test.cpio --locking fine --selfcheck
