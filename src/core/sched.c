@@ -119,6 +119,15 @@ void sched_wake(struct thread *t)
         queued = true;
     } else {
         ck_pr_store_int(&t->wake_pending, 1);
+        /*
+         * The token must be visible before the run-queue lock is released:
+         * t is not blocked yet, and when it blocks, switch_out swaps the
+         * token under this same lock and must find it. The full fence
+         * (fence iorw,iorw) orders the store before every later load and
+         * store, the unlocking store included. The lock's release fence
+         * (in the bkl build, the big lock's) gives that order as well, so
+         * this one states it here rather than adding to it.
+         */
         ck_pr_fence_memory();
     }
     lock_release(&to->runq.lock);

@@ -245,6 +245,17 @@ void thread_exit(long value)
 void thread_poke(struct thread *t, uint32_t work)
 {
     ck_pr_or_32(&t->work, work);
+    /*
+     * The work bits must be visible before the loads of t->state (in
+     * sched_wake) and t->hart, and before the store that raises the IPI.
+     * The target publishes its state and hart before it tests work on its
+     * way to user mode, so either it sees the bits or we see where it is
+     * and wake or interrupt it there; a hart the IPI reaches then finds
+     * them on its way out. ck promises no order for ck_pr_or_32, and
+     * RVWMO lets a later load or store to another address be performed
+     * before it; the full fence (fence iorw,iorw in ck's GCC port) orders
+     * it before every later load and store, device writes included.
+     */
     ck_pr_fence_memory();
     sched_wake(t);
     struct hart *h = hart_by_index(ck_pr_load_int(&t->hart));

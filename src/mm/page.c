@@ -160,6 +160,19 @@ uint64_t page_alloc(void)
     if (h->npcache == 0) {
         while (h->npcache < PCACHE_BATCH && (pa = buddy_take(0)))
             h->pcache[h->npcache++] = pa >> PAGE_SHIFT;
+        /*
+         * The batch's npcache stores (plain ones, in the loop) must be
+         * visible before every later store of this hart: the decrement
+         * below, the zeroing, and whatever the caller publishes. The pages
+         * already left the buddy count, whose unlock published it, and
+         * page_free_count reads npcache from other harts without a lock.
+         * RVWMO lets a later store to another address become visible
+         * first; ck_pr_fence_store is a full fence (fence iorw,iorw) in
+         * ck's GCC port, which orders every earlier store before every
+         * later one, and a compiler barrier, so npcache is not held in a
+         * register past here. A remote count can still miss a batch that
+         * is in flight: stats reads racily.
+         */
         ck_pr_fence_store();
         if (h->npcache == 0)
             return 0;
