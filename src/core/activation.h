@@ -17,6 +17,7 @@
 #include <migrant/syscall.h>
 #include <core/proc.h>
 #include <base/hart.h>
+#include <base/printk.h>
 #include <ck_pr.h>
 
 struct proc;
@@ -117,6 +118,7 @@ static inline void activation_count_active(struct proc *p, long delta)
 static inline void activation_park(struct frame *f)
 {
     struct proc *p = f->proc;
+    assert(ck_pr_load_int(&f->state) == FRAME_ACTIVE);   /* only the owner's active frame parks */
     ck_pr_store_int(&f->state, FRAME_PARKED);
     activation_count_active(p, -1);
     if (__builtin_expect(!activation_alive(p), 0))
@@ -127,6 +129,7 @@ static inline void activation_park(struct frame *f)
 static inline void activation_pop(struct activation *a)
 {
     struct frame *f = activation_top(a);
+    assert(a->depth > 0 && a->depth < ACT_MAX_DEPTH);   /* never the root frame; push stops below the spare */
     a->depth--;
     activation_park(f);
 }

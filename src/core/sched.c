@@ -32,6 +32,7 @@ static void enqueue(struct runq *q, struct thread *t)
 static struct thread *dequeue(struct runq *q)
 {
     struct thread *t = q->head;
+    assert(q == &hart_self()->runq);   /* a run queue is emptied only by its own hart */
     if (t) {
         q->head = t->rq_next;
         if (!q->head)
@@ -63,6 +64,7 @@ static void switch_out(enum tstate st)
     next = dequeue(&h->runq);
     if (!next)
         next = h->idle;
+    assert(next->hart == h->index);   /* a thread runs only on its home hart */
     next->state = T_RUNNING;
     lock_release(&h->runq.lock);
     if (next == prev)
