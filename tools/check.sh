@@ -58,6 +58,27 @@ count "host unit tests"
 stage "layering" python3 tools/check_layers.py
 count "layering"
 
+# src/sync/lockclass.h, docs/locking.md's table and the declaration
+# comments must name the same lock classes with the same ranks.
+stage "lock classes" python3 tools/check_locks.py
+count "lock classes"
+
+# The profiler is built only by `make profile`; building it here keeps
+# PROFILE=1 from rotting in either lock build.
+profile_builds() {
+    local p=0 f=0 locking
+    for locking in fine bkl; do
+        if make --no-print-directory LOCKING="$locking" PROFILE=1 kernel; then
+            p=$((p + 1))
+        else
+            f=$((f + 1))
+        fi
+    done
+    echo "$p passed, $f failed"
+}
+stage "PROFILE=1 builds" profile_builds
+count "PROFILE=1 builds"
+
 make --no-print-directory all >/dev/null 2>&1
 stage "harness self-check" python3 tools/runtest.py --kernel build/fine/migrant.bin \
     --initrd build/user/test.cpio --locking fine --selfcheck

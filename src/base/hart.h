@@ -19,7 +19,8 @@ struct thread;
 
 /* A hart's run queue (core/sched.c). */
 struct runq {
-    struct lock lock;            /* protects head, tail and the state of threads homed here; rank RANK_RUNQ */
+    /* Protects head, tail and the state of threads homed here; class runq, rank 50, irqs off. */
+    struct lock lock;
     struct thread *head, *tail;
 };
 

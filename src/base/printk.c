@@ -7,8 +7,11 @@
 #include <sync/lock.h>
 #include <arch/layout.h>
 
-/* Protects the UART's transmit side so lines from different harts never interleave; rank RANK_CONSOLE. */
-static struct lock console_lock = LOCK_INIT("console", RANK_CONSOLE);
+/*
+ * Protects the UART's transmit side so lines from different harts never
+ * interleave; class console, rank 90, irqs off.
+ */
+static struct lock console_lock = LOCK_INIT(LC_CONSOLE);
 static struct ns16550 console_uart;
 static bool console_ready;
 

@@ -18,8 +18,8 @@
  * builds for the activation window stay bounded by the most threads that
  * ever lived at once, and are reused rather than rebuilt.
  */
-/* Protects slot_used; rank RANK_SLOTS. */
-static struct lock slot_lock = LOCK_INIT("act_slots", RANK_SLOTS);
+/* Protects slot_used; class slot, rank 40, irqs off. */
+static struct lock slot_lock = LOCK_INIT(LC_SLOT);
 static uint64_t slot_used[USER_ACT_SLOTS / 64];
 
 static long slot_alloc(void)
@@ -112,6 +112,7 @@ long activation_count(struct proc *p)
  */
 static void dispose(struct frame *f)
 {
+    assert(ck_pr_load_int(&f->state) != FRAME_ACTIVE);   /* only frames off the stack are taken back */
     if (ck_pr_load_int(&f->state) != FRAME_PARKED) {
         f->state = FRAME_FREE;
         return;
@@ -140,6 +141,7 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
     int err = proc_alive(p) ? map_frame(&t->act, f, p->as) : E_NOENT;
     if (!err) {
         link_inside(p, f);
+        assert(f->state == FRAME_FREE);   /* a new frame: FREE -> ACTIVE, no process knew it before */
         ck_pr_store_int(&f->state, FRAME_ACTIVE);
     }
     lock_release(&p->act_lock);
@@ -194,6 +196,7 @@ void activation_evict(struct proc *p, struct aspace *as)
     lock_acquire(&p->act_lock);
     for (struct frame *f = p->inside, *next; f; f = next) {
         next = f->inside_next;
+        assert(ck_pr_load_int(&f->state) != FRAME_ACTIVE);   /* activation_count is 0: none is active in p */
         struct frame parked = *f;
         if (ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_GONE))
             unmap_frame(&parked, as);
@@ -246,6 +249,7 @@ void activation_fini(struct thread *t)
 {
     struct activation *a = &t->act;
     struct proc *root = t->proc;
+    assert(a->depth == 0);   /* only a thread back at its root frame gives its stack back */
     dispose_above(a, 1);
     /* A thread undone before its root frame was mapped (out of memory for a page table) has no run. */
     if (a->frame[0].run && root->as) {
@@ -279,11 +283,13 @@ void activation_copy(struct thread *dst, const struct thread *src)
 int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t ret_pc, uint64_t ret_sp)
 {
     struct activation *a = &t->act;
+    assert(a->depth >= 0 && a->depth < ACT_MAX_DEPTH);   /* the top frame lies below the spare record */
     uint64_t base = activation_next_base(a), size = ck_pr_load_64(&callee->act_size);
     if (a->depth + 1 >= ACT_MAX_DEPTH || !activation_fits(a, base, size))
         return E_DEPTH;
     struct frame *f = &a->frame[a->depth + 1];
     dispose_above(a, a->depth + 1);
+    assert(f->state == FRAME_FREE);   /* never overwrite a frame still parked in (and linked to) a process */
     *f = (struct frame){ .proc = callee, .base = base, .size = size, .thread = t };
     int err = enter(t, callee, f);
     if (err)
@@ -308,6 +314,7 @@ int activation_replace(struct thread *t, struct proc *callee, long eid)
 {
     struct activation *a = &t->act;
     struct frame *old = activation_top(a), *spare = old + 1;
+    assert(a->depth > 0 && a->depth < ACT_MAX_DEPTH);   /* a pushed frame is replaced; its spare exists */
     uint64_t size = ck_pr_load_64(&callee->act_size);
     if (callee == old->proc) {
         old->eid = eid;
@@ -325,6 +332,7 @@ int activation_replace(struct thread *t, struct proc *callee, long eid)
     dispose(old);
     lock_acquire(&callee->act_lock);
     unlink_inside(callee, spare);
+    assert(old->state == FRAME_FREE);   /* the old frame was given back before the new one moves over it */
     *old = *spare;
     link_inside(callee, old);
     lock_release(&callee->act_lock);

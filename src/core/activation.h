@@ -18,6 +18,7 @@
 #include <core/frame.h>
 #include <core/proc.h>
 #include <base/hart.h>
+#include <base/printk.h>
 #include <ck_pr.h>
 #include <lib/compiler.h>
 
@@ -80,6 +81,7 @@ static inline void activation_count_active(struct proc *p, long delta)
 static inline void activation_park(struct frame *f)
 {
     struct proc *p = f->proc;
+    assert(ck_pr_load_int(&f->state) == FRAME_ACTIVE);   /* only the owner's active frame parks */
     ck_pr_store_int(&f->state, FRAME_PARKED);
     activation_count_active(p, -1);
     if (unlikely(!proc_alive(p)))
@@ -90,6 +92,7 @@ static inline void activation_park(struct frame *f)
 static inline void activation_pop(struct activation *a)
 {
     struct frame *f = activation_top(a);
+    assert(a->depth > 0 && a->depth < ACT_MAX_DEPTH);   /* never the root frame; push stops below the spare */
     a->depth--;
     activation_park(f);
 }

@@ -17,8 +17,8 @@
 
 /* Source -> bound thread id, 0 if none. Written under irq_lock, read lock-free. */
 static long irq_owner[MAX_IRQ];
-/* Protects binding and unbinding sources; rank RANK_IRQ. */
-static struct lock irq_lock = LOCK_INIT("irq", RANK_IRQ);
+/* Protects binding and unbinding sources; class irq, rank 45, irqs off. */
+static struct lock irq_lock = LOCK_INIT(LC_IRQ);
 
 /*
  * Saves the interrupted context and enters pid's handler at a new frame;
@@ -35,6 +35,7 @@ static bool force_migration(struct thread *t, struct trapframe *tf, long pid, lo
     if (err)
         return false;
     struct frame *f = activation_top(&t->act);
+    assert(t->nasync < 2);   /* async_tf holds one signal's and one critical handler's context */
     t->async_tf[t->nasync] = *tf;
     f->async = (uint8_t)++t->nasync;
     f->crit = kind == START_SIGNAL ? 0 : (uint8_t)kind;
@@ -54,6 +55,7 @@ static void irq_done(struct thread *t)
 /* Critical first, at any depth; signals only in the root frame. */
 void notify_deliver(struct thread *t, struct trapframe *tf)
 {
+    assert(t == hart_self()->current);   /* the notification fields are private to t's home hart */
     if (!t->crit_active && ck_pr_load_32(&t->irq_fired)) {
         if (!force_migration(t, tf, t->irq_pid, START_IRQ, t->irq_src))
             irq_done(t);
@@ -77,6 +79,7 @@ bool notify_pending(struct thread *t)
 /* A forced frame is being popped: its context comes back, and a critical one re-opens delivery. */
 void notify_finish(struct thread *t, const struct frame *f)
 {
+    assert(t->nasync > 0 && t == hart_self()->current);   /* a forced frame saved a context, on t's hart */
     t->nasync--;
     if (f->crit)
         t->crit_active = false;
@@ -161,6 +164,7 @@ bool notify_timers(void)
     struct hartmask ipi = { 0 };
     for (struct thread *t = h->timers, *next; t; t = next) {
         next = t->timer_next;
+        assert(t->hart == h->index);   /* an armed timer is private to its thread's home hart */
         if (now < t->timer_deadline)
             continue;
         uint64_t n = 1;

@@ -22,14 +22,17 @@
 
 struct idtable proc_table;
 static struct slab_cache proc_cache;
-/* Protects every proc's parent, children, sib_next, waiter and reaped; rank RANK_FAMILY. */
-static struct lock family_lock = LOCK_INIT("family", RANK_FAMILY);
+/*
+ * Protects every proc's parent, children, sib_next, waiter and reaped;
+ * class family, rank 15, irqs off.
+ */
+static struct lock family_lock = LOCK_INIT(LC_FAMILY);
 /* Spreads new processes over the harts; a plain counter is enough for that. */
 static unsigned next_hart;
 
 void proc_init(void)
 {
-    idtable_init(&proc_table, "proc_table");
+    idtable_init(&proc_table);
     slab_cache_init(&proc_cache, "proc", sizeof(struct proc));
 }
 
@@ -120,8 +123,8 @@ static struct proc *proc_create(struct proc *parent, const char *name, uint32_t 
         slab_free(&proc_cache, p);
         return NULL;
     }
-    lock_init(&p->lock, "proc", RANK_PROC);
-    lock_init(&p->act_lock, "act", RANK_ACT);
+    lock_init(&p->lock, LC_PROC);
+    lock_init(&p->act_lock, LC_ACT);
     p->act_size = ACT_DEFAULT;
     p->rights = rights;
     p->state = P_ALIVE;

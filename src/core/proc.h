@@ -34,7 +34,8 @@ struct proc {
     uint64_t act_size;           /* activation a migration into it reserves; atomic */
     uint64_t signals;            /* atomic: signals sent and not yet delivered */
 
-    struct lock lock;            /* protects the fields below up to act_lock; rank RANK_PROC */
+    /* Protects the fields below up to act_lock; class proc, rank 20, irqs off. */
+    struct lock lock;
     enum pstate state;           /* written under lock and act_lock; read lock-free by migrations */
     struct thread *threads;      /* live and zombie threads */
     int nlive;                   /* threads that have not called thread_exit */
@@ -43,7 +44,8 @@ struct proc {
     bool torn;                   /* teardown has started */
     struct shm *shms;            /* shared regions it owns */
 
-    struct lock act_lock;        /* protects inside and the activation window of as; rank RANK_ACT */
+    /* Protects inside and the activation window of as; class act, rank 25, irqs off. */
+    struct lock act_lock;
     struct frame *inside;        /* frames of other threads' calls, active or parked */
     /* Frames active in it, counted per hart so a migration writes no shared line. */
     struct {

@@ -13,7 +13,7 @@
 void sched_init_hart(void)
 {
     struct hart *h = hart_self();
-    lock_init(&h->runq.lock, "runq", RANK_RUNQ);
+    lock_init(&h->runq.lock, LC_RUNQ);
     h->idle = thread_create_idle();
     h->current = h->idle;
 }
@@ -32,6 +32,7 @@ static void enqueue(struct runq *q, struct thread *t)
 static struct thread *dequeue(struct runq *q)
 {
     struct thread *t = q->head;
+    assert(q == &hart_self()->runq);   /* a run queue is emptied only by its own hart */
     if (t) {
         q->head = t->rq_next;
         if (!q->head)
@@ -63,6 +64,7 @@ static void switch_out(enum tstate st)
     next = dequeue(&h->runq);
     if (!next)
         next = h->idle;
+    assert(next->hart == h->index);   /* a thread runs only on its home hart */
     next->state = T_RUNNING;
     lock_release(&h->runq.lock);
     if (next == prev)
@@ -124,6 +126,15 @@ int sched_unblock(struct thread *t)
         queued = true;
     } else {
         ck_pr_store_int(&t->wake_pending, 1);
+        /*
+         * The token must be visible before the run-queue lock is released:
+         * t is not blocked yet, and when it blocks, switch_out swaps the
+         * token under this same lock and must find it. The full fence
+         * (fence iorw,iorw) orders the store before every later load and
+         * store, the unlocking store included. The lock's release fence
+         * (in the bkl build, the big lock's) gives that order as well, so
+         * this one states it here rather than adding to it.
+         */
         ck_pr_fence_memory();
     }
     lock_release(&to->runq.lock);

@@ -40,7 +40,7 @@ static void thread_free(struct thread *t)
 
 void thread_init(void)
 {
-    idtable_init(&thread_table, "thread_table");
+    idtable_init(&thread_table);
 }
 
 /* The boot context of a hart becomes its idle thread; it is in no table. */
@@ -239,6 +239,18 @@ void thread_exit(long value)
 void thread_poke(struct thread *t, uint32_t work, struct hartmask *ipi)
 {
     ck_pr_or_32(&t->work, work);
+    /*
+     * The work bits must be visible before the loads of t->state (in
+     * sched_unblock) and t->hart, and before the store that raises the
+     * IPI, which the caller makes later (hartmask_ipi).
+     * The target publishes its state and hart before it tests work on its
+     * way to user mode, so either it sees the bits or we see where it is
+     * and wake or interrupt it there; a hart the IPI reaches then finds
+     * them on its way out. ck promises no order for ck_pr_or_32, and
+     * RVWMO lets a later load or store to another address be performed
+     * before it; the full fence (fence iorw,iorw in ck's GCC port) orders
+     * it before every later load and store, device writes included.
+     */
     ck_pr_fence_memory();
     sched_unblock(t);
     int hart = ck_pr_load_int(&t->hart);

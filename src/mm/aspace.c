@@ -26,7 +26,7 @@ struct aspace *aspace_create(void)
     }
     asid_alloc(&as->asid);
     as->satp = mmu_satp(as->root, as->asid);
-    lock_init(&as->lock, "aspace", RANK_ASPACE);
+    lock_init(&as->lock, LC_ASPACE);
     return as;
 }
 

@@ -43,7 +43,8 @@ struct aspace {
     struct {
         uint64_t gen;            /* written by its hart only */
     } __attribute__((aligned(64))) seen[MAX_HARTS];
-    struct lock lock;            /* protects regions and the user half of the page table; rank RANK_ASPACE */
+    /* Protects regions and the user half of the page table; class aspace, rank 30, irqs off. */
+    struct lock lock;
     struct region regions[AS_MAX_REGIONS];
     int nregions;
 };

@@ -11,7 +11,7 @@
 
 struct region {
     uint64_t base;               /* physical address of frame 0 */
-    struct lock lock;            /* protects buddy; rank RANK_PAGE */
+    struct lock lock;            /* protects buddy; class page, rank 70, irqs off */
     struct buddy buddy;
     uint32_t *refs;              /* mappings of each frame; atomic, no lock */
 };
@@ -93,7 +93,7 @@ static void init_region(const struct phys_range *m)
     if (next_reserved(meta_pa, end) - meta_pa < meta)
         panic("no room for page bookkeeping in %lx..%lx", base, end);
     r->base = base;
-    lock_init(&r->lock, "page", RANK_PAGE);
+    lock_init(&r->lock, LC_PAGE);
     buddy_init(&r->buddy, pa_to_va(meta_pa), nframes);
     r->refs = (uint32_t *)((char *)pa_to_va(meta_pa) + (uint64_t)nframes * sizeof(struct buddy_frame));
     memset(r->refs, 0, nframes * sizeof(uint32_t));
@@ -160,6 +160,19 @@ uint64_t page_alloc(void)
     if (h->npcache == 0) {
         while (h->npcache < PCACHE_BATCH && (pa = buddy_take(0)))
             h->pcache[h->npcache++] = pa >> PAGE_SHIFT;
+        /*
+         * The batch's npcache stores (plain ones, in the loop) must be
+         * visible before every later store of this hart: the decrement
+         * below, the zeroing, and whatever the caller publishes. The pages
+         * already left the buddy count, whose unlock published it, and
+         * page_free_count reads npcache from other harts without a lock.
+         * RVWMO lets a later store to another address become visible
+         * first; ck_pr_fence_store is a full fence (fence iorw,iorw) in
+         * ck's GCC port, which orders every earlier store before every
+         * later one, and a compiler barrier, so npcache is not held in a
+         * register past here. A remote count can still miss a batch that
+         * is in flight: stats reads racily.
+         */
         ck_pr_fence_store();
         if (h->npcache == 0)
             return 0;

@@ -15,7 +15,7 @@ struct shm {
     long owner;                  /* pid; fixed */
     uint32_t npages;             /* fixed */
     uint64_t pages[SHM_PAGES];   /* fixed; the region holds one reference on each */
-    struct lock lock;            /* protects granted; rank RANK_SHM */
+    struct lock lock;            /* protects granted; class shm, rank 42, irqs off */
     long granted[SHM_GRANTS];
     struct shm *owner_next;      /* in the owner's list (core/proc.c); under the owner's proc lock */
     ck_epoch_entry_t epoch_entry;
@@ -26,7 +26,7 @@ static struct slab_cache shm_cache;
 
 void shm_init(void)
 {
-    idtable_init(&shm_table, "shm_table");
+    idtable_init(&shm_table);
     slab_cache_init(&shm_cache, "shm", sizeof(struct shm));
 }
 
@@ -50,7 +50,7 @@ long shm_create(long owner, uint64_t size, struct shm **out)
     s->owner = owner;
     s->owner_next = NULL;
     s->npages = (uint32_t)((size + PAGE_SIZE - 1) / PAGE_SIZE);
-    lock_init(&s->lock, "shm", RANK_SHM);
+    lock_init(&s->lock, LC_SHM);
     for (uint32_t i = 0; i < s->npages; i++) {
         s->pages[i] = page_alloc();
         if (!s->pages[i]) {

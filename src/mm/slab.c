@@ -20,7 +20,7 @@ void slab_cache_init(struct slab_cache *c, const char *name, size_t objsize)
     c->perslab = (uint32_t)((PAGE_SIZE - SLAB_HDR) / c->objsize);
     if (c->perslab == 0)
         panic("slab %s: object of %lu bytes does not fit a page", name, objsize);
-    lock_init(&c->lock, name, RANK_SLAB);
+    lock_init(&c->lock, LC_SLAB);
     c->partial = NULL;
 }
 

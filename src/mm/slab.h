@@ -16,7 +16,8 @@ struct slab_cache {
     const char *name;
     uint32_t objsize;
     uint32_t perslab;
-    struct lock lock;            /* protects partial and each slab's free list; rank RANK_SLAB */
+    /* Protects partial and each slab's free list; class slab, rank 60, irqs off. */
+    struct lock lock;
     struct slab *partial;        /* slabs with at least one free object */
 };
 

@@ -2,9 +2,9 @@
 #include <migrant/errno.h>
 #include <ck_pr.h>
 
-void idtable_init(struct idtable *t, const char *name)
+void idtable_init(struct idtable *t)
 {
-    lock_init(&t->lock, name, RANK_IDTABLE);
+    lock_init(&t->lock, LC_IDTABLE);
     for (uint32_t i = 0; i < ID_SLOTS; i++) {
         t->fifo[i] = i;
         t->gen[i] = 1;

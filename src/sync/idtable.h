@@ -32,7 +32,7 @@ static inline uint32_t id_slot(long id) { return (uint32_t)((id & ID_SLOT_MASK) 
 
 struct idtable {
     struct idobj *slot[ID_SLOTS];   /* written under lock, read lock-free */
-    /* Protected by lock, rank RANK_IDTABLE. */
+    /* Protected by lock: class idtable, rank 10, irqs off. */
     struct lock lock;
     uint32_t gen[ID_SLOTS];
     uint32_t fifo[ID_SLOTS];        /* free slots, oldest first */
@@ -40,7 +40,7 @@ struct idtable {
     uint32_t live;                  /* read racily by stats */
 };
 
-void idtable_init(struct idtable *t, const char *name);
+void idtable_init(struct idtable *t);
 long idtable_insert(struct idtable *t, struct idobj *obj);
 void idtable_remove(struct idtable *t, long id);
 

@@ -1,9 +1,17 @@
 /*
- * Kernel spinlocks: ck_spinlock underneath, plus a rank and a name so the
- * LOCKDEBUG build can check the order in docs/locking.md. The kernel runs
- * with interrupts off, so every lock is taken with interrupts off and no
- * irq-save variant exists. No lock is ever held across a context switch or
- * on return to user mode.
+ * Kernel spinlocks: ck's test-and-set spinlock, plus the lock's class
+ * (sync/lockclass.h) in the builds that check or measure locks. The kernel
+ * runs with interrupts off, so every lock is taken with interrupts off and
+ * no irq-save variant exists. No lock is ever held across a context switch
+ * or on return to user mode.
+ *
+ * Test-and-set rather than a ticket lock: under QEMU the harts are host
+ * threads the host may deschedule, and a ticket lock then makes every hart
+ * wait for a next holder that is not running.
+ *
+ * The checker (LOCKDEBUG, sync/lockdebug.h) and the statistics (PROFILE,
+ * sync/lockstat.h) hook in around the spinlock; in other builds the hooks
+ * compile to nothing and a lock is its spinlock alone.
  */
 #ifndef SYNC_LOCK_H
 #define SYNC_LOCK_H
@@ -13,72 +21,85 @@
 #include <stdint.h>
 #include <sync/inject.h>
 
-/* Ranks: a hart may take a lock only if its rank is above every lock it holds. */
-enum lock_rank {
-    RANK_BKL = 0,        /* the LOCKING=bkl build's one lock (sync/bkl.h); named for statistics only */
-    RANK_IDTABLE = 10,   /* id allocation in a lookup table */
-    RANK_FAMILY = 15,    /* parent/child links, zombies and waiters, all processes */
-    RANK_PROC = 20,      /* one process's threads, children and state */
-    RANK_ACT = 25,       /* one process's activation bookkeeping: the frames inside it */
-    RANK_ASPACE = 30,    /* one address space's regions and page table */
-    RANK_ASID = 35,      /* the ASID bitmap */
-    RANK_SLOTS = 40,     /* the activation-slot bitmap */
-    RANK_SHM = 42,       /* one shared region's grants */
-    RANK_IRQ = 45,       /* binding PLIC sources to threads */
-    RANK_RUNQ = 50,      /* one hart's run queue */
-    RANK_SLAB = 60,      /* one slab cache's slab lists */
-    RANK_PAGE = 70,      /* the buddy free lists of one memory region */
-    RANK_CONSOLE = 90,   /* the console UART; leaf */
+enum lock_class {
+#define LOCK_CLASS(id, name, rank, protects) LC_##id,
+#include <sync/lockclass.h>
+#undef LOCK_CLASS
+    LOCK_NCLASSES
 };
 
-/* The checker (LOCKDEBUG) and the statistics (PROFILE) need to know which lock this is. */
+/* The checker and the statistics need to know which class a lock is. */
 #if defined(LOCKDEBUG) || defined(PROFILE)
 #define LOCK_NAMED
 #endif
 
 struct lock {
-    ck_spinlock_t sl;
+    ck_spinlock_fas_t sl;
 #ifdef LOCK_NAMED
-    const char *name;
-    enum lock_rank rank;
-    int owner;           /* LOCKDEBUG: hart index + 1 of the holder, 0 when free */
-    uint64_t since;      /* PROFILE: when the holder got it, in timebase ticks */
+    enum lock_class cls;
+#endif
+#ifdef LOCKDEBUG
+    int owner;           /* hart index + 1 of the holder, 0 when free */
 #endif
 };
 
 #ifdef LOCK_NAMED
-#define LOCK_INIT(n, r) { CK_SPINLOCK_INITIALIZER, (n), (r), 0, 0 }
+#define LOCK_INIT(c) { .sl = CK_SPINLOCK_FAS_INITIALIZER, .cls = (c) }
+/* The class names, from sync/lockclass.h: what the checker and the statistics print. */
+extern const char *const lock_class_name[LOCK_NCLASSES];
 #else
-#define LOCK_INIT(n, r) { CK_SPINLOCK_INITIALIZER }
+#define LOCK_INIT(c) { .sl = CK_SPINLOCK_FAS_INITIALIZER }
 #endif
 
-void lock_init(struct lock *l, const char *name, enum lock_rank rank);
+/* The hooks need only struct lock's name; they read its fields in their own files. */
+#include <sync/lockdebug.h>
+#include <sync/lockstat.h>
+
+static inline void lock_init(struct lock *l, enum lock_class c)
+{
+    (void)c;
+    *l = (struct lock)LOCK_INIT(c);
+}
+
+/*
+ * The spinlock itself, shared by the fine-grained locks and the big lock.
+ * It tries once before it spins, so the statistics can tell a contended
+ * acquisition; uncontended, that is the same one swap as a plain lock.
+ */
+static inline void spin_lock(struct lock *l)
+{
+    uint64_t start = lockstat_now();
+    bool contended = !ck_spinlock_fas_trylock(&l->sl);
+    if (contended)
+        ck_spinlock_fas_lock(&l->sl);
+    lockstat_acquired(l, start, contended);
+}
+
+static inline void spin_unlock(struct lock *l)
+{
+    lockstat_release(l);
+    ck_spinlock_fas_unlock(&l->sl);
+    inject_delay();
+}
 
 #if defined(LOCKING_bkl)
 /* The big lock serializes the kernel; the fine-grained locks compile to nothing (sync/bkl.h). */
 static inline void lock_acquire(struct lock *l) { (void)l; }
 static inline void lock_release(struct lock *l) { (void)l; }
-static inline void lock_assert_held(const struct lock *l) { (void)l; }
-static inline void lock_assert_none_held(void) {}
 #else
-#ifdef LOCK_NAMED
-void lock_acquire(struct lock *l);
-void lock_release(struct lock *l);
-#else
-static inline void lock_acquire(struct lock *l) { ck_spinlock_lock(&l->sl); }
+/* The rank is checked before the spin: a lock taken out of order might never come free. */
+static inline void lock_acquire(struct lock *l)
+{
+    lockdebug_acquire(l);
+    spin_lock(l);
+    lockdebug_acquired(l);
+}
+
 static inline void lock_release(struct lock *l)
 {
-    ck_spinlock_unlock(&l->sl);
-    inject_delay();
+    lockdebug_release(l);
+    spin_unlock(l);
 }
-#endif
-#ifdef LOCKDEBUG
-void lock_assert_held(const struct lock *l);
-void lock_assert_none_held(void);
-#else
-static inline void lock_assert_held(const struct lock *l) { (void)l; }
-static inline void lock_assert_none_held(void) {}
-#endif
 #endif
 
 #endif

@@ -5,8 +5,8 @@
 
 #define MAX_ASIDS 4096
 
-/* Protects used, dirty and rover; rank RANK_ASID. */
-static struct lock asid_lock = LOCK_INIT("asid", RANK_ASID);
+/* Protects used, dirty and rover; class asid, rank 35, irqs off. */
+static struct lock asid_lock = LOCK_INIT(LC_ASID);
 static uint64_t used[MAX_ASIDS / 64];    /* held by a live space */
 static uint64_t dirty[MAX_ASIDS / 64];   /* freed, may still sit in some hart's TLB */
 static unsigned rover;
