@@ -83,6 +83,16 @@ static inline void activation_park(struct frame *f)
     struct proc *p = f->proc;
     assert(ck_pr_load_int(&f->state) == FRAME_ACTIVE);   /* only the owner's active frame parks */
     ck_pr_store_int(&f->state, FRAME_PARKED);
+    /*
+     * PARKED must be visible before the count drops. A teardown that sums
+     * the counts to zero (proc_release) then reads every frame inside p
+     * (activation_evict, behind act_lock's acquire): had the decrement
+     * overtaken this store, as RVWMO allows two stores to different words
+     * to do, it would find this frame still ACTIVE, skip it, and leave it
+     * parked in a dead process. The store fence (fence rw,rw in ck's GCC
+     * port) orders the state store before the count store.
+     */
+    ck_pr_fence_store();
     activation_count_active(p, -1);
     if (unlikely(!proc_alive(p)))
         proc_release(p);

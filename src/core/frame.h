@@ -37,7 +37,7 @@ struct frame {
     struct frame *inside_next, *inside_prev;   /* in proc->inside; under proc->act_lock */
     uint8_t async;               /* forced by a notification: 1 + index of the saved context */
     uint8_t crit;                /* a critical handler: START_TIMER or START_IRQ, else 0 */
-};
+} __attribute__((aligned(128)));   /* a power of two, so frame[depth] is a shift, not a multiply */
 
 struct activation {
     int depth;                   /* index of the top frame; frame[0] is the root */
