@@ -82,6 +82,26 @@ static bool return_down(struct thread *t, struct trapframe *tf, long status, lon
     return call;
 }
 
+/*
+ * The process pid names, or NULL; inside an epoch section. A repeated call
+ * needs no table lookup: the frame this depth used last time names its
+ * process, and if it is still parked there and that process has this pid
+ * (ids carry a generation, so a reused slot has another), that is the
+ * callee. Dereferencing f->proc is safe: a process is freed only after a
+ * grace period that begins after its teardown took its parked frames back
+ * (PARKED -> GONE, a full-fenced CAS, then the defer), and this section
+ * was announced, behind ck_epoch_begin's fence, before this hart read
+ * PARKED; so the grace period must wait for it. The caller's checks that
+ * follow (alive, the CAS to ACTIVE) are the same as after a lookup.
+ */
+static inline struct proc *find_callee(struct activation *a, long pid)
+{
+    struct frame *f = &a->frame[a->depth + 1];
+    if (ck_pr_load_int(&f->state) == FRAME_PARKED && f->proc->id == pid)
+        return f->proc;
+    return idtable_lookup(&proc_table, pid);
+}
+
 /* Every way of migrating in: checks first, then the point of no return. */
 static int call(struct thread *t, struct trapframe *tf, unsigned kind)
 {
@@ -104,7 +124,7 @@ static int call(struct thread *t, struct trapframe *tf, unsigned kind)
     } else {
         eid = (kind & CALL_FWD) ? top->eid : top->proc->id;
         epoch_enter();
-        callee = idtable_lookup(&proc_table, pid);
+        callee = find_callee(a, pid);
         err = !callee ? E_NOENT
             : (kind & CALL_TAIL) ? activation_replace(t, callee, eid)
             : activation_push_parked(a, callee, eid, TF_PC(tf), TF_SP(tf)) ? 0
