@@ -66,15 +66,21 @@ static inline bool activation_fits(const struct activation *a, uint64_t base, ui
  * The per-hart count of frames active in p. A frame is counted from
  * before it checks that p is alive until after it parked, and the killer
  * marks p dying before it sums the counts (proc_release), with full
- * fences on both sides, so either the killer sees the frame or the frame
- * sees p dying and calls proc_release itself. Only this hart writes its
- * count, and the kernel is not preemptible, so a plain add does.
+ * ordering on both sides, so either the killer sees the frame or the
+ * frame sees p dying and calls proc_release itself.
+ *
+ * Only this hart writes its count, so the add need not be atomic; it is
+ * one sequentially consistent read-modify-write for its ordering, which
+ * gcc emits as `fence iorw,ow; amoadd.d.aq`. The leading fence orders
+ * every earlier load and store before the count's store (parking: the
+ * frame's PARKED before the decrement, see activation_park); the
+ * acquire orders every later load after it (the alive test that
+ * follows). ck's ck_pr_add promises no order under RMO, and a ck fence on
+ * each side would cost two full fences instead.
  */
 static inline void activation_count_active(struct proc *p, long delta)
 {
-    long *n = &p->active[hart_self()->index].n;
-    ck_pr_store_64((uint64_t *)n, (uint64_t)(*n + delta));
-    ck_pr_fence_memory();
+    __atomic_fetch_add(&p->active[hart_self()->index].n, delta, __ATOMIC_SEQ_CST);
 }
 
 /* Parks f: its activation stays mapped in its process for the next call like it. */
@@ -82,17 +88,17 @@ static inline void activation_park(struct frame *f)
 {
     struct proc *p = f->proc;
     assert(ck_pr_load_int(&f->state) == FRAME_ACTIVE);   /* only the owner's active frame parks */
-    ck_pr_store_int(&f->state, FRAME_PARKED);
     /*
      * PARKED must be visible before the count drops. A teardown that sums
      * the counts to zero (proc_release) then reads every frame inside p
      * (activation_evict, behind act_lock's acquire): had the decrement
      * overtaken this store, as RVWMO allows two stores to different words
      * to do, it would find this frame still ACTIVE, skip it, and leave it
-     * parked in a dead process. The store fence (fence rw,rw in ck's GCC
-     * port) orders the state store before the count store.
+     * parked in a dead process. The count's update is sequentially
+     * consistent (activation_count_active): its leading fence orders this
+     * store before it.
      */
-    ck_pr_fence_store();
+    ck_pr_store_int(&f->state, FRAME_PARKED);
     activation_count_active(p, -1);
     if (unlikely(!proc_alive(p)))
         proc_release(p);
