@@ -74,8 +74,15 @@ int main(void)
 	CHECK_EQ(sys_irq_register(uart.irq), E_BUSY);
 	reg_write(REG_IER, IER_RX);
 	printf("READY\n");
+	/*
+	 * Not sys_notify_wait: the handler runs on this thread wherever it
+	 * is, so the last interrupt can come between the test of ngot and the
+	 * wait, which then sleeps with nothing left to wake it (seen at 4
+	 * harts under LOCKDEBUG). Yielding re-tests ngot after every return
+	 * to user mode, which is where the handler runs.
+	 */
 	while (ngot < want_len)
-		sys_notify_wait();
+		sys_yield();
 	reg_write(REG_IER, 0);
 	got[ngot] = '\0';
 	printf("\nirq_uart_driver: echoed \"%s\" through %ld interrupts\n", got, interrupts);
