@@ -353,6 +353,57 @@ static int check_busy(void)
 	return failed;
 }
 
+static long wait_for(long pid)
+{
+	long status = -1, r = sys_wait(pid, &status);
+
+	return r ? r : status;
+}
+
+static long join_for(long tid)
+{
+	long value = -1, r = sys_thread_join(tid, &value);
+
+	return r ? r : value;
+}
+
+/*
+ * A second waiter for the same child, and a second joiner of the same
+ * thread, get E_BUSY. The first one is a thread on this hart (HART_ANY),
+ * so yielding lets it run until it blocks in its wait.
+ */
+static int check_second_waiter(void)
+{
+	long child = sys_spawn(spinner_path, 0), target, waiter, r;
+	int failed = 0;
+
+	CHECK_OK(child);
+	waiter = thread_spawn(HART_ANY, wait_for, child);
+	CHECK_OK(waiter);
+	sys_yield();
+	r = sys_wait(child, NULL);
+	if (r != E_BUSY) {
+		printf("badargs: row 'wait with another waiter': got %ld, want %d\n", r, E_BUSY);
+		failed++;
+	}
+	CHECK_EQ(sys_kill(child), 0);
+	CHECK_EQ(join_for(waiter), EXIT_KILLED);
+
+	target = thread_spawn(HART_ANY, spin_forever, 0);
+	CHECK_OK(target);
+	waiter = thread_spawn(HART_ANY, join_for, target);
+	CHECK_OK(waiter);
+	sys_yield();
+	r = sys_thread_join(target, NULL);
+	if (r != E_BUSY) {
+		printf("badargs: row 'thread_join with another joiner': got %ld, want %d\n", r, E_BUSY);
+		failed++;
+	}
+	CHECK_EQ(sys_thread_kill(target), 0);
+	CHECK_EQ(join_for(waiter), EXIT_KILLED);
+	return failed;
+}
+
 /* Last, since the rights never come back. */
 static int check_dropped_rights(void)
 {
@@ -411,6 +462,7 @@ int main(void)
 	failed += check_mem_free();
 	failed += check_foreign();
 	failed += check_busy();
+	failed += check_second_waiter();
 	failed += check_dropped_rights();
 	if (failed)
 		test_fail("%d rows failed (listed above)", failed);

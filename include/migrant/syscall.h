@@ -15,11 +15,11 @@
 #define SYS_EXEC           5  /* (path, len) -> E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_BUSY, else no return */
 #define SYS_FORK           6  /* () -> child pid in parent, 0 in child | E_PERM E_NOMEM E_BUSY */
 #define SYS_KILL           7  /* (pid) -> E_NOENT E_PERM E_INVAL */
-#define SYS_WAIT           8  /* (pid) -> a0 E_OK, a1 status | E_NOENT E_PERM E_INVAL E_KILLED */
+#define SYS_WAIT           8  /* (pid) -> a0 E_OK, a1 status | E_NOENT E_PERM E_INVAL E_BUSY E_KILLED */
 #define SYS_THREAD_CREATE  9  /* (hart, d0, d1, d2) -> tid | E_INVAL E_NOMEM */
 #define SYS_THREAD_EXIT   10  /* (value) -> does not return */
 #define SYS_THREAD_KILL   11  /* (tid) -> E_NOENT E_PERM */
-#define SYS_THREAD_JOIN   12  /* (tid) -> exit value in a1 | E_NOENT E_PERM E_DEADLK E_KILLED */
+#define SYS_THREAD_JOIN   12  /* (tid) -> exit value in a1 | E_NOENT E_PERM E_DEADLK E_BUSY E_KILLED */
 #define SYS_THREAD_PIN    13  /* (hart) -> E_INVAL; moves the caller */
 #define SYS_MEM_ALLOC     14  /* (size) -> va | E_INVAL E_RANGE E_NOMEM */
 #define SYS_MEM_FREE      15  /* (va, size) -> E_INVAL E_NOENT */
