@@ -118,17 +118,18 @@ static struct proc *proc_create(struct proc *parent, const char *name, uint32_t 
         slab_free(&proc_cache, p);
         return NULL;
     }
+    lock_init(&p->lock, LC_PROC);
+    lock_init(&p->act_lock, LC_ACT);
+    p->act_size = ACT_DEFAULT;
+    p->rights = rights;
+    /* Lookups find it from here on, built or not; it refuses entry until proc_publish. */
+    p->state = P_EMBRYO;
+    copy_name(p->name, name, sizeof(p->name));
     if (idtable_insert(&proc_table, (struct idobj *)p) < 0) {
         aspace_destroy(p->as);
         slab_free(&proc_cache, p);
         return NULL;
     }
-    lock_init(&p->lock, LC_PROC);
-    lock_init(&p->act_lock, LC_ACT);
-    p->act_size = ACT_DEFAULT;
-    p->rights = rights;
-    p->state = P_ALIVE;
-    copy_name(p->name, name, sizeof(p->name));
     lock_acquire(&family_lock);
     p->parent = parent;
     if (parent) {
@@ -191,6 +192,22 @@ static const char *basename_of(const char *path)
     return b;
 }
 
+/*
+ * A spawned or forked process has its image and its first thread: it may
+ * now be entered, signalled and killed, and the thread runs. The state
+ * changes under both locks, as every state change does (proc_kill), and
+ * before the thread is queued, so it never sees its process unborn.
+ */
+void proc_publish(struct proc *p, struct thread *first)
+{
+    lock_acquire(&p->lock);
+    lock_acquire(&p->act_lock);
+    ck_pr_store_int((int *)&p->state, P_ALIVE);
+    lock_release(&p->act_lock);
+    lock_release(&p->lock);
+    sched_enqueue_new(first);
+}
+
 long proc_spawn(struct proc *parent, const char *path, uint32_t rights, struct proc **out)
 {
     struct proc *p = proc_create(parent, basename_of(path), rights);
@@ -199,10 +216,12 @@ long proc_spawn(struct proc *parent, const char *path, uint32_t rights, struct p
     long entry = load_image(p->as, path);
     uint64_t args[6] = { 0, 0, START_MAIN, 0, 0, 0 };
     p->entry = (uint64_t)entry;
-    if (entry < 0 || !thread_create(p, pick_hart(), args)) {
+    struct thread *t = entry < 0 ? NULL : thread_create(p, pick_hart(), args);
+    if (!t) {
         proc_abort(p);
         return entry < 0 ? entry : E_NOMEM;
     }
+    proc_publish(p, t);
     if (out)
         *out = p;
     return p->id;
@@ -224,10 +243,12 @@ long proc_fork(struct proc *parent, struct thread *caller)
     if (!c)
         return E_NOMEM;
     c->entry = parent->entry;
-    if (aspace_clone(c->as, parent->as) != 0 || !thread_fork(c, caller)) {
+    struct thread *t = aspace_clone(c->as, parent->as) != 0 ? NULL : thread_fork(c, caller);
+    if (!t) {
         proc_abort(c);
         return E_NOMEM;
     }
+    proc_publish(c, t);
     return c->id;
 }
 

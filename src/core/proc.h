@@ -22,6 +22,7 @@ enum pstate {
     P_ALIVE,
     P_DYING,                     /* killed or exiting; threads are unwinding */
     P_ZOMBIE,                    /* dead, status kept for the parent */
+    P_EMBRYO,                    /* in the pid table, being built by spawn or fork: refuses entry */
 };
 
 struct proc {
@@ -64,6 +65,7 @@ struct proc {
 extern struct idtable proc_table;
 
 void proc_init(void);
+void proc_publish(struct proc *p, struct thread *first);
 long proc_spawn(struct proc *parent, const char *path, uint32_t rights, struct proc **out);
 long proc_fork(struct proc *parent, struct thread *caller);
 long proc_exec(struct proc *p, const char *path);

@@ -93,28 +93,34 @@ static void free_unstarted(struct thread *t)
     epoch_defer(&t->epoch_entry, free_thread);
 }
 
-/* Maps the root activation, links t into p and queues it, unless p started dying meanwhile. */
+/*
+ * Maps the root activation, links t into p and queues it, unless p started
+ * dying meanwhile. An unborn process's first thread is linked but queued
+ * only when spawn or fork publishes the process (proc_publish).
+ */
 static bool start_thread(struct proc *p, struct thread *t)
 {
     if (activation_map_root(t, p->as) != 0)
         return false;
     lock_acquire(&p->lock);
-    bool alive = proc_alive(p);
-    if (alive) {
+    bool unborn = p->state == P_EMBRYO;
+    bool ok = unborn || proc_alive(p);
+    if (ok) {
         t->sib_next = p->threads;
         p->threads = t;
         p->nlive++;
         p->nheld++;
     }
     lock_release(&p->lock);
-    if (alive)
+    if (ok && !unborn)
         sched_enqueue_new(t);
-    return alive;
+    return ok;
 }
 
 /*
  * Creates a thread of p that will enter p's _start with a0..a5 = args (a1
- * becomes its tid) on hart `hart`, and queues it.
+ * becomes its tid) on hart `hart`, and queues it (an unborn p's first
+ * thread waits for proc_publish).
  */
 struct thread *thread_create(struct proc *p, int hart, const uint64_t args[6])
 {
