@@ -1247,6 +1247,8 @@ static void test_board(void)
     CHECK_EQ(platform.uart.reg_shift, 2);
     CHECK_EQ(platform.uart.reg_width, 4);
     CHECK_EQ(platform.uart.irq, 32);
+    CHECK_EQ(platform.uart.kind, UART_NS16550);
+    CHECK(!platform.restart);
     CHECK(platform.plic.found);
     CHECK_EQX(platform.plic.reg.base, 0xc000000);
     CHECK_EQ(platform.plic.ndev, 136);
@@ -1271,6 +1273,82 @@ static void test_board(void)
     free(bl.b);
 }
 
+/*
+ * The shape of QEMU sifive_u's tree (the HiFive Unleashed): an E51 monitor
+ * core at hart id 0 with no mmu-type, a U54 at id 1, the console a
+ * sifive,uart0 that stdout-path names by full path, and a gpio-restart as
+ * the only way the board can end a run.
+ */
+static void build_sifive_u(struct fw *w)
+{
+    uint32_t c[4];
+    fw_init(w);
+    fw_begin(w, "");
+    fw_prop_u32(w, "#address-cells", 2);
+    fw_prop_u32(w, "#size-cells", 2);
+    fw_begin(w, "chosen");
+    fw_prop_str(w, "stdout-path", "/soc/serial@10010000");
+    fw_end_node(w);
+    fw_begin(w, "gpio-restart");
+    fw_prop_str(w, "compatible", "gpio-restart");
+    fw_end_node(w);
+    fw_begin(w, "cpus");
+    fw_prop_u32(w, "#address-cells", 1);
+    fw_prop_u32(w, "#size-cells", 0);
+    fw_prop_u32(w, "timebase-frequency", 1000000);
+    for (uint32_t i = 0; i < 2; i++) {
+        fw_begin(w, i == 0 ? "cpu@0" : "cpu@1");
+        fw_prop_str(w, "device_type", "cpu");
+        fw_prop_u32(w, "reg", i);
+        fw_prop_str(w, "riscv,isa", i == 0 ? "rv64imacu" : "rv64imafdcsu");
+        if (i > 0)
+            fw_prop_str(w, "mmu-type", "riscv,sv48");
+        fw_begin(w, "interrupt-controller");
+        fw_prop_str(w, "compatible", "riscv,cpu-intc");
+        fw_prop_u32(w, "phandle", 200 + i);
+        fw_end_node(w);
+        fw_end_node(w);
+    }
+    fw_end_node(w);
+    fw_begin(w, "memory@80000000");
+    fw_prop_str(w, "device_type", "memory");
+    c[0] = 0; c[1] = 0x80000000; c[2] = 0; c[3] = 0x8000000;
+    fw_prop_cells(w, "reg", 4, c);
+    fw_end_node(w);
+    fw_begin(w, "soc");
+    fw_prop_u32(w, "#address-cells", 2);
+    fw_prop_u32(w, "#size-cells", 2);
+    /* Two UARTs: the console is the one stdout-path names, the second. */
+    for (uint32_t i = 0; i < 2; i++) {
+        fw_begin(w, i == 0 ? "serial@10011000" : "serial@10010000");
+        fw_prop_str(w, "compatible", "sifive,uart0");
+        c[0] = 0; c[1] = i == 0 ? 0x10011000 : 0x10010000; c[2] = 0; c[3] = 0x1000;
+        fw_prop_cells(w, "reg", 4, c);
+        fw_prop_u32(w, "interrupts", i == 0 ? 5 : 4);
+        fw_end_node(w);
+    }
+    fw_end_node(w);                                /* soc */
+    fw_end_node(w);                                /* root */
+    fw_end(w);
+}
+
+static void test_sifive_u(void)
+{
+    struct fw w;
+    build_sifive_u(&w);
+    struct blob bl = fw_finish(&w, LAYOUT_DTC);
+    memset(&platform, 0, sizeof(platform));
+    CHECK_EQ(platform_probe(bl.b), 0);
+    CHECK_EQ(platform.ncpus, 1);                   /* the E51 has no MMU */
+    CHECK_EQ(platform.hartid[0], 1);
+    CHECK(platform.uart.found);
+    CHECK_EQ(platform.uart.kind, UART_SIFIVE);
+    CHECK_EQX(platform.uart.reg.base, 0x10010000);
+    CHECK_EQ(platform.uart.irq, 4);
+    CHECK(platform.restart);
+    free(bl.b);
+}
+
 int main(int argc, char **argv)
 {
     (void)argc;
@@ -1281,5 +1359,6 @@ int main(int argc, char **argv)
     test_fuzz();
     test_regressions(argc > 1 ? atoi(argv[1]) : 0);
     test_board();
+    test_sifive_u();
     CHECK_DONE("fdt");
 }
