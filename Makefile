@@ -4,6 +4,7 @@ LOCKING   ?= fine
 LOCKDEBUG ?= 0
 PROFILE   ?= 0
 HARTS     ?= 4
+MACHINE   ?= virt
 MEM       ?= 256M
 JOBS      ?= 2
 
@@ -157,8 +158,11 @@ build/uboot/boot.scr: tools/boot.cmd $(DEPS)
 	$(Q)mkimage -q -A riscv -O linux -T script -C none -n migrant -d $< $@ >/dev/null
 
 # ---- running ----
+# MACHINE=sifive_u boots QEMU's HiFive Unleashed model instead of virt;
+# HARTS counts migrant's harts, without its monitor core (docs/hardware.md).
 run: all
-	$(PYTHON) tools/qemu.py --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) --mem $(MEM)
+	$(PYTHON) tools/qemu.py --machine $(MACHINE) --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio \
+	    --harts $(HARTS) --mem $(MEM)
 
 # Both lock builds, every scenario at every hart count (see README "make bench").
 BENCH_HARTS = $(if $(filter command line environment,$(origin HARTS)),$(HARTS),1 2 4)
