@@ -220,14 +220,20 @@ stress-diff: $(UB)/stress.cpio
 # ---- tests ----
 HOST_TESTS := $(basename $(notdir $(wildcard tests/host/*.c)))
 HOST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all \
-    -Iinclude -Isrc -Ilib/include -Itests/host
+    -Iinclude -Isrc -Ilib/include -Itests/host -DHOST_DTB_DIR='"build/host/dtb"'
+# Board-shaped device trees for the host tests, written as .dts and made by dtc.
+HOST_DTBS := $(patsubst tests/host/dts/%.dts,build/host/dtb/%.dtb,$(wildcard tests/host/dts/*.dts))
+
+build/host/dtb/%.dtb: tests/host/dts/%.dts $(wildcard tests/host/dts/*.dtsi) $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)dtc -I dts -O dtb -o $@ $<
 
 build/host/%: tests/host/%.c $(wildcard tests/host/*.h) $(wildcard lib/*.c lib/include/lib/*.h src/base/*.[ch] include/migrant/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 
 # One result line per host test program, and a closing count, like runtest.py.
-host-test: $(patsubst %,build/host/%,$(HOST_TESTS))
+host-test: $(patsubst %,build/host/%,$(HOST_TESTS)) | $(HOST_DTBS)
 	@p=0; f=0; for t in $^; do \
 	    if $$t >$$t.log 2>&1; then echo "PASS host/$$(basename $$t)"; p=$$((p+1)); \
 	    else echo "FAIL host/$$(basename $$t):"; sed 's/^/    | /' $$t.log; f=$$((f+1)); fi; \
