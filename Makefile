@@ -4,6 +4,7 @@ LOCKING   ?= fine
 LOCKDEBUG ?= 0
 PROFILE   ?= 0
 HARTS     ?= 4
+MACHINE   ?= virt
 MEM       ?= 256M
 JOBS      ?= 2
 
@@ -157,8 +158,11 @@ build/uboot/boot.scr: tools/boot.cmd $(DEPS)
 	$(Q)mkimage -q -A riscv -O linux -T script -C none -n migrant -d $< $@ >/dev/null
 
 # ---- running ----
+# MACHINE=sifive_u boots QEMU's HiFive Unleashed model instead of virt;
+# HARTS counts migrant's harts, without its monitor core (docs/hardware.md).
 run: all
-	$(PYTHON) tools/qemu.py --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio --harts $(HARTS) --mem $(MEM)
+	$(PYTHON) tools/qemu.py --machine $(MACHINE) --kernel $(B)/migrant.bin --initrd $(UB)/run.cpio \
+	    --harts $(HARTS) --mem $(MEM)
 
 # Both lock builds, every scenario at every hart count (see README "make bench").
 BENCH_HARTS = $(if $(filter command line environment,$(origin HARTS)),$(HARTS),1 2 4)
@@ -216,14 +220,20 @@ stress-diff: $(UB)/stress.cpio
 # ---- tests ----
 HOST_TESTS := $(basename $(notdir $(wildcard tests/host/*.c)))
 HOST_CFLAGS := -O1 -g -Wall -Wextra -Werror -fsanitize=address,undefined -fno-sanitize-recover=all \
-    -Iinclude -Isrc -Ilib/include -Itests/host
+    -Iinclude -Isrc -Ilib/include -Itests/host -DHOST_DTB_DIR='"build/host/dtb"'
+# Board-shaped device trees for the host tests, written as .dts and made by dtc.
+HOST_DTBS := $(patsubst tests/host/dts/%.dts,build/host/dtb/%.dtb,$(wildcard tests/host/dts/*.dts))
+
+build/host/dtb/%.dtb: tests/host/dts/%.dts $(wildcard tests/host/dts/*.dtsi) $(DEPS)
+	@mkdir -p $(dir $@)
+	$(Q)dtc -I dts -O dtb -o $@ $<
 
 build/host/%: tests/host/%.c $(wildcard tests/host/*.h) $(wildcard lib/*.c lib/include/lib/*.h src/base/*.[ch] include/migrant/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 
 # One result line per host test program, and a closing count, like runtest.py.
-host-test: $(patsubst %,build/host/%,$(HOST_TESTS))
+host-test: $(patsubst %,build/host/%,$(HOST_TESTS)) | $(HOST_DTBS)
 	@p=0; f=0; for t in $^; do \
 	    if $$t >$$t.log 2>&1; then echo "PASS host/$$(basename $$t)"; p=$$((p+1)); \
 	    else echo "FAIL host/$$(basename $$t):"; sed 's/^/    | /' $$t.log; f=$$((f+1)); fi; \

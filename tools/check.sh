@@ -93,6 +93,14 @@ stage "boot through U-Boot, locking=fine" python3 tools/runtest.py --uboot build
     --only boot --harts 2 --jobs 1 --timeout 60
 count "boot through U-Boot"
 
+# The second board model: QEMU sifive_u (the HiFive Unleashed), with a
+# SiFive UART, a monitor hart 0 the kernel skips and application harts 1-4;
+# --harts 4 there is -smp 5 (tools/qemu.py MACHINES, docs/hardware.md).
+stage "sifive_u, locking=fine" python3 tools/runtest.py --machine sifive_u \
+    --kernel build/fine/migrant.bin --initrd build/user/test.cpio --locking fine \
+    --only boot,pin_harts,concurrent_same_service --harts 4 --jobs 1 --timeout 240
+count "sifive_u"
+
 suite bkl 0
 suite fine 1
 suite bkl 1

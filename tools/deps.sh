@@ -9,7 +9,7 @@ deps="$top/build/deps"
 fw=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 uboot=/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 pkgs=(gcc-riscv64-unknown-elf binutils-riscv64-unknown-elf qemu-system-misc opensbi u-boot-qemu u-boot-tools mtools
-      cpio python3 dpkg-dev xz-utils gcc make gdb-multiarch gnuplot-nox)
+      cpio python3 dpkg-dev xz-utils gcc make gdb-multiarch gnuplot-nox device-tree-compiler)
 srclist=/etc/apt/sources.list.d/migrant-deb-src.sources
 
 need=()

@@ -51,7 +51,8 @@ def kill_group(proc):
 
 
 def boot(kernel, initrd, cmdline, harts=1, mem=qemu.DEFAULT_MEM, extra=(), boot_disk=None,
-         timeout=120, log=None, on_line=None, watch=None, before_kill=None, input_text=None):
+         timeout=120, log=None, on_line=None, watch=None, before_kill=None, input_text=None,
+         machine=qemu.DEFAULT_MACHINE):
     """Boot one QEMU and watch its console until QEMU exits or the run is stopped.
 
     log: a path that gets the raw console as it comes. on_line(line) sees each
@@ -61,10 +62,11 @@ def boot(kernel, initrd, cmdline, harts=1, mem=qemu.DEFAULT_MEM, extra=(), boot_
     stopped QEMU still lives (to ask its monitor where the harts are).
     input_text is typed into the guest's serial port once it prints READY: a
     test that reads the console says READY when its interrupt handler is in
-    place, and input sent earlier would only wait in the UART.
+    place, and input sent earlier would only wait in the UART. machine is a
+    key of qemu.MACHINES; harts counts migrant's harts on it.
     """
     cmd = qemu.build_command(kernel, initrd, cmdline, harts, mem, extra=extra,
-                             boot_disk=boot_disk)
+                             boot_disk=boot_disk, machine=machine)
     # Own session, so a stop kills the whole group; stdin is /dev/null so QEMU
     # never touches the terminal, or a pipe when there is input to type.
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE if input_text else subprocess.DEVNULL,

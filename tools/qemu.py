@@ -13,6 +13,7 @@ and initrd from there with booti (see make_boot_disk).
 
 import argparse
 import os
+import re
 import shlex
 import shutil
 import struct
@@ -25,6 +26,23 @@ DEFAULT_FIRMWARE = "/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin"
 DEFAULT_MEM = "256M"
 # Debian's u-boot-qemu: U-Boot for the virt board, entered in S-mode by OpenSBI.
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+
+
+# The QEMU machines migrant boots on. harts counts migrant's harts: sifive_u
+# adds hart 0, the E51 monitor core (no S-mode, no MMU), which the kernel
+# skips as it skips a board's monitor core, so --harts 4 is -smp 5 there.
+# sifive_u's tree describes a gpio-restart and no power-off, so the kernel
+# ends a run by a reset (src/arch/riscv/sbi.c), which -no-reboot turns into
+# QEMU exiting, always with status 0: the run's status is only in the
+# kernel's MIGRANT-END line (status_from_console).
+MACHINES = {
+    "virt": {"qemu": ["-machine", "virt", "-cpu", "rv64"], "monitor_harts": 0,
+             "max_harts": 512, "status_from_console": False},
+    "sifive_u": {"qemu": ["-machine", "sifive_u", "-no-reboot"], "monitor_harts": 1,
+                 "max_harts": 4, "status_from_console": True},
+}
+DEFAULT_MACHINE = "virt"
+END_RE = re.compile(r"^MIGRANT-END status=(-?\d+)")
 
 
 def qemu_binary():
@@ -86,14 +104,24 @@ def make_boot_disk(path, kernel, initrd, cmdline, script):
 
 
 def build_command(kernel, initrd, cmdline, harts=1, mem=DEFAULT_MEM,
-                  firmware=DEFAULT_FIRMWARE, extra=(), boot_disk=None):
+                  firmware=DEFAULT_FIRMWARE, extra=(), boot_disk=None,
+                  machine=DEFAULT_MACHINE):
     """Return the argv list for one QEMU boot.
+
+    harts: migrant's harts; the machine's monitor cores come on top (MACHINES).
 
     extra: additional QEMU arguments (a list, or a string split like a shell).
     boot_disk: boot through U-Boot from this image (make_boot_disk), which
     already holds the kernel, initrd and command line, instead of handing
     them to QEMU.
     """
+    if machine not in MACHINES:
+        raise ValueError(f"unknown machine {machine!r}: want one of {', '.join(MACHINES)}")
+    m = MACHINES[machine]
+    if not 1 <= harts <= m["max_harts"]:
+        raise ValueError(f"{machine} has 1 to {m['max_harts']} harts for migrant, not {harts}")
+    if boot_disk and machine != "virt":
+        raise ValueError("the U-Boot path boots Debian's U-Boot for virt only")
     if isinstance(extra, str):
         extra = shlex.split(extra)
     extra = list(extra)
@@ -105,9 +133,8 @@ def build_command(kernel, initrd, cmdline, harts=1, mem=DEFAULT_MEM,
         payload = ["-kernel", kernel, "-initrd", initrd, "-append", cmdline]
     cmd = [
         qemu_binary(),
-        "-machine", "virt",
-        "-cpu", "rv64",
-        "-smp", str(harts),
+    ] + m["qemu"] + [
+        "-smp", str(harts + m["monitor_harts"]),
         "-m", mem,
         "-nographic",
         "-monitor", "none",
@@ -127,6 +154,7 @@ def main(argv=None):
     ap.add_argument("--kernel", required=True)
     ap.add_argument("--initrd", required=True)
     ap.add_argument("--harts", type=int, default=1)
+    ap.add_argument("--machine", default=DEFAULT_MACHINE, choices=sorted(MACHINES))
     ap.add_argument("--mem", default=DEFAULT_MEM)
     ap.add_argument("--firmware", default=DEFAULT_FIRMWARE)
     ap.add_argument("--append", default=None,
@@ -144,13 +172,36 @@ def main(argv=None):
     if args.uboot:
         disk = args.disk or os.path.join(os.path.dirname(args.uboot), "disk.img")
         make_boot_disk(disk, args.kernel, args.initrd, cmdline, args.uboot)
-    cmd = build_command(args.kernel, args.initrd, cmdline, args.harts,
-                        args.mem, args.firmware, args.extra_qemu, disk)
+    try:
+        cmd = build_command(args.kernel, args.initrd, cmdline, args.harts,
+                            args.mem, args.firmware, args.extra_qemu, disk, args.machine)
+    except ValueError as e:
+        ap.error(str(e))
     if args.print:
         print(shlex.join(cmd))
         return 0
+    if MACHINES[args.machine]["status_from_console"]:
+        return run_status_from_console(cmd)
     # exec so the terminal (Ctrl-A X etc.) talks to QEMU directly.
     os.execvp(cmd[0], cmd)
+
+
+def run_status_from_console(cmd):
+    """Run QEMU, passing its console through, and return the status of the
+    kernel's MIGRANT-END line: 1 without one (a panic, or QEMU stopped by
+    hand), and QEMU's own status if that is non-zero."""
+    status = None
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+    for raw in proc.stdout:
+        sys.stdout.buffer.write(raw)
+        sys.stdout.buffer.flush()
+        m = END_RE.match(raw.decode("utf-8", "replace").replace("\r", ""))
+        if m:
+            status = int(m.group(1))
+    rc = proc.wait()
+    if rc != 0:
+        return rc
+    return 1 if status is None else (status if 0 <= status < 256 else 1)
 
 
 if __name__ == "__main__":

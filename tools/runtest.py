@@ -58,22 +58,30 @@ def classify(test, text, exit_status, timed_out=False, timeout_s=0):
 # ---------------------------------------------------------------- running
 
 def label(test, cfg):
-    """The name a result line gives the run: a U-Boot boot is a run of its own."""
-    return f"uboot/{test}" if cfg.uboot else test
+    """The name a result line gives the run: a U-Boot boot, or a boot on
+    another machine than virt, is a run of its own."""
+    if cfg.uboot:
+        return f"uboot/{test}"
+    return test if cfg.machine == qemu.DEFAULT_MACHINE else f"{cfg.machine}/{test}"
 
 
 def run_pair(test, harts, cfg, timeout_s):
     """Boot one QEMU for (test, harts); log to <log-dir>/<test>-h<N>.log
-    (uboot-<test>-h<N>.log, beside its disk image, with --uboot)."""
+    (uboot-<test>-h<N>.log, beside its disk image, with --uboot;
+    <machine>-<test>-h<N>.log on a machine other than virt)."""
     data = cfg.inputs.get(test)
     cmdline = qemu.test_cmdline(test, harts) + (f" input={data}" if data else "")
-    stem = Path(cfg.log_dir) / f"{'uboot-' if cfg.uboot else ''}{test}-h{harts}"
+    prefix = "uboot-" if cfg.uboot else ""
+    if cfg.machine != qemu.DEFAULT_MACHINE:
+        prefix += f"{cfg.machine}-"
+    stem = Path(cfg.log_dir) / f"{prefix}{test}-h{harts}"
     disk = None
     if cfg.uboot:
         disk = f"{stem}.img"
         qemu.make_boot_disk(disk, cfg.kernel, cfg.initrd, cmdline, cfg.uboot)
     con = guest.boot(cfg.kernel, cfg.initrd, cmdline, harts, cfg.mem, extra=cfg.extra_qemu,
-                     boot_disk=disk, timeout=timeout_s, log=f"{stem}.log", input_text=data)
+                     boot_disk=disk, timeout=timeout_s, log=f"{stem}.log", input_text=data,
+                     machine=cfg.machine)
     reason = guest.judge(con.lines, con.exit, con.stopped, test=test)
     return Result(label(test, cfg), harts, reason is None, reason or "", "\n".join(con.lines))
 
@@ -299,6 +307,9 @@ def parse_args(argv):
     ap.add_argument("--log-dir", default=None,
                     help="default: build/<locking>/logs")
     ap.add_argument("--mem", default=qemu.DEFAULT_MEM)
+    ap.add_argument("--machine", default=qemu.DEFAULT_MACHINE, choices=sorted(qemu.MACHINES),
+                    help="the QEMU machine; --harts counts migrant's harts, without "
+                    "a monitor core (sifive_u's hart 0)")
     ap.add_argument("--extra-qemu", default="", help="extra QEMU arguments")
     ap.add_argument("--uboot", metavar="BOOT_SCR", default=None,
                     help="boot through U-Boot with this compiled boot script")
@@ -323,6 +334,8 @@ def parse_args(argv):
         ap.error("--max-harts must be positive")
     if args.harts is not None and (not args.harts or min(args.harts) < 1):
         ap.error("--harts needs positive hart counts")
+    if args.uboot and args.machine != qemu.DEFAULT_MACHINE:
+        ap.error("--uboot boots the virt machine only")
     if args.log_dir is None:
         args.log_dir = str(REPO / "build" / args.locking / "logs")
     args.inputs = {}
@@ -335,7 +348,7 @@ def main(argv=None):
         return self_test_parser()
     cores = len(os.sched_getaffinity(0))
     print(f"runtest: host cores={cores}, jobs={cfg.jobs}, max harts={cfg.max_harts}, "
-          f"locking={cfg.locking}",
+          f"locking={cfg.locking}, machine={cfg.machine}",
           flush=True)
     return run_selfcheck(cfg) if cfg.selfcheck else run_tests(cfg)
 

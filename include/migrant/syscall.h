@@ -50,7 +50,10 @@
 #define SYS_NOTIFY_WAIT   31  /* () -> 0 once a notification is pending | E_KILLED */
 #define SYS_TIMER         32  /* (delay ticks, period ticks) -> E_INVAL (over TIMER_MAX); delay 0 disarms */
 #define SYS_IRQ_REGISTER  33  /* (source) -> E_PERM E_INVAL E_BUSY */
-#define SYS_UART_INFO     34  /* () -> a0 phys base, a1 size, a2 irq, a3 reg shift | width << 8 */
+#define SYS_UART_INFO     34  /* () -> a0 phys base, a1 size, a2 irq, a3 reg shift | width << 8 | kind << 16 */
+/* SYS_UART_INFO's kind: the console UART's register interface. */
+#define UART_KIND_NS16550 1   /* ns16550(a), snps,dw-apb-uart: reg shift and width apply */
+#define UART_KIND_SIFIVE  2   /* sifive,uart0: 32-bit registers 4 bytes apart */
 
 /* Shared memory (docs/ipc.md). */
 #define SYS_SHM_CREATE    35  /* (size) -> id | E_PERM E_INVAL E_RANGE E_NOMEM */

@@ -97,10 +97,20 @@ static void probe_plic(const struct fdt *f, const struct fdt_node *n, struct pla
     }
 }
 
+/* The register interface a node's compatible names, or 0 for a node that is no UART we drive. */
+static enum uart_kind uart_kind_of(const struct fdt *f, const struct fdt_node *n)
+{
+    if (fdt_compatible(f, n, "ns16550a") || fdt_compatible(f, n, "ns16550") ||
+        fdt_compatible(f, n, "snps,dw-apb-uart"))
+        return UART_NS16550;
+    if (fdt_compatible(f, n, "sifive,uart0"))
+        return UART_SIFIVE;
+    return 0;
+}
+
 static bool is_uart(const struct fdt *f, const struct fdt_node *n)
 {
-    return fdt_compatible(f, n, "ns16550a") || fdt_compatible(f, n, "ns16550") ||
-           fdt_compatible(f, n, "snps,dw-apb-uart");
+    return uart_kind_of(f, n) != 0;
 }
 
 static void probe_uart(const struct fdt *f, const struct fdt_node *n, struct platform *p)
@@ -109,6 +119,7 @@ static void probe_uart(const struct fdt *f, const struct fdt_node *n, struct pla
     if (!fdt_reg(f, n, 0, &p->uart.reg.base, &p->uart.reg.size))
         return;
     p->uart.found = true;
+    p->uart.kind = uart_kind_of(f, n);
     p->uart.reg_shift = fdt_prop_u32(f, n, "reg-shift", &v) ? v : 0;
     p->uart.reg_width = fdt_prop_u32(f, n, "reg-io-width", &v) ? v : 1;
     p->uart.clock_hz = fdt_prop_u32(f, n, "clock-frequency", &v) ? v : 0;
@@ -162,6 +173,9 @@ static bool visit(const struct fdt *f, const struct fdt_node *n, void *ctx)
     else if (s->cpu_depth >= 0 && n->depth == s->cpu_depth + 1 && s->cpu_index >= 0 &&
              fdt_compatible(f, n, "riscv,cpu-intc") && fdt_prop_u32(f, n, "phandle", &v))
         p->intc_phandle[s->cpu_index] = v;
+    else if ((fdt_compatible(f, n, "gpio-restart") || fdt_compatible(f, n, "syscon-reboot")) &&
+             node_enabled(f, n))
+        p->restart = true;
     else if (is_uart(f, n) && node_enabled(f, n) && !s->uart_seen) {
         s->uart_node = *n;
         s->uart_seen = true;

@@ -8,9 +8,16 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <base/config.h>
+#include <migrant/syscall.h>
 
 struct phys_range {
     uint64_t base, size;
+};
+
+/* The console UART's register interface, from its node's compatible; user drivers see it too. */
+enum uart_kind {
+    UART_NS16550 = UART_KIND_NS16550,
+    UART_SIFIVE = UART_KIND_SIFIVE,
 };
 
 struct platform {
@@ -27,9 +34,16 @@ struct platform {
 
     struct {
         struct phys_range reg;
+        enum uart_kind kind;
         uint32_t reg_shift, reg_width, clock_hz, irq;
         bool found;
     } uart;
+    /*
+     * The tree describes a restart device (gpio-restart, syscon-reboot) for
+     * the firmware to drive: where it describes no power-off, as on QEMU
+     * sifive_u, a reset is the only way the machine can end a run.
+     */
+    bool restart;
 
     struct {
         struct phys_range reg;

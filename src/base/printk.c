@@ -1,5 +1,6 @@
 #include <base/printk.h>
 #include <dev/ns16550.h>
+#include <dev/sifive_uart.h>
 #include <lib/fmt.h>
 #include <arch/smp.h>
 #include <base/platform.h>
@@ -12,24 +13,45 @@
  * interleave; class console, rank 90, irqs off.
  */
 static struct lock console_lock = LOCK_INIT(LC_CONSOLE);
-static struct ns16550 console_uart;
-static bool console_ready;
+static struct ns16550 console_ns16550;
+static struct sifive_uart console_sifive;
+/* 0 until console_init has set up the UART the device tree names. */
+static enum uart_kind console_kind;
 
 void console_init(void)
 {
     if (!platform.uart.found)
         return;
-    ns16550_init(&console_uart, pa_to_va(platform.uart.reg.base), platform.uart.reg_shift,
-                 platform.uart.reg_width);
-    console_ready = true;
+    void *base = pa_to_va(platform.uart.reg.base);
+    if (platform.uart.kind == UART_SIFIVE)
+        sifive_uart_init(&console_sifive, base);
+    else
+        ns16550_init(&console_ns16550, base, platform.uart.reg_shift, platform.uart.reg_width);
+    console_kind = platform.uart.kind;
+}
+
+/* Before the device tree names a UART, the firmware's console prints for us. */
+static void emit_char(char c)
+{
+    switch (console_kind) {
+    case UART_NS16550:
+        ns16550_putc(&console_ns16550, c);
+        break;
+    case UART_SIFIVE:
+        sifive_uart_putc(&console_sifive, c);
+        break;
+    default:
+        arch_early_putc(c);
+        break;
+    }
 }
 
 static void emit(const char *s, unsigned long len)
 {
     for (unsigned long i = 0; i < len; i++) {
         if (s[i] == '\n')
-            emit_char(&console_uart, console_ready, '\r');
-        emit_char(&console_uart, console_ready, s[i]);
+            emit_char('\r');
+        emit_char(s[i]);
     }
 }
 

@@ -1,5 +1,4 @@
 #include <dev/ns16550.h>
-#include <arch/smp.h>
 
 #define REG_THR 0
 #define REG_IER 1
@@ -35,13 +34,4 @@ void ns16550_putc(struct ns16550 *u, char c)
     while (!(reg_read(u, REG_LSR) & LSR_THRE))
         ;
     reg_write(u, REG_THR, (uint8_t)c);
-}
-
-/* Before the device tree names a UART, the firmware's console prints for us. */
-void emit_char(struct ns16550 *u, bool ready, char c)
-{
-    if (ready)
-        ns16550_putc(u, c);
-    else
-        arch_early_putc(c);
 }

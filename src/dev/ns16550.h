@@ -2,7 +2,6 @@
 #ifndef DEV_NS16550_H
 #define DEV_NS16550_H
 
-#include <stdbool.h>
 #include <stdint.h>
 
 struct ns16550 {
@@ -13,6 +12,5 @@ struct ns16550 {
 
 void ns16550_init(struct ns16550 *u, void *base, uint32_t shift, uint32_t width);
 void ns16550_putc(struct ns16550 *u, char c);
-void emit_char(struct ns16550 *u, bool ready, char c);
 
 #endif

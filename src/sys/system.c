@@ -75,7 +75,8 @@ long sys_uart_info(struct trapframe *tf)
 {
     TF_ARG(tf, 1) = platform.uart.reg.size;
     TF_ARG(tf, 2) = platform.uart.irq;
-    TF_ARG(tf, 3) = platform.uart.reg_shift | platform.uart.reg_width << 8;
+    TF_ARG(tf, 3) = platform.uart.reg_shift | platform.uart.reg_width << 8 |
+                    (uint64_t)platform.uart.kind << 16;
     return (long)platform.uart.reg.base;
 }
 

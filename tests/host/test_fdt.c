@@ -1,14 +1,17 @@
 /*
- * Host unit test for the flattened device tree walker (src/fdt.c). Blobs
- * are written by a small FDT writer here (no dtc at build time) into
- * exact-size heap buffers, so ASan reports any read past a blob's end.
+ * Host unit test for the flattened device tree walker (lib/fdt.c). The
+ * virt tree, its layout variants and every malformed blob are written by a
+ * small FDT writer here, which controls each byte; all go into exact-size
+ * heap buffers, so ASan reports any read past a blob's end.
  *
  * test_regressions() holds the defects the host tests first found in
  * src/fdt.c (names not terminated in the block, 32-bit index wrap, a
  * truncated string matching a longer one), kept so they stay fixed.
  *
- * test_board() runs platform_probe (src/platform.c) on a tree shaped like a
- * VisionFive 2's, the board docs/hardware.md boots.
+ * test_board() and test_sifive_u() run platform_probe (src/base/platform.c)
+ * on trees shaped like a VisionFive 2's, the board docs/hardware.md boots,
+ * and QEMU sifive_u's; those trees are .dts sources in tests/host/dts/,
+ * which the Makefile compiles with dtc.
  */
 #include "../../lib/fdt.c"
 #include "../../src/base/platform.c"
@@ -1107,115 +1110,33 @@ _Noreturn void panic(const char *fmt, ...)
     exit(1);
 }
 
-/* ---- a VisionFive 2-shaped tree (StarFive JH7110) ---- */
+/* ---- board-shaped trees, made by dtc from tests/host/dts/ ---- */
 
 #define JH_UART0 0x10000000ull
 #define JH_UART3 0x12000000ull
 
 /*
- * What matters to the kernel, as Linux's jh7110 device trees have it:
- * hart 0 is the S7 monitor core (no MMU, disabled), harts 1-4 the U74s
- * without Sstc; RAM at 0x40000000; DesignWare UARTs with 32-bit registers
- * 4 bytes apart; stdout-path an alias; the PLIC with only an M-mode context
- * for hart 0; a reserved-memory node with several reg entries.
- * console_alias is what /aliases/serial0 names.
+ * A tree the Makefile compiled from tests/host/dts/<name>.dts, in a heap
+ * buffer of exactly its size, so ASan reports any read past its end.
  */
-static void build_jh7110(struct fw *w, const char *console_alias)
+static struct blob load_dtb(const char *name)
 {
-    uint32_t c[16];
-    fw_init(w);
-    fw_begin(w, "");
-    fw_prop_u32(w, "#address-cells", 2);
-    fw_prop_u32(w, "#size-cells", 2);
-
-    fw_begin(w, "aliases");
-    fw_prop_str(w, "serial0", console_alias);
-    fw_end_node(w);
-    fw_begin(w, "chosen");
-    fw_prop_str(w, "stdout-path", "serial0:115200n8");
-    fw_prop_str(w, "bootargs", "test=boot harts=4");
-    fw_end_node(w);
-
-    fw_begin(w, "cpus");
-    fw_prop_u32(w, "#address-cells", 1);
-    fw_prop_u32(w, "#size-cells", 0);
-    fw_prop_u32(w, "timebase-frequency", 4000000);
-    for (uint32_t i = 0; i < 5; i++) {
-        char name[8] = "cpu@0";
-        name[4] = (char)('0' + i);
-        fw_begin(w, name);
-        fw_prop_str(w, "device_type", "cpu");
-        fw_prop_u32(w, "reg", i);
-        if (i == 0) {
-            fw_prop_str(w, "riscv,isa", "rv64imac");
-            fw_prop_str(w, "status", "disabled");
-        } else {
-            fw_prop_str(w, "riscv,isa", "rv64imafdc_zba_zbb");
-            fw_prop_str(w, "mmu-type", "riscv,sv39");
-        }
-        fw_begin(w, "interrupt-controller");
-        fw_prop_str(w, "compatible", "riscv,cpu-intc");
-        fw_prop_u32(w, "phandle", 100 + i);
-        fw_end_node(w);
-        fw_end_node(w);
+    char path[256];
+    snprintf(path, sizeof(path), "%s/%s.dtb", HOST_DTB_DIR, name);
+    FILE *f = fopen(path, "rb");
+    if (!f || fseek(f, 0, SEEK_END) != 0) {
+        fprintf(stderr, "test_fdt: cannot read %s (make host-test builds it with dtc)\n", path);
+        exit(1);
     }
-    fw_end_node(w);
-
-    fw_begin(w, "memory@40000000");
-    fw_prop_str(w, "device_type", "memory");
-    c[0] = 0; c[1] = 0x40000000; c[2] = 1; c[3] = 0;
-    fw_prop_cells(w, "reg", 4, c);
-    fw_end_node(w);
-
-    fw_begin(w, "reserved-memory");
-    fw_prop_u32(w, "#address-cells", 2);
-    fw_prop_u32(w, "#size-cells", 2);
-    fw_begin(w, "linux,cma");                      /* placed by size: no reg */
-    c[0] = 0; c[1] = 0x20000000;
-    fw_prop_cells(w, "size", 2, c);
-    fw_end_node(w);
-    fw_begin(w, "xrpbuffer@f0000000");
-    c[0] = 0; c[1] = 0xf0000000; c[2] = 0; c[3] = 0x01ffffff;
-    c[4] = 0; c[5] = 0xf2000000; c[6] = 0; c[7] = 0x1000;
-    c[8] = 0; c[9] = 0xf2001000; c[10] = 0; c[11] = 0xfff000;
-    fw_prop_cells(w, "reg", 12, c);
-    fw_end_node(w);
-    fw_end_node(w);
-
-    fw_begin(w, "soc");
-    fw_prop_u32(w, "#address-cells", 2);
-    fw_prop_u32(w, "#size-cells", 2);
-    fw_begin(w, "plic@c000000");
-    fw_prop_str(w, "compatible", "riscv,plic0");
-    c[0] = 0; c[1] = 0xc000000; c[2] = 0; c[3] = 0x4000000;
-    fw_prop_cells(w, "reg", 4, c);
-    uint8_t ie[18 * 4];                            /* more cells than fw_prop_cells takes */
-    uint32_t nie = 0;
-    for (uint32_t i = 0; i < 5; i++) {
-        be32_put(ie + 4 * nie++, 100 + i);
-        be32_put(ie + 4 * nie++, 11);
-        if (i > 0) {
-            be32_put(ie + 4 * nie++, 100 + i);
-            be32_put(ie + 4 * nie++, 9);
-        }
+    long size = ftell(f);
+    rewind(f);
+    struct blob bl = { malloc(size > 0 ? (size_t)size : 1), size > 0 ? (size_t)size : 0, 0, 0, 0 };
+    if (size <= 0 || !bl.b || fread(bl.b, 1, bl.size, f) != bl.size) {
+        fprintf(stderr, "test_fdt: short read of %s\n", path);
+        exit(1);
     }
-    fw_prop(w, "interrupts-extended", ie, sizeof(ie));
-    fw_prop_u32(w, "riscv,ndev", 136);
-    fw_end_node(w);
-    for (uint64_t base = JH_UART0; base <= JH_UART3; base += JH_UART3 - JH_UART0) {
-        fw_begin(w, base == JH_UART0 ? "serial@10000000" : "serial@12000000");
-        fw_prop_str(w, "compatible", "snps,dw-apb-uart");
-        c[0] = 0; c[1] = (uint32_t)base; c[2] = 0; c[3] = 0x10000;
-        fw_prop_cells(w, "reg", 4, c);
-        fw_prop_u32(w, "reg-io-width", 4);
-        fw_prop_u32(w, "reg-shift", 2);
-        fw_prop_u32(w, "interrupts", base == JH_UART0 ? 32 : 45);
-        fw_prop_str(w, "status", "okay");
-        fw_end_node(w);
-    }
-    fw_end_node(w);                                /* soc */
-    fw_end_node(w);                                /* root */
-    fw_end(w);
+    fclose(f);
+    return bl;
 }
 
 static bool has_rsv(uint64_t base, uint64_t size)
@@ -1228,9 +1149,8 @@ static bool has_rsv(uint64_t base, uint64_t size)
 
 static void test_board(void)
 {
-    struct fw w;
-    build_jh7110(&w, "/soc/serial@10000000");
-    struct blob bl = fw_finish(&w, LAYOUT_DTC);
+    /* The VisionFive 2's shape, tests/host/dts/jh7110.dtsi. */
+    struct blob bl = load_dtb("jh7110");
     memset(&platform, 0, sizeof(platform));
     CHECK_EQ(platform_probe(bl.b), 0);
     /* The S7 (hart id 0) is skipped; index 0 is hart id 1. */
@@ -1247,6 +1167,8 @@ static void test_board(void)
     CHECK_EQ(platform.uart.reg_shift, 2);
     CHECK_EQ(platform.uart.reg_width, 4);
     CHECK_EQ(platform.uart.irq, 32);
+    CHECK_EQ(platform.uart.kind, UART_NS16550);
+    CHECK(!platform.restart);
     CHECK(platform.plic.found);
     CHECK_EQX(platform.plic.reg.base, 0xc000000);
     CHECK_EQ(platform.plic.ndev, 136);
@@ -1262,12 +1184,29 @@ static void test_board(void)
     free(bl.b);
 
     /* The console is the UART the alias names, not the first one in the tree. */
-    build_jh7110(&w, "/soc/serial@12000000");
-    bl = fw_finish(&w, LAYOUT_DTC);
+    bl = load_dtb("jh7110-uart3");
     memset(&platform, 0, sizeof(platform));
     CHECK_EQ(platform_probe(bl.b), 0);
     CHECK_EQX(platform.uart.reg.base, JH_UART3);
     CHECK_EQ(platform.uart.irq, 45);
+    free(bl.b);
+}
+
+static void test_sifive_u(void)
+{
+    /* QEMU sifive_u's shape, tests/host/dts/sifive_u.dts. */
+    struct blob bl = load_dtb("sifive_u");
+    memset(&platform, 0, sizeof(platform));
+    CHECK_EQ(platform_probe(bl.b), 0);
+    CHECK_EQ(platform.ncpus, 1);                   /* the E51 has no MMU */
+    CHECK_EQ(platform.hartid[0], 1);
+    CHECK(platform.uart.found);
+    CHECK_EQ(platform.uart.kind, UART_SIFIVE);
+    CHECK_EQX(platform.uart.reg.base, 0x10010000);
+    CHECK_EQ(platform.uart.irq, 4);
+    CHECK(platform.restart);
+    CHECK(platform.plic.found);
+    CHECK_EQ(platform.plic.sctx[0], 2);            /* context 0 is the E51's M mode */
     free(bl.b);
 }
 
@@ -1281,5 +1220,6 @@ int main(int argc, char **argv)
     test_fuzz();
     test_regressions(argc > 1 ? atoi(argv[1]) : 0);
     test_board();
+    test_sifive_u();
     CHECK_DONE("fdt");
 }

@@ -327,6 +327,7 @@ static inline long sys_irq_register(long source)
 
 struct uart_info {
 	long base, size, irq, reg_shift, reg_width;
+	long kind;		/* UART_KIND_NS16550 or UART_KIND_SIFIVE */
 };
 
 static inline void sys_uart_info(struct uart_info *u)
@@ -337,7 +338,8 @@ static inline void sys_uart_info(struct uart_info *u)
 	u->size = r.a1;
 	u->irq = r.a2;
 	u->reg_shift = r.a3 & 0xff;
-	u->reg_width = r.a3 >> 8;
+	u->reg_width = (r.a3 >> 8) & 0xff;
+	u->kind = (r.a3 >> 16) & 0xff;
 }
 
 void migrant_signal(unsigned long bits);

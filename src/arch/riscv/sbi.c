@@ -1,6 +1,7 @@
 #include <arch/smp.h>
 #include <arch/csr.h>
 #include <arch/cpu.h>
+#include <base/platform.h>
 
 #define EXT_TIME  0x54494d45
 #define EXT_IPI   0x735049
@@ -77,10 +78,25 @@ void arch_early_putc(char c)
     sbi_call(EXT_LEGACY_PUTCHAR, 0, c, 0, 0, 0, 0);
 }
 
-/* Shutdown with reason "system failure" makes QEMU exit non-zero. */
+#define SRST_SHUTDOWN 0
+#define SRST_COLD_REBOOT 1
+#define SRST_REASON_FAILURE 1
+
+/*
+ * Shutdown with reason "system failure" makes QEMU virt exit non-zero.
+ * SRST returns only when the firmware has no device for the request: on
+ * QEMU sifive_u the tree describes a gpio-restart and nothing that powers
+ * off, so OpenSBI refuses a shutdown but can reset, which ends QEMU under
+ * -no-reboot (the status is then only on the console). Where the tree
+ * describes no restart either, a reset would boot the run again on a
+ * board, so we halt instead.
+ */
 void arch_poweroff(int failed)
 {
-    sbi_call(EXT_SRST, 0, 0, failed ? 1 : 0, 0, 0, 0);
+    long reason = failed ? SRST_REASON_FAILURE : 0;
+    sbi_call(EXT_SRST, 0, SRST_SHUTDOWN, reason, 0, 0, 0);
+    if (platform.restart)
+        sbi_call(EXT_SRST, 0, SRST_COLD_REBOOT, reason, 0, 0, 0);
     cpu_halt();
 }
 
