@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # migrant: `make` builds, `make run` boots, `make check` tests. See README.md.
 
 LOCKING   ?= fine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The benchmark driver. tools/bench.py boots it as `test=bench` with
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The benchmark driver's scenarios. A scenario is one operation, repeated:
  * the driver (bench.c) times it per hart for throughput, or counts the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Object churn: threads created and joined on every hart (id allocation,
  * lookup and epoch reclamation), and shared memory mapped and unmapped by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Migration scenarios: the null round trip, a req/fwd/kick chain through
  * three services, one service shared by every hart, a service per hart,

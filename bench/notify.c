@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signal delivery: a process signals itself from its root frame, so the
  * signal is delivered on the way out of the notify call itself: send,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <lib/buddy.h>
 
 static void list_push(struct buddy *b, uint32_t f, unsigned order)

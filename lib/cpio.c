@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <lib/cpio.h>
 #include <migrant/errno.h>
 #include <string.h>

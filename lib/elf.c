@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <lib/elf.h>
 #include <migrant/errno.h>
 #include <stdbool.h>

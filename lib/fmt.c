@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The formatter behind printk and printf. See fmt.h for what it accepts.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The freestanding string functions the kernel, ck and user programs share. */
 #include <string.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The typed syscall table and the calls made from it: what kinds of
  * arguments each syscall takes, which results docs/syscalls.md allows it,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Programs: op i of client c is a pure function of (seed, c, i), so a
  * failure names the ops that led to it and tools/minimize.py can ask for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * /init of the stress initrd: the fuzzer's driver (docs/stress.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The stress fuzzer's shared definitions (docs/stress.md): the protocol
  * between the driver (/init, stress/stress.c) and its services

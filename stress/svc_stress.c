@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A stress service (docs/stress.md). Every call is a hop of a chain
  * (CMD_CHAIN): it either passes the chain on to the next hop with the hop's

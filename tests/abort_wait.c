@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipc_abort of a thread of our own that is blocked in wait or
  * thread_join rather than in a migration: the call returns E_KILLED and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Activations run out exactly where the rules say. A thread's stack is
  * ACT_STACK_SIZE (64 KiB); its root frame takes its root process's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A callee cannot touch its callers' activations: they are not mapped in
  * it. A service that loads from the address of our local variable (passed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves every syscall rejects bad arguments with exactly the code
  * docs/syscalls.md gives, without crashing, changing anything or leaking:

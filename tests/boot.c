@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves the kernel brought up every hart named on the command line: stats
  * reports harts=N, and each hart index 0..N-1 runs a thread pinned to it.

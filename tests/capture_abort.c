@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipc_abort brings a thread of our own process back from a call that
  * never returns: the server spins forever in user mode, or blocks in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A client that dies while its thread is inside a server: the server's
  * work finishes undisturbed, the thread is reaped instead of returning

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Every hart hammers one service at once: a thread on each hart makes
  * `calls` (default 100000) ipc_req calls into a single /svc_echo, each

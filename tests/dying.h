@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The frame the smp_*_dying tests share: each round spawns two /svc_hop
  * processes, A and B, pins a caller thread to every hart, kills A while

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves a faulting process dies alone: children that load from an
  * unmapped address, store to a kernel address and execute an illegal

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The client side of the /svc_hop protocol (tests/proto/hop.h), shared by the
  * tests that build chains of hops: ipc_fwd, ipc_tail, ipc_kick, ipc_resp_pid

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Ids are (generation << 12) | (slot + 1), and slots are reused oldest
  * first, so creating and freeing one object at a time walks through every

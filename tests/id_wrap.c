@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Thread ids through a full turn of the id table's slots. Found by the
  * thread-churn benchmark: the 4096th slot gave an id whose slot field

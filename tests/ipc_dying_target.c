@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipc_dying_target: calls into a process that is dying, after its own
  * threads have gone, so the caller's failed call is what completes its

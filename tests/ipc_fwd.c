@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipc_fwd keeps the effective caller: a chain client -> A (req) -> B (fwd)
  * -> C (fwd) shows the client's pid to C three processes deep, while a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipc_kick is fwd + tail: the callee sees the caller's own eid and
  * replaces the caller's frame. client -> A (req) -> kick B -> kick C: all

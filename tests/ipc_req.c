@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipc_req round trip: every argument word reaches the callee, the callee
  * sees us as its effective caller at depth 1, every return word comes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * reply.pid names the process that actually responded: the callee of a
  * plain req, the first hop of a req chain (it answered us), the last

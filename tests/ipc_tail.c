@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * ipc_tail replaces the caller's frame: client -> A (req) -> A tails to B
  * -> B tails to C -> C responds straight to the client, reply.pid C, and

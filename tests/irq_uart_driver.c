@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * irq_uart_driver: a user-space driver for the console UART's receive
  * path. It maps the UART's registers (R_DEVMEM), binds its PLIC interrupt

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signals reach a process on a thread in its root frame, once. The
  * target, /svc_sigtarget, has a single thread. While that thread is away

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A periodic timer interrupts its thread wherever it is: armed with a
  * 20 ms period, the thread migrates into a service that mixes registers

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves pinning works on every hart: a thread created pinned to hart i
  * runs there (reporting its index and hardware id through its join value),

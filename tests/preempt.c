@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves timer preemption: two threads that spin without ever entering the
  * kernel share hart 0 with main, and over half a second of guest time both

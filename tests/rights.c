@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves rights gate what they name: with a right a call works, and after
  * dropping it the same call gets E_PERM. Also: rights(0) reports the held

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves the harness catches failures: always prints a FAIL verdict.
  */

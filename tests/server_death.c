@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Server death unwinds every thread inside: with 1 and then 4 threads
  * inside a killed server at depth 1, every caller gets E_DIED naming the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A server that faults during a call dies like a killed one: an illegal
  * instruction inside the call gives its parent EXIT_FAULT | 2, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shm_create when memory runs out part way through the region's pages.
  * Each page the region took carries its reference; the undo must drop

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * shm_share: a region is created, granted and passed to a service through
  * a migration; both sides map it and see each other's writes; a process

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The client side of the /svc_slow protocol (tests/proto/slow.h), shared by
  * the lifecycle and notification tests that use it.

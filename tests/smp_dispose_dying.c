@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A process is torn down while callers on every hart take their parked
  * frames back from it. Found by the stress smoke in make check (seed 1 at

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Every hart calls a service of its own: one /svc_smp_count process per
  * hart, and a thread pinned to each hart makes `n` (default 20000)

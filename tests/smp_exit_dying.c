@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * exit from inside a call, on every hart at once. Found by the stress
  * fuzzer (600 s at 4 harts, fine build, seed 1945623081): a chain's last

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A process is killed while callers on every hart kick out of it. Found
  * by the stress fuzzer (seed 23 at 4 harts): a kick parks the caller's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A service is killed while every hart is migrating into it. A thread
  * pinned to each hart calls one /svc_slow in a loop; the handler spins

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Signals and wakeups aimed at threads on other harts arrive exactly
  * once, and there.

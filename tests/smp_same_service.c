@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Every hart calls one service at once: a thread pinned to each hart
  * makes `n` (default 20000) ipc_req calls into a single /svc_smp_count,

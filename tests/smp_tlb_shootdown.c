@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared memory unmapped while other harts use it: once shm_unmap has
  * returned, no hart may still reach the pages. A child,

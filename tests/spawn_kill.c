@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves process teardown is complete: 1000 spawn/kill/wait cycles of a
  * spinner each report EXIT_KILLED, and afterwards free pages, processes

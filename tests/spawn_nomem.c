@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * spawn and thread creation when memory runs out at every step. Found by
  * make stress HARTS=4 SECONDS=600 LOCKING=fine LOCKDEBUG=1 (seed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * spawn_race: calls and kills aimed at the pid the next spawn will get.
  * Pids are predictable (a fresh slot of the process table, generation 1),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * stats counts the object frees still waiting for an epoch grace period
  * (mstats.deferred), which is what lets stats_snapshot tell a finished

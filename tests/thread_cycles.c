@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Proves thread teardown is complete: 1000 create/join cycles return the
  * right values, 1000 create/kill/join cycles each report EXIT_KILLED, and

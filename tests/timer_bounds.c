@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Timer arguments at their edges. The stress fuzzer armed a timer with
  * period -1 (2^64 - 1 ticks) in the bkl build: each tick then stepped the

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """`make bench`: migrant's scaling and latency benchmarks, fine vs bkl.
 
 Boots bench/bench.c (`test=bench` from the test initrd) once per lock

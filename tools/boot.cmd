@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 # U-Boot boot script for migrant; `make` compiles it into build/uboot/boot.scr
 # with `mkimage -T script`. It is board-neutral: the same boot.scr boots
 # QEMU's virt board (make run-uboot) and a VisionFive 2 (docs/hardware.md).

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # `make check`: every stage runs even if an earlier one failed, and the
 # last line sums them all as "<P> passed, <F> failed". Exit status is 0
 # only if nothing failed and the harness self-check caught its broken tests.
@@ -57,6 +58,10 @@ count "host unit tests"
 # The layering rule of docs/layers.md, one result per rule.
 stage "layering" python3 tools/check_layers.py
 count "layering"
+
+# Every source file carries the licence's SPDX line (LICENSE).
+stage "licence lines" python3 tools/spdx.py --check
+count "licence lines"
 
 # src/sync/lockclass.h, docs/locking.md's table and the declaration
 # comments must name the same lock classes with the same ranks.

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Checks the layering rule of docs/layers.md on the source tree.
 
 Every #include is resolved the way the Makefile's -I flags resolve it,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Checks that the lock classes are told the same way everywhere.
 
 The one definition is src/sync/lockclass.h (LOCK_CLASS(id, "name", rank,

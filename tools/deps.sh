@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
 # Installs what migrant needs on Debian 12 and fetches Concurrency Kit's
 # source package into build/deps/. Safe to run again: it only does what is
 # missing. Not root: prints the exact commands to run instead.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSD-2-Clause
 """One guest run: boot QEMU, watch its console, judge it, and name its pcs.
 
 Every tool that boots migrant and decides whether the run went right

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Guest instructions per function, from a QEMU `-d in_asm,exec,nochain` log.
 
 Each translated block's size comes from its in_asm listing; each `Trace`

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Shrink a failing stress run to the smallest program that still fails.
 
   minimize.py --kernel K --initrd I --elf E --locking L --harts H --seed S

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """`make profile`: one benchmark scenario under a PROFILE=1 kernel.
 
 Boots build/<locking>-profile/ with `test=bench scenarios=<BENCH> profile=1`

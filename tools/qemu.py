@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Shared QEMU command builder for migrant.
 
 Every script that boots the kernel (test runner, benchmarks, `make run`)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Run migrant's QEMU tests and report one result line per (test, harts).
 
 Usage:

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
 """Run migrant's stress fuzzer (stress/, docs/stress.md) and judge the run.
 
   stress.py --kernel K --initrd I --elf E --locking L [--harts N]

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Every thread of a user process enters here, with the kernel's entry
  * convention (include/migrant/layout.h): a0 = pid (0 when the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * /hello for `make run`: greets from whichever hart it landed on.
  */

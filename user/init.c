@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * /init for `make run`: shows the machine working. It starts a small
  * system of services (two /svc_calc backends and a /svc_router that kicks

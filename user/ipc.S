@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Migration stubs. The kernel hands a callee only sp and a0..a5, and on
  * return restores only pc and sp and sets a0..a5: every other register

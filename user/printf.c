@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * printf and snprintf on top of the shared formatter.
  */

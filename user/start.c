@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The C side of thread entry: decides, from the kernel's entry words,
  * whether this thread runs main, a thread_spawn function, or a migrated

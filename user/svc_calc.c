@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A backend for `make run`: answers sums, and counts what it answered.
  *   d0 = 0: d0' = d1 + d2, d1' = the client (eid), d2' = our pid

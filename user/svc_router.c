@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A router for `make run`: spreads sums over its backends with ipc_kick,
  * so the backend answers the client directly and sees the client, not the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The test helper library: verdicts, command-line arguments, stats
  * settling and the echo workers. See test.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_relay protocol: d0 holds the hops still to make, four bits
  * each, lowest first; d1 the value; d2 and d3 the next two relays. Each

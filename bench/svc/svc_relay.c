@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The chain benchmark's relay service; see relay.h for the protocol. */
 #include <migrant.h>
 #include "relay.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The service-work benchmark's service: each call hashes one shared 1 KiB
  * buffer (FNV-1a, about 5,000 instructions: some 2 us on a 2 GHz core)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Status codes returned by every migrant syscall. Success is >= 0; every
  * failure is one of the negative codes below, never anything else.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The user address-space layout and the first-entry convention, shared by
  * the kernel and the user runtime.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Rights a process holds. A child gets at most its parent's set; a process
  * may drop rights but never regain them.

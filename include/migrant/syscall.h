@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The syscall ABI. Number in a7, arguments in a0..a5, status or value back
  * in a0 (negative values are codes from errno.h), extra results in a1..a5.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The freestanding subset of <string.h> that the kernel and ck use. */
 #ifndef MIGRANT_STRING_H
 #define MIGRANT_STRING_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The kernel's compile-time sizes, in one place. Plain #defines only:
  * boot.S and the arch headers include it too.

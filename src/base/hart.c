@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <base/hart.h>
 #include <arch/layout.h>
 #include <arch/smp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Per-hart state: one cache-line-aligned struct per hart, reached through
  * tp. The index is dense (0..nharts-1) and is what the rest of the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <base/platform.h>
 #include <lib/fdt.h>
 #include <base/printk.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The board, as the device tree describes it. Filled once on the boot hart
  * and read-only afterwards; nothing here is a QEMU constant.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <base/printk.h>
 #include <dev/ns16550.h>
 #include <dev/sifive_uart.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The kernel's debug console output and panic. */
 #ifndef BASE_PRINTK_H
 #define BASE_PRINTK_H

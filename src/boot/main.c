@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Boot: the boot hart reads the device tree, brings up memory and the
  * kernel objects, starts the other harts through SBI HSM, and spawns

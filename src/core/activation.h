@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A thread's activation stack: ACT_STACK_SIZE bytes of pages that belong
  * to the thread, carved into one activation per frame. The root frame is

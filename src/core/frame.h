@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The types of a thread's activation stack (core/activation.h has the
  * operations): what struct thread embeds, without the process internals

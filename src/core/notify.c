@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <core/notify.h>
 #include <core/activation.h>
 #include <core/thread.h>

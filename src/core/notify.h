@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Notifications, delivered by forcing a migration into a handler.
  * Signals (non-critical) wait until the thread is back in its root

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <core/proc.h>
 #include <core/thread.h>
 #include <core/sched.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A process: an address space, a set of rights, its threads, and its
  * place in the parent/child tree. Looked up by pid without locks.

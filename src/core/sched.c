@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <core/sched.h>
 #include <arch/entry.h>
 #include <core/thread.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Per-hart run queues. A thread runs only on its home hart; moving it
  * (pinning) happens after it has switched out, so a thread's registers are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A thread: a kernel stack, saved registers, and the process it belongs
  * to (its root process). It stays an object until it is joined or its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <debug/profile.h>
 #include <core/thread.h>
 #include <migrant/errno.h>

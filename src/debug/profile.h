@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The profiler behind `make profile` (PROFILE=1 builds): program-counter
  * samples at every hart's timer tick, lock statistics (sync/lockstat.h)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <dev/ns16550.h>
 
 #define REG_THR 0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* A polled ns16550-compatible UART (QEMU virt, and the DesignWare UART on real boards). */
 #ifndef DEV_NS16550_H
 #define DEV_NS16550_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <dev/sifive_uart.h>
 
 /* Word offsets of the registers this driver touches (FU540 manual, "UART"). */

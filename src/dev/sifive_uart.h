@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A polled SiFive UART (sifive,uart0: QEMU sifive_u, the HiFive Unleashed
  * and Unmatched): 32-bit registers, a transmit FIFO whose "full" bit is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <ipc/migrate.h>
 #include <arch/entry.h>
 #include <core/activation.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Thread migration: req, fwd, tail, kick and resp, and the unwinding that
  * death, faults and aborts cause. docs/ipc.md states the rules.

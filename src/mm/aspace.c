@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <mm/slab.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A user address space: a page table with its ASID, and the list of
  * regions mapped in it. Every user page is reference counted so regions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <mm/page.h>
 #include <lib/buddy.h>
 #include <base/platform.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Physical page frames: a buddy allocator per memory region behind one lock
  * each, with a per-hart cache of single pages so the common alloc and free

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <mm/shm.h>
 #include <mm/aspace.h>
 #include <mm/page.h>

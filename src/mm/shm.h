@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Shared memory regions: a set of pages owned by the process that made
  * them, mappable by it and by the processes it granted them to. Pages are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <mm/slab.h>
 #include <mm/page.h>
 #include <base/printk.h>

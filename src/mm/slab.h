@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Fixed-size kernel objects carved from single pages. A page whose objects
  * are all free goes straight back to the page allocator, so the free-page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The big kernel lock, for the LOCKING=bkl build that users compare the
  * fine-grained kernel against. It is taken when a hart enters the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <sync/epoch.h>
 #include <base/hart.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Epoch-based reclamation for objects that lock-free lookups may still be
  * reading: ck_epoch with one record per hart. A hart reads a lookup table

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <sync/idtable.h>
 #include <migrant/errno.h>
 #include <ck_pr.h>

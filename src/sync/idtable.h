@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Id-to-object tables for processes and threads, read without locks.
  *

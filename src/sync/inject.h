@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Fault injection for the stress fuzzer (make INJECT=1, the default for
  * `make stress`): a random short delay right after a lock is released and

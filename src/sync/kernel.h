@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The kernel's boundary as the locks see it. kernel_enter() is called at
  * every entry point: a trap from user mode (sys/entry.c), the migration

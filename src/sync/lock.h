@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Kernel spinlocks: ck's test-and-set spinlock, plus the lock's class
  * (sync/lockclass.h) in the builds that check or measure locks. The kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <sync/lock.h>
 
 #ifdef LOCK_NAMED

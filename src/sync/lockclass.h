@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Every lock class, one row each: LOCK_CLASS(id, name, rank, protects).
  * This is the one place a class is defined. The class enum (LC_<id>),

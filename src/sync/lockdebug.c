@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <sync/lockdebug.h>
 
 #ifdef LOCKDEBUG

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The LOCKDEBUG checker. In the fine build it keeps a per-hart stack of
  * held locks and panics, naming both locks, on an acquisition out of rank

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Lock statistics for `make profile` (PROFILE=1 builds only): per lock
  * class (sync/lockclass.h), acquisitions, contended acquisitions, total

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The generic side of every kernel entry and the one exit. The arch trap
  * code decodes the trap and calls one entry_* function; each runs the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The generic kernel entry: what the arch trap code calls once it has
  * decoded a trap, and the one way back to user mode (kernel_leave).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Every syscall handler, by the object it acts on (src/sys/<object>.c). */
 #ifndef SYS_HANDLERS_H
 #define SYS_HANDLERS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The migration syscalls other than the fast path's five: ipc_frame, ipc_abort and ipc_depth. */
 #include <sys/handlers.h>
 #include <sys/sys.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The private-memory syscalls: mem_alloc, mem_free and devmem_map. */
 #include <sys/handlers.h>
 #include <sys/sys.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The notification syscalls: notify, notify_wait, timer and irq_register. */
 #include <sys/handlers.h>
 #include <sys/sys.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The process syscalls: exit, spawn, exec, fork, kill, wait and rights. */
 #include <sys/handlers.h>
 #include <sys/sys.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The shared-memory syscalls: create, grant, map, unmap and free. */
 #include <sys/handlers.h>
 #include <sys/sys.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * What the syscall handlers share. The syscall boundary is the only code
  * that decodes a trap frame's registers and checks rights: a handler

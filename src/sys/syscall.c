@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The syscall table and its dispatcher, the one writer of a handler's a0. */
 #include <sys/syscall.h>
 #include <sys/handlers.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The syscall table: every argument checked before anything changes. */
 #ifndef SYS_SYSCALL_H
 #define SYS_SYSCALL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The syscalls about the machine and the kernel: console, power, clock, counts, identity, board, profiler. */
 #include <sys/handlers.h>
 #include <sys/sys.h>

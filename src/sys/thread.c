@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The thread syscalls: create, exit, kill, join, pin and yield. */
 #include <sys/handlers.h>
 #include <sys/sys.h>

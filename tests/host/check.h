@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Minimal assertion macros for the host unit tests. Every CHECK counts
  * itself; a failing one prints file:line and the expression (with values

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host unit test for the buddy allocator bookkeeping (src/mm/buddy.c).
  * Every allocator state is checked against an independent shadow model:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host unit test for the cpio "newc" lookup (src/cpio.c). Archives are
  * built in memory here; every buffer handed to cpio_find is malloc'd at

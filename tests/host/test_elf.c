@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host unit test for rv64 ELF validation (src/elf.c). Images are written
  * byte by byte at the offsets the ELF64 spec gives (not through elf.c's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Host unit test for the flattened device tree walker (lib/fdt.c). The
  * virt tree, its layout variants and every malformed blob are written by a

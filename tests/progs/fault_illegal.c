@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helper for fault_isolation, not a test: executes an all-zero word, which
  * RISC-V defines as illegal. Its wait status must be EXIT_FAULT | 2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helper for fault_isolation, not a test: loads from address 8, which is
  * below USER_TEXT and so never mapped. Its wait status must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helper for fault_isolation, not a test: stores to a kernel address,
  * which user mode may never touch. Its wait status must be

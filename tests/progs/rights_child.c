@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Helper for the rights test, not a test: exits with the rights it was
  * spawned with as its status (R_ALL fits in the 8 status bits), so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The test initrd's /init: runs the one test named by the kernel command
  * line ("test=NAME harts=N") and powers the machine off with its result,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_client protocol (tests/svc/svc_client.c): a client process for
  * client_death that, once configured, calls a slow service from its main

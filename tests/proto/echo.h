@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The echo protocol of /svc_echo (tests/svc/svc_echo.c) and
  * /svc_smp_count (tests/svc/svc_smp_count.c), which tests may use in

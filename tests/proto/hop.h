@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_hop protocol (tests/svc/svc_hop.c): a chain hop for the
  * migration tests. Several instances of it make a chain of processes. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_null protocol (tests/svc/svc_null.c), also used by the
  * benchmarks: every call is answered at once with (d0 + 1, 0, 0, 0). A call

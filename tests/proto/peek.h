@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_peek protocol (tests/svc/svc_peek.c): a service that reaches
  * for memory it should not have, for activation_isolation. d0 selects:

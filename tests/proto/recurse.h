@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_recurse protocol (tests/svc/svc_recurse.c): a service that
  * calls itself, for activation_exhaustion. d0 selects:

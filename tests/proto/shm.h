@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_shm protocol (tests/svc/svc_shm.c), for shm_share. d0 selects:
  *   SVC_SHM_MAP (d1 = region id, d2 = n): maps region d1, reads the word

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_sigtarget protocol (tests/svc/svc_sigtarget.c): the signal
  * target for notify_signal, one thread which goes away into a /svc_slow

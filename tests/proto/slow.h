@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_slow protocol (tests/svc/svc_slow.c): a service that spends
  * time, hangs, faults or calls on. The client-side helpers are in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_smp_sigtarget protocol (tests/svc/svc_smp_sigtarget.c): the
  * signal target for smp_remote_notify, a process with exactly one thread,

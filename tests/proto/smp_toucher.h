@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The /svc_smp_toucher protocol (tests/svc/svc_smp_toucher.c): the toucher
  * for smp_tlb_shootdown. Threads on every hart but 0 touch a shared region

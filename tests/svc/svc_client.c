@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A client process for client_death (protocol: tests/proto/client.h): once
  * configured it calls a slow service from its main thread, while a second

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A service for the IPC tests: answers every call as ECHO_CALL
  * (tests/proto/echo.h), with a checksum of the request and words about

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A chain hop for the migration tests (ipc_fwd, ipc_tail, ipc_kick,
  * ipc_resp_pid and the smp_*_dying tests); several instances of it make a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The null service (tests/proto/null.h): responds at once with its first
  * word plus one, after shrinking its activation reservation to one page

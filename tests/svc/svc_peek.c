@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A service that reaches for memory it should not have, for
  * activation_isolation. The protocol is in tests/proto/peek.h.

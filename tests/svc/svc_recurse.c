@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A service that calls itself, for activation_exhaustion. The protocol,
  * and what each level checks, are in tests/proto/recurse.h.

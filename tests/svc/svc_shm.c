@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A service for shm_share; the protocol is in tests/proto/shm.h.
  */

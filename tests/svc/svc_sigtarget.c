@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The signal target for notify_signal: one thread, which goes away into a
  * slow service twice and then waits in sys_notify_wait, each round when

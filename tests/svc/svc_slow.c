@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A service for the migration tests that spends time, hangs, faults or
  * calls on. The protocol is in tests/proto/slow.h.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A counting echo service for the smp_* tests (tests/proto/echo.h): it
  * answers ECHO_CALL as /svc_echo does and counts those calls. Many threads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The signal target for smp_remote_notify: a process with exactly one
  * thread, which pins itself to the hart its parent names and then waits

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The toucher for smp_tlb_shootdown: threads on every hart but 0 touch a
  * shared region until it is unmapped under them, and then must fault. The

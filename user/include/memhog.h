@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Taking all free memory, for tests of what the kernel does when it runs
  * out. An address space has only 64 regions, so the hog cannot go page

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The user-side API of migrant: one stub per syscall, plus the small
  * runtime (printf, thread_spawn) every program links against.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The test helper library. A test is a user program that prints exactly
  * one verdict line and exits:

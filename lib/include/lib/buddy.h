@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A binary buddy allocator over one contiguous run of page frames. Pure
  * bookkeeping with no locking and no knowledge of addresses, so the host

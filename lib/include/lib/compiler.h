@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Compiler hints shared by the kernel and user code. */
 #ifndef LIB_COMPILER_H
 #define LIB_COMPILER_H

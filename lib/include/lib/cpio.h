@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* Finds files in a cpio "newc" archive (the initrd). Pure; host-tested. */
 #ifndef LIB_CPIO_H
 #define LIB_CPIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Checks an rv64 ELF executable before anything is loaded: every segment
  * lies inside the file and inside the program window of user space. Pure;

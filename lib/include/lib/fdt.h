@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * A read-only flattened device tree walker. Pure: it never allocates and
  * checks every offset against the blob's size, so a corrupt tree gives an

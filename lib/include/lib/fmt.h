@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * printf-style formatting into a caller's buffer, shared by the kernel's
  * printk and the user runtime's printf. Pure: no syscalls, no globals, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arch/mmu.h>
 #include <arch/smp.h>
 #include <migrant/errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Entry from the firmware (OpenSBI directly, or U-Boot's booti) in S-mode:
  * a0 = hart id, a1 = physical address of the device tree. The image may be

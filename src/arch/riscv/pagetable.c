@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arch/mmu.h>
 #include <arch/csr.h>
 #include <arch/smp.h>

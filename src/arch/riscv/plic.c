@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arch/irq.h>
 #include <base/platform.h>
 #include <arch/layout.h>

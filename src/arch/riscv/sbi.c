@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arch/smp.h>
 #include <arch/csr.h>
 #include <arch/cpu.h>

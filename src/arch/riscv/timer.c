@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 #include <arch/irq.h>
 #include <arch/cpu.h>
 #include <arch/smp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Decodes a trap (trap.S saved the frame) and hands it to the generic
  * entry code (sys/entry.c), which owns everything that follows.

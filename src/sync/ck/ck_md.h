@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Machine description for Concurrency Kit on rv64 (migrant's own file; ck's
  * configure script would generate one for the host, and Debian installs an

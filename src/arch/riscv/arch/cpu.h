@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The interface generic code uses to talk to the processor: interrupt
  * masking, the per-hart pointer, the time source and fences. Everything

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Supervisor CSRs, one tiny accessor per register. Only code under
  * src/arch/riscv/ includes this file.

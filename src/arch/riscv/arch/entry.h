@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The symbols that cross between trap.S and C, and the codes by which the
  * migration fast path (ipc_fast) tells trap.S how to leave. Shared by C

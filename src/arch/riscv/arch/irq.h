@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /* The timer and the external interrupt controller (PLIC), per hart. */
 #ifndef ARCH_IRQ_H
 #define ARCH_IRQ_H

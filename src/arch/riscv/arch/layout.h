@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The kernel's virtual layout (Sv39). Shared by C and assembly.
  *   0xffffffc000000000  direct map of the first 64 GiB of physical space

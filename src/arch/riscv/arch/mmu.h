@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Page tables and address-space identifiers, as generic code sees them.
  * A page table is named by the physical address of its root.

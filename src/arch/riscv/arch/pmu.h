@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * This hart's event counters, for `make profile` (PROFILE=1 builds): on
  * RISC-V the SBI PMU extension, which maps an event to a hardware counter

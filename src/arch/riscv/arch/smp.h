@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The firmware services generic code needs: starting harts, IPIs, remote
  * TLB fences, the timer and power. On RISC-V these are SBI calls.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * The RISC-V register frame a trap saves and the callee-saved context a
  * context switch saves, with the accessors generic code uses instead of
