@@ -35,6 +35,20 @@ stage() {
     echo "== $name: $((SECONDS - start)) s"
 }
 
+# Runs make once per argument (each several make arguments), one result each.
+make_each() {
+    local p=0 f=0 run
+    for run in "$@"; do
+        # shellcheck disable=SC2086  # $run is several make arguments
+        if make --no-print-directory $run; then
+            p=$((p + 1))
+        else
+            f=$((f + 1))
+        fi
+    done
+    echo "$p passed, $f failed"
+}
+
 suite() {
     local locking=$1 lockdebug=$2 label=$1
     [ "$lockdebug" = 1 ] && label="$1+lockdebug"
@@ -70,18 +84,7 @@ count "lock classes"
 
 # The profiler is built only by `make profile`; building it here keeps
 # PROFILE=1 from rotting in either lock build.
-profile_builds() {
-    local p=0 f=0 locking
-    for locking in fine bkl; do
-        if make --no-print-directory LOCKING="$locking" PROFILE=1 kernel; then
-            p=$((p + 1))
-        else
-            f=$((f + 1))
-        fi
-    done
-    echo "$p passed, $f failed"
-}
-stage "PROFILE=1 builds" profile_builds
+stage "PROFILE=1 builds" make_each "LOCKING=fine PROFILE=1 kernel" "LOCKING=bkl PROFILE=1 kernel"
 count "PROFILE=1 builds"
 
 make --no-print-directory all >/dev/null 2>&1
@@ -113,21 +116,8 @@ suite bkl 1
 # The fuzzer's bounded smoke (docs/stress.md): 60 s at 4 harts in each lock
 # build, with fixed seeds, then 2,000 short programs at one hart in
 # differential mode, where fine and bkl must give the same results.
-stress_smoke() {
-    local p=0 f=0 run
-    for run in "stress HARTS=4 SECONDS=60 LOCKING=fine SEED=1" \
-               "stress HARTS=4 SECONDS=60 LOCKING=bkl SEED=2" \
-               "stress-diff SEED=3 PROGS=2000"; do
-        # shellcheck disable=SC2086  # $run is several make arguments
-        if make --no-print-directory $run; then
-            p=$((p + 1))
-        else
-            f=$((f + 1))
-        fi
-    done
-    echo "$p passed, $f failed"
-}
-stage "stress smoke" stress_smoke
+stage "stress smoke" make_each "stress HARTS=4 SECONDS=60 LOCKING=fine SEED=1" \
+    "stress HARTS=4 SECONDS=60 LOCKING=bkl SEED=2" "stress-diff SEED=3 PROGS=2000"
 count "stress smoke"
 
 echo
