@@ -31,9 +31,16 @@ void shm_init(void)
     slab_cache_init(&shm_cache, "shm", sizeof(struct shm));
 }
 
+/*
+ * After the grace period: every shm_map that found the region (inside its
+ * epoch section) has taken its own references by now, so the region's
+ * may go; a page still mapped somewhere stays allocated.
+ */
 static void free_shm(ck_epoch_entry_t *e)
 {
     struct shm *s = (struct shm *)((char *)e - __builtin_offsetof(struct shm, epoch_entry));
+    for (uint32_t i = 0; i < s->npages; i++)
+        page_unref(s->pages[i]);
     slab_free(&shm_cache, s);
 }
 
@@ -74,12 +81,15 @@ long shm_create(long owner, uint64_t size, struct shm **out)
     return id;
 }
 
-/* Its id goes and its own references go; mappings keep theirs, and lookups in flight see it until a grace period ends. */
+/*
+ * Its id goes now; its own references go after a grace period (free_shm).
+ * Dropping them here let a page reach zero while a shm_map that had found
+ * the region was still taking its references page by page: it then mapped
+ * a freed page, which the next allocation handed to someone else.
+ */
 void shm_destroy(struct shm *s)
 {
     idtable_remove(&shm_table, s->id);
-    for (uint32_t i = 0; i < s->npages; i++)
-        page_unref(s->pages[i]);
     epoch_defer(&s->epoch_entry, free_shm);
 }
 
