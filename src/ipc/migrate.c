@@ -117,9 +117,12 @@ static int call(struct thread *t, struct trapframe *tf, unsigned kind)
     /*
      * A frame the kernel entered (a root frame, a notification handler) has
      * eid 0, which marks kernel starts; forwarding it would let any process
-     * forge one, so fwd and kick need a frame with a real caller.
+     * forge one, so fwd and kick need a frame with a real caller. A
+     * notification handler's frame ends only by responding, which gives
+     * back the context it interrupted: a tail or kick would replace the
+     * frame and lose that context, so they are refused from it too.
      */
-    if (unlikely(pid <= 0) || ((kind & CALL_TAIL) && a->depth == 0) ||
+    if (unlikely(pid <= 0) || ((kind & CALL_TAIL) && (a->depth == 0 || top->async)) ||
         ((kind & CALL_FWD) && top->eid == 0)) {
         err = E_INVAL;
     } else {
