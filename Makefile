@@ -255,5 +255,11 @@ clean:
 	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host build/uboot \
 	    build/*-inject build/*-profile build/bench build/profile
 
--include $(shell find build -name '*.d' 2>/dev/null)
+# Dependency files, but only those whose source still exists: a source that
+# moved leaves one behind naming it, which make would then fail to find.
+# build/<v>/k/X.d is src/X's, build/<v>/lib/X.d lib/X's, build/user/lib/X.d X's.
+-include $(shell find build -name '*.d' 2>/dev/null | awk '{ s = $$0; sub(/\.d$$/, "", s); \
+    if (!sub(/^build\/user\/lib\//, "", s) && !sub(/^build\/[^/]+\/k\//, "src/", s) && \
+        !sub(/^build\/[^/]+\/lib\//, "lib/", s)) next; \
+    if ((getline line < s) >= 0) print $$0; close(s) }')
 .SECONDARY:
