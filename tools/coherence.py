@@ -15,8 +15,15 @@ to --out:
   lines-<scenario>-<locking>-<harts>.txt  the plugin's report: per hart, then per line
   coherence.png transfers per op (bound) against harts, one panel per scenario (gnuplot)
 
+With --check it is `make check`'s regression check instead: same-service
+at 2 and 4 harts in both builds, one PASS or FAIL line each and a closing
+"P passed, F failed". The fine build's bound must stay at or under
+FINE_MAX transfers per round trip (the whole bound, tick-driven lines
+included, so its op path is under it too); the bkl build's big lock line
+must carry at least BKL_MIN, which shows the tool sees contention.
+
 Usage: coherence.py --plugin SO [--harts "1 2 4 8"] [--scenarios a,b] [--builds "fine bkl"]
-                    [--ops N] [--warmup W] [--out DIR]
+                    [--ops N] [--warmup W] [--out DIR] [--check]
 """
 import argparse
 import csv
@@ -34,6 +41,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench  # noqa: E402
 import guest  # noqa: E402
+import qemu  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CSV_HEADER = ["scenario", "locking", "harts", "ops", "accesses_per_op", "transfers_per_op_bound",
@@ -41,6 +49,10 @@ CSV_HEADER = ["scenario", "locking", "harts", "ops", "accesses_per_op", "transfe
 TOTAL_RE = re.compile(r"^total ops=(\d+) accesses=(\d+) .* bound_per_op=([\d.]+) "
                       r"observed_per_op=([\d.]+)")
 LINE_RE = re.compile(r"^line (0x[0-9a-f]+) ([\d.]+) ([\d.]+) ")
+# Where OpenSBI's fw_dynamic on QEMU virt loads the kernel (docs/hardware.md).
+KERNEL_PHYS = 0x80200000
+FINE_MAX = 0.05
+BKL_MIN = 3.0
 # The kernel's hart limit (the issue "Cross-hart work that never waits" lifts it).
 MAX_HARTS = 32
 
@@ -56,6 +68,47 @@ def parse_report(text):
             "transfers_per_op_bound": float(bound), "transfers_per_op_observed": float(observed),
             "hottest_line": hottest.group(1) if hottest else "",
             "hottest_share": float(hottest.group(3)) if hottest else 0.0}
+
+
+def line_bounds(text):
+    """Each reported line's bound per op, by its physical address."""
+    return {int(m.group(1), 16): float(m.group(2)) for m in map(LINE_RE.match, text.splitlines())
+            if m}
+
+
+def symbol_line(elf, name):
+    """The physical address of the 64-byte line that holds kernel data symbol `name`."""
+    out = subprocess.run([qemu.cross_tool("nm"), str(elf)], capture_output=True, text=True).stdout
+    addr = next(int(p[0], 16) for p in map(str.split, out.splitlines())
+                if len(p) == 3 and p[2] == name)
+    return (addr - guest.kernel_base(elf) + KERNEL_PHYS) & ~63
+
+
+def check(args, out):
+    """make check's stage: one verdict per build and hart count, then the count."""
+    passed = failed = 0
+    lock_line = symbol_line(REPO / "build" / "bkl" / "migrant.elf", "bkl")
+    for build in ("fine", "bkl"):
+        for harts in (2, 4):
+            report = out / f"lines-same-service-{build}-{harts}.txt"
+            try:
+                row = measure_one(args, "same-service", build, harts, report)
+            except RuntimeError as e:
+                print(f"FAIL coherence/same-service {build} harts={harts}: {e}")
+                failed += 1
+                continue
+            if build == "fine":
+                v = row["transfers_per_op_bound"]
+                ok, rule, what = v <= FINE_MAX, f"<= {FINE_MAX}", "bound"
+            else:
+                v = line_bounds(report.read_text()).get(lock_line, 0.0)
+                ok, rule, what = v >= BKL_MIN, f">= {BKL_MIN}", f"big lock line 0x{lock_line:x}"
+            print(f"{'PASS' if ok else 'FAIL'} coherence/same-service {build} harts={harts}: "
+                  f"{what} {v:.4f} transfers per round trip, want {rule} "
+                  f"(hottest {row['hottest_line'] or '-'})", flush=True)
+            passed, failed = passed + ok, failed + (not ok)
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
 
 
 def measure_one(args, scenario, build, harts, report):
@@ -165,12 +218,15 @@ def main():
     ap.add_argument("--warmup", type=int, default=100, help="operations per hart before it")
     ap.add_argument("--timeout", type=int, default=300, help="seconds per boot")
     ap.add_argument("--out", default=str(REPO / "build" / "coherence"))
+    ap.add_argument("--check", action="store_true", help="make check's regression check")
     args = ap.parse_args()
     if max(args.harts) > MAX_HARTS:
         print(f"coherence: the kernel boots at most {MAX_HARTS} harts")
         return 1
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    if args.check:
+        return check(args, out)
     cores = len(os.sched_getaffinity(0))
     plan = [(s, b, h) for s in args.scenarios.split(",") for b in args.builds.split()
             for h in args.harts]
