@@ -367,6 +367,8 @@ static void report(FILE *f)
 	size_t nlines = 0, cap = 1024;
 	struct ranked *lines = malloc(cap * sizeof(*lines));
 
+	if (!lines)
+		abort();
 	compute_bound(&bound, &active);
 	fprintf(f, "coherence harts=%u active=%u line_bytes=%u gap=%" PRIu64 "\n", nharts, active,
 		1u << LINE_SHIFT, gap);
@@ -391,7 +393,7 @@ static void report(FILE *f)
 		" invalidations=%" PRIu64 " mmio=%" PRIu64 " bound_per_op=%.4f observed_per_op=%.4f\n",
 		sum[0], sum[1], sum[2], sum[3], sum[4], sum[5], bound,
 		sum[0] ? (double)sum[3] / sum[0] : 0.0);
-	for (uint64_t d = 0; d < DIR_SIZE && lines; d++) {
+	for (uint64_t d = 0; d < DIR_SIZE; d++) {
 		if (!dir[d])
 			continue;
 		for (unsigned i = 0; i < CHUNK_LINES; i++) {
@@ -400,16 +402,16 @@ static void report(FILE *f)
 			if (l->bound <= 0 && !l->transfers)
 				continue;
 			if (nlines == cap) {
+				struct ranked *more = realloc(lines, 2 * cap * sizeof(*lines));
+
+				if (!more)
+					abort();
+				lines = more;
 				cap *= 2;
-				lines = realloc(lines, cap * sizeof(*lines));
-				if (!lines)
-					break;
 			}
 			lines[nlines++] = (struct ranked){ l, ((d << CHUNK_SHIFT) + i) << LINE_SHIFT };
 		}
 	}
-	if (!lines)
-		return;
 	qsort(lines, nlines, sizeof(*lines), by_bound);
 	/* The per-line bound is divided like the total, so the lines sum to it. */
 	fprintf(f, "lines addr bound_per_op share transfers accesses stores invalidations touchers writers\n");
