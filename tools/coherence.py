@@ -246,13 +246,14 @@ def main():
             failed.append(f"{scenario} {build} harts={harts}")
             continue
         table.append(row)
+        # After every point, so a run cut short still leaves what it measured.
+        write_outputs(out, table, cores, args)
         print(f"coherence: [{i:3d}/{len(plan)}] {time.monotonic() - start:5.0f}s {build:4} "
               f"harts={harts:<2} {scenario}: {row['transfers_per_op_bound']:.4f} transfers/op "
               f"(bound), {row['transfers_per_op_observed']:.4f} observed, hottest "
               f"{row['hottest_line'] or '-'}", flush=True)
     if not table:
         return 1
-    write_outputs(out, table, cores, args)
     print_table(table, cores)
     print(f"\ncoherence: wrote {out}/results.csv, results.json, lines-*.txt, coherence.png")
     if failed:
