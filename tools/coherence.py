@@ -157,8 +157,9 @@ def plot(out, table):
              f"set output '{out / 'coherence.png'}'",
              f"set multiplot layout 1,{len(scen)} title 'coherence transfers per op (bound; "
              f"floored at {floor}; dashed: observed, host-dependent)'",
-             "set termoption noenhanced", "set key top left", "set xlabel 'harts'",
-             "set ylabel 'transfers per op'", "set logscale xy 2", "set format y '%g'",
+             "set termoption noenhanced", "set key bottom right", "set xlabel 'harts'",
+             "set ylabel 'transfers per op'", "set logscale x 2", "set logscale y 10",
+             "set format y '%g'",
              f"set xrange [0.8:{maxh * 1.25}]", f"set yrange [{floor / 2}:*]", "set grid"]
     for i, s in enumerate(scen):
         lines.append(f"set title '{s}'")
