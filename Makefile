@@ -75,7 +75,7 @@ TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c tests/
 RUN_PROGS  := hello svc_calc svc_router
 
 .PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile \
-    stress stress-diff
+    stress stress-diff coherence
 all: kernel $(UB)/test.cpio $(UB)/run.cpio build/uboot/boot.scr
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
@@ -173,6 +173,22 @@ bench:
 	$(PYTHON) tools/bench.py --harts "$(BENCH_HARTS)" --seconds $(or $(ARG_SECONDS),0.5) \
 	    --runs $(or $(RUNS),5) --rounds $(or $(ROUNDS),1) $(if $(SCENARIOS),--scenarios $(SCENARIOS))
 
+# The coherence plugin (tools/coherence/), a host shared object QEMU loads,
+# built against the plugin API header that tools/deps.sh fetches.
+COH_SO := build/coherence/libcoherence.so
+$(COH_SO): tools/coherence/coherence.c $(DEPS) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -O2 -g -fPIC -shared -Wall -Wextra -Werror -Ibuild/deps/qemu-plugin -o $@ $<
+
+# Coherence transfers per op in op-count windows (see README "make coherence").
+COH_HARTS = $(if $(filter command line environment,$(origin HARTS)),$(HARTS),1 2 4 8)
+coherence: $(COH_SO)
+	$(MAKE) --no-print-directory LOCKING=fine all
+	$(MAKE) --no-print-directory LOCKING=bkl kernel
+	$(PYTHON) tools/coherence.py --harts "$(COH_HARTS)" --plugin $(COH_SO) \
+	    $(if $(SCENARIOS),--scenarios $(SCENARIOS)) \
+	    $(if $(filter command line,$(origin LOCKING)),--builds $(LOCKING)) $(if $(OPS),--ops $(OPS))
+
 # One scenario under a PROFILE=1 kernel: build/profile/{locks,hotspots,pmu}.txt.
 profile:
 	$(MAKE) --no-print-directory LOCKING=$(LOCKING) PROFILE=1 all
@@ -253,7 +269,7 @@ check: deps
 
 clean:
 	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host build/uboot \
-	    build/*-inject build/*-profile build/bench build/profile
+	    build/*-inject build/*-profile build/bench build/profile build/coherence
 
 # Dependency files, but only those whose source still exists: a source that
 # moved leaves one behind naming it, which make would then fail to find.

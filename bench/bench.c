@@ -2,13 +2,18 @@
 /*
  * The benchmark driver. tools/bench.py boots it as `test=bench` with
  *
- *   mode=throughput|latency  scenarios=NAME[@DELAY],...  runs=R  ms=M  rounds=N
+ *   mode=throughput|latency|ops  scenarios=NAME[@DELAY],...  runs=R  ms=M  rounds=N
+ *   ops=N  warmup=W
  *
  * Throughput: per scenario, one worker per hart (pinned) repeats the
  * scenario's operation, pausing about DELAY instructions after each, for
  * a window of M ms of guest time (the timebase); a warm-up window first,
  * then R measured ones. Latency: N operations on this hart alone, counted
  * in retired instructions (exact under QEMU -icount; on hardware, instret).
+ * Ops: one worker per hart does W operations, waits for the others, then
+ * does exactly N more between markers that the coherence plugin
+ * (tools/coherence/, docs/coherence.md) counts inside; the same work on
+ * every hart however the host schedules the harts.
  *
  * With profile=1 (a PROFILE=1 kernel, `make profile`) the measured windows
  * run under the profiler, whose dump follows the scenario's BENCH lines.
@@ -19,6 +24,7 @@
  *   BENCH-CONFIG harts=H hz=HZ mode=M runs=R ms=T
  *   BENCH <scenario> harts=H run=I ops=N ticks=T hz=HZ
  *   BENCH <scenario> harts=1 instructions=X.XX
+ *   BENCH-OPS <scenario> harts=H ops=N
  *   BENCH-DONE
  */
 #include <test.h>
@@ -35,7 +41,9 @@ static const struct scenario *const scenarios[] = {
 
 /* Set before the workers start and only read while they run. */
 static const struct scenario *cur;
-static long cur_delay;
+static long cur_delay, cur_ops, cur_warmup, cur_harts;
+/* Workers in ops mode that finished their warm-up. */
+static long warmed;
 static unsigned long win_start, win_end;
 static long driver_pid;
 /* Forked workers report here, each by a call into this process (migrant_serve). */
@@ -95,6 +103,39 @@ static long worker(long hart)
 	return ops;
 }
 
+/*
+ * The coherence plugin's markers: `slti x0, x0, IMM` is a HINT (rd = x0),
+ * a no-op that compilers never emit, so the plugin can spot it by its
+ * encoding when QEMU translates it. Start and stop bound this hart's
+ * window; op ends one operation.
+ */
+#define MARK_START() __asm__ volatile("slti x0, x0, 0x7c1" ::: "memory")
+#define MARK_OP() __asm__ volatile("slti x0, x0, 0x7c2" ::: "memory")
+#define MARK_STOP() __asm__ volatile("slti x0, x0, 0x7c3" ::: "memory")
+
+/* A fixed count of operations between markers, after a warm-up and a barrier. */
+static long ops_worker(long hart)
+{
+	for (long i = 0; i < cur_warmup; i++)
+		if (cur->op(hart, i) != 0)
+			return -1;
+	/* Threads share `warmed`, so all windows open together; forked workers cannot. */
+	if (!cur->own_process) {
+		__atomic_add_fetch(&warmed, 1, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&warmed, __ATOMIC_SEQ_CST) < cur_harts)
+			;
+	}
+	MARK_START();
+	for (long i = 0; i < cur_ops; i++) {
+		if (cur->op(hart, cur_warmup + i) != 0)
+			return -1;
+		pause_for(cur_delay);
+		MARK_OP();
+	}
+	MARK_STOP();
+	return cur_ops;
+}
+
 void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 {
 	(void)eid;
@@ -112,7 +153,7 @@ static __attribute__((noreturn)) void forked_worker(long hart)
 
 	if (sys_thread_pin(hart) != 0)
 		sys_exit(2);
-	long ops = worker(hart);
+	long ops = cur_ops ? ops_worker(hart) : worker(hart);
 	sys_exit(ipc_req(driver_pid, hart, ops, 0, 0, &r) == 0 ? 0 : 3);
 }
 
@@ -123,7 +164,7 @@ static long run_window(long harts)
 
 	for (long h = 0; h < harts; h++) {
 		reported[h] = -1;
-		ids[h] = cur->own_process ? sys_fork() : thread_spawn(h, worker, h);
+		ids[h] = cur->own_process ? sys_fork() : thread_spawn(h, cur_ops ? ops_worker : worker, h);
 		if (ids[h] == 0)
 			forked_worker(h);
 		if (ids[h] < 0)
@@ -189,6 +230,20 @@ static void run_throughput(const char *name, long harts, long runs, long ms, uns
 	cur->teardown(harts);
 }
 
+static void run_ops(const char *name, long harts)
+{
+	long err = cur->setup(harts);
+
+	if (err < 0)
+		test_fail("%s: setup failed: %ld", name, err);
+	warmed = 0;
+	cur_harts = harts;
+	if (run_window(harts) != cur_ops * harts)
+		test_fail("%s: a worker saw a wrong result", name);
+	printf("BENCH-OPS %s harts=%ld ops=%ld\n", name, harts, cur_ops);
+	cur->teardown(harts);
+}
+
 static void run_latency(const char *name, long rounds)
 {
 	unsigned long start, loop, total;
@@ -247,9 +302,16 @@ int main(void)
 	long runs = test_arg("runs", 1), ms = test_arg("ms", 100), rounds = test_arg("rounds", 5000);
 	long harts = test_harts() < BENCH_MAX_HARTS ? test_harts() : BENCH_MAX_HARTS;
 	bool latency = !strcmp(mode, "latency"), profile = test_arg("profile", 0) == 1;
+	bool ops = !strcmp(mode, "ops");
 
 	if (runs < 1 || ms < 1 || rounds < 1)
 		test_fail("runs, ms and rounds must be positive");
+	if (ops) {
+		cur_ops = test_arg("ops", 1000);
+		cur_warmup = test_arg("warmup", 100);
+		if (cur_ops < 1 || cur_warmup < 0)
+			test_fail("ops must be positive and warmup not negative");
+	}
 	sys_self(&me);
 	driver_pid = me.pid;
 	sys_clock(&hz);
@@ -265,6 +327,8 @@ int main(void)
 			test_fail("no scenario %s", spec);
 		if (latency)
 			run_latency(spec, rounds);
+		else if (ops)
+			run_ops(spec, harts);
 		else
 			run_throughput(spec, harts, runs, ms, hz, profile);
 	}

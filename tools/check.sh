@@ -110,6 +110,22 @@ stage "sifive_u, locking=fine" python3 tools/runtest.py --machine sifive_u \
 count "sifive_u"
 
 suite bkl 0
+
+# Coherence (docs/coherence.md): same-service at 2 and 4 harts in op-count
+# mode under the coherence plugin; the fine build's migration path must
+# move (almost) no cache line between harts, the bkl build its big lock's
+# line about 4 times per round trip. Both kernels are built by now.
+coherence_check() {
+    if ! make --no-print-directory build/coherence/libcoherence.so; then
+        echo "0 passed, 1 failed"
+        return
+    fi
+    python3 tools/coherence.py --check --plugin build/coherence/libcoherence.so \
+        --ops 2000 --warmup 200 --out build/coherence/check
+}
+stage "coherence" coherence_check
+count "coherence"
+
 suite fine 1
 suite bkl 1
 

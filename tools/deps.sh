@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Installs what migrant needs on Debian 12 and fetches Concurrency Kit's
-# source package into build/deps/. Safe to run again: it only does what is
+# source package, and QEMU's plugin API header, into build/deps/. Safe to run again: it only does what is
 # missing. Not root: prints the exact commands to run instead.
 set -euo pipefail
 
@@ -62,4 +62,24 @@ if ! ls -d "$deps"/ck-*/src/ck_epoch.c >/dev/null 2>&1; then
     }
 fi
 ls -d "$deps"/ck-*/ | head -n 1 | sed 's:/$::' > "$deps/ck.path"
+
+# QEMU's TCG plugin API header, for tools/coherence/: it is in no binary
+# package, only in the qemu source package. Only the header is kept, taken
+# from the upstream tarball (Debian's patches do not touch it); it needs
+# nothing but the C library's headers.
+plugin_h="$deps/qemu-plugin/qemu-plugin.h"
+if [ ! -f "$plugin_h" ]; then
+    mkdir -p "$deps/qemu-plugin"
+    src=$(mktemp -d "$deps/qemu-src.XXXXXX")
+    apt_update
+    echo "deps: fetching QEMU's plugin header (apt-get source --download-only qemu, about 24 MB)"
+    (cd "$src" && apt-get source --download-only -qq qemu >/dev/null 2>&1) || {
+        [ "$(id -u)" = 0 ] || sudo_hint
+        apt-get update -qq
+        (cd "$src" && apt-get source --download-only -qq qemu >/dev/null)
+    }
+    tar -xJf "$src"/qemu_*.orig.tar.xz -O --wildcards '*/include/qemu/qemu-plugin.h' > "$plugin_h.tmp"
+    mv "$plugin_h.tmp" "$plugin_h"
+    rm -rf "$src"
+fi
 touch "$deps/stamp"
