@@ -32,8 +32,19 @@ long epoch_pending(void)
     return n;
 }
 
-/* Runs this hart's callbacks whose grace period has passed; called every tick. */
+/*
+ * Runs this hart's callbacks whose grace period has passed; called every
+ * tick and in the idle loop. A hart with nothing deferred skips the poll:
+ * polling reads every other hart's record (a line each hart writes on
+ * every epoch section, so every migration) and may CAS the global epoch,
+ * a cost per tick that grew with the hart count (docs/coherence.md). The
+ * harts that have frees waiting still poll, and their polls alone advance
+ * the epoch as far as their own frees need.
+ */
 void epoch_poll(void)
 {
-    ck_epoch_poll(&hart_self()->epoch);
+    ck_epoch_record_t *r = &hart_self()->epoch;
+    if (ck_pr_load_uint(&r->n_pending) == 0)
+        return;
+    ck_epoch_poll(r);
 }
