@@ -203,6 +203,13 @@ void proc_publish(struct proc *p, struct thread *first)
 {
     lock_acquire(&p->lock);
     lock_acquire(&p->act_lock);
+    /*
+     * The image, p->entry and the first thread's frame must be visible
+     * before P_ALIVE: the acquire above (a full fence in ck's GCC port)
+     * orders those earlier stores before this one. A caller reads the
+     * state under act_lock (enter), and that lock's release fence orders
+     * its read of P_ALIVE before its later read of p->entry.
+     */
     ck_pr_store_int((int *)&p->state, P_ALIVE);
     lock_release(&p->act_lock);
     lock_release(&p->lock);
