@@ -28,6 +28,7 @@ struct hart *hart_add(uint64_t hartid)
     struct hart *h = &harts[nharts];
     h->index = nharts++;
     h->hartid = hartid;
+    h->tlb_seq = 1;              /* a hart starts in the kernel */
     return h;
 }
 
@@ -39,11 +40,27 @@ int hart_index_of(uint64_t hartid)
     return -1;
 }
 
-/* Interrupts every hart in m but this one; sending waits for none of them. */
+/*
+ * Interrupts every hart in m but this one; sending waits for none of them.
+ * The firmware takes a window of 64 hart ids per call, so harts whose ids
+ * are close go in one call.
+ */
 void hartmask_ipi(const struct hartmask *m)
 {
     int self = hart_self()->index;
-    for (int i = 0; i < nharts; i++)
-        if (i != self && (m->bits[i / 64] >> (i % 64) & 1))
-            arch_send_ipi(harts[i].hartid);
+    uint64_t base = 0, bits = 0;
+    for (int i = 0; i < nharts; i++) {
+        if (i == self || !(m->bits[i / 64] >> (i % 64) & 1))
+            continue;
+        uint64_t id = harts[i].hartid;
+        if (bits && (id < base || id >= base + 64)) {
+            arch_send_ipi_many(base, bits);
+            bits = 0;
+        }
+        if (!bits)
+            base = id & ~63ul;
+        bits |= 1ul << (id - base);
+    }
+    if (bits)
+        arch_send_ipi_many(base, bits);
 }

@@ -17,6 +17,7 @@
 #include <sync/lock.h>
 
 struct thread;
+struct tlb_defer;
 
 /* A hart's run queue (core/sched.c). */
 struct runq {
@@ -33,6 +34,13 @@ struct hart_boot {
 };
 
 struct hart {
+    /*
+     * Crossings of the user/kernel line, odd in the kernel; written by its
+     * hart only, read by TLB shootdowns (mm/tlb.h) on other harts. First,
+     * so the AMO that moves it needs no address arithmetic.
+     */
+    uint32_t tlb_seq;
+
     /* Touched by trap.S: offsets HART_KSTACK and HART_SCRATCH. */
     uint64_t kstack_top;         /* kernel stack of the running thread */
     uint64_t scratch;            /* user sp while the trap path switches stacks */
@@ -46,7 +54,8 @@ struct hart {
     struct thread *current;
     struct thread *idle;
     struct thread *timers;       /* threads homed here with an armed timer */
-    struct aspace *cur_as;       /* the user space in satp; read by aspace_flush on other harts */
+    struct aspace *cur_as;       /* the user space in satp; read by TLB shootdowns (mm/tlb.h) on other harts */
+    struct tlb_defer *tlb_deferred;  /* page-table pages this hart freed, waiting (mm/tlb.c) */
     ck_epoch_record_t epoch;
     uint32_t npcache;            /* free pages cached here, read racily by stats */
     uint64_t pcache[PCACHE_MAX]; /* their frame numbers */

@@ -4,6 +4,7 @@
 #include <core/proc.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
+#include <mm/tlb.h>
 #include <arch/mmu.h>
 #include <migrant/errno.h>
 #include <migrant/layout.h>
@@ -103,13 +104,15 @@ long activation_count(struct proc *p)
 }
 
 /*
- * Takes a parked frame back from its process: unlinked, unmapped, and
- * flushed from every hart, since other harts running the process may hold
- * its entries and the pages are about to serve another process. The
- * process may be gone already (FRAME_GONE); the epoch section keeps its
- * memory valid while we look. The flush stays under the lock: once the
- * frame is off the list, a teardown's activation_evict could otherwise
- * pass and free the space before we flush it (stress, seed 1 at 4 harts).
+ * Takes a parked frame back from its process: unlinked and unmapped
+ * under the lock, then shot down from every hart that may run the process
+ * in user mode, since the pages are about to serve another process. The
+ * shootdown runs after the unlock (no hart waits for another with a lock
+ * held) and before this returns, so the frame's pages stay this thread's
+ * and unused until no hart reaches them. The process may be gone already
+ * (FRAME_GONE), or go as soon as the frame is off its list; the epoch
+ * section keeps its memory and its space's struct valid while we look
+ * (aspace_destroy frees the struct after a grace period).
  */
 static void dispose(struct frame *f)
 {
@@ -119,15 +122,21 @@ static void dispose(struct frame *f)
         return;
     }
     struct proc *p = f->proc;
+    struct aspace *as = NULL;
+    struct tlb_wait w;
     epoch_enter();
     lock_acquire(&p->act_lock);
     if (ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_FREE)) {
         unlink_inside(p, f);
-        unmap_frame(f, p->as);
-        aspace_flush(p->as);
+        as = p->as;
+        unmap_frame(f, as);
     }
     lock_release(&p->act_lock);
+    if (as)
+        tlb_shoot(as, &w);
     epoch_exit();
+    if (as)
+        tlb_wait(&w);
     f->state = FRAME_FREE;
 }
 
@@ -258,7 +267,7 @@ void activation_fini(struct thread *t)
         unmap_frame(&a->frame[0], root->as);
         lock_release(&root->act_lock);
         /* Other threads of the process may have used this stack; its pages are about to go. */
-        aspace_flush(root->as);
+        aspace_flush(root->as, 0);
     }
     for (int i = 0; i < ACT_PAGES; i++)
         if (a->pages[i])

@@ -3,6 +3,7 @@
 #include <arch/entry.h>
 #include <core/thread.h>
 #include <mm/aspace.h>
+#include <mm/tlb.h>
 #include <base/hart.h>
 #include <sync/kernel.h>
 #include <sync/epoch.h>
@@ -174,6 +175,7 @@ void sched_idle(void)
     struct hart *h = hart_self();
     for (;;) {
         epoch_poll();
+        tlb_poll();
         if (!runq_empty(h)) {
             sched_yield();
             continue;
@@ -189,6 +191,7 @@ void sched_idle(void)
 void sched_tick(bool from_user)
 {
     epoch_poll();
+    tlb_poll();
     if (from_user)
         sched_yield();
 }

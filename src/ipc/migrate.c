@@ -6,6 +6,7 @@
 #include <core/thread.h>
 #include <core/proc.h>
 #include <mm/aspace.h>
+#include <mm/tlb.h>
 #include <arch/mmu.h>
 #include <sync/epoch.h>
 #include <base/hart.h>
@@ -188,6 +189,7 @@ static int resp(struct thread *t, struct trapframe *tf)
  */
 int ipc_fast(struct trapframe *tf)
 {
+    tlb_enter_fast(hart_self());
     kernel_enter();
     struct thread *t = hart_self()->current;
     uint64_t nr = TF_SYSNO(tf);
@@ -197,11 +199,15 @@ int ipc_fast(struct trapframe *tf)
     if (unlikely(ck_pr_load_32(&t->work) != 0)) {
         if (how == IPC_LIGHT)
             tf_scrub_migrated(tf);
-        return how == IPC_SAME ? IPC_INCOMPLETE : IPC_FULL;
+        how = how == IPC_SAME ? IPC_INCOMPLETE : IPC_FULL;
     }
     /* A full exit leaves through ipc_finish (sys/entry.c), which departs there. */
-    if (how != IPC_FULL)
-        kernel_depart((uintptr_t)ipc_fast);
+    if (unlikely(how == IPC_FULL || how == IPC_INCOMPLETE)) {
+        tlb_fast_falls_back(hart_self());
+        return how;
+    }
+    tlb_return_fast(hart_self());
+    kernel_depart((uintptr_t)ipc_fast);
     return how;
 }
 

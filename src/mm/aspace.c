@@ -2,6 +2,8 @@
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <mm/slab.h>
+#include <mm/tlb.h>
+#include <sync/epoch.h>
 #include <arch/mmu.h>
 #include <migrant/errno.h>
 #include <migrant/layout.h>
@@ -13,6 +15,7 @@ static struct slab_cache aspace_cache;
 void aspace_init(void)
 {
     slab_cache_init(&aspace_cache, "aspace", sizeof(struct aspace));
+    tlb_init();
 }
 
 struct aspace *aspace_create(void)
@@ -27,6 +30,7 @@ struct aspace *aspace_create(void)
     }
     asid_alloc(&as->asid);
     as->satp = mmu_satp(as->root, as->asid);
+    as->flush_gen = 1;           /* every hart's seen[] is 0: each flushes the ASID before first use */
     lock_init(&as->lock, LC_ASPACE);
     return as;
 }
@@ -40,7 +44,6 @@ static void unmap_pages(struct aspace *as, const struct region *r)
     }
 }
 
-/* No hart runs in `as` any more: its last thread switched satp away. */
 /*
  * Waits until no hart runs on `as` before its tables go. Nothing can
  * enter it any more, but a hart may be just leaving it: a frame that
@@ -57,6 +60,18 @@ static void wait_unused(struct aspace *as)
             cpu_relax();
 }
 
+static void free_aspace(ck_epoch_entry_t *e)
+{
+    slab_free(&aspace_cache, (char *)e - __builtin_offsetof(struct aspace, epoch_entry));
+}
+
+/*
+ * The ASID is free for reuse at once: harts may still cache its entries,
+ * but a space that gets it again makes each hart flush it before first use
+ * (aspace_create). The struct itself stays for a grace period, so a
+ * flusher that found it in an epoch section (a frame being taken back from
+ * a dying process) may still bump its generation.
+ */
 void aspace_destroy(struct aspace *as)
 {
     wait_unused(as);
@@ -64,23 +79,22 @@ void aspace_destroy(struct aspace *as)
         unmap_pages(as, &as->regions[i]);
     asid_free(as->asid);
     pt_destroy(as->root);
-    slab_free(&aspace_cache, as);
+    epoch_defer(&as->epoch_entry, free_aspace);
 }
 
 /*
  * Makes every hart forget `as`'s translations before the caller reuses
- * what was unmapped: the harts running it now are fenced at once, the
- * others when they next switch in.
+ * what was unmapped; the caller holds no lock (mm/tlb.h). The page-table
+ * pages on `tables` (pt_prune's chain, or 0) go back once the harts in the
+ * kernel on `as` have passed too.
  */
-void aspace_flush(struct aspace *as)
+void aspace_flush(struct aspace *as, uint64_t tables)
 {
-    uint64_t mask = 0;
-    ck_pr_inc_64(&as->flush_gen);
-    ck_pr_fence_memory();
-    for (int i = 0; i < nharts; i++)
-        if (ck_pr_load_ptr(&harts[i].cur_as) == as)
-            mask |= 1ul << i;
-    tlb_flush_harts(as->asid, mask);
+    struct tlb_wait w;
+    tlb_shoot(as, &w);
+    tlb_wait(&w);
+    if (tables)
+        tlb_free_tables(&w, tables);
 }
 
 static bool overlaps(const struct aspace *as, uint64_t start, uint64_t end)
@@ -96,7 +110,7 @@ static int add_region(struct aspace *as, uint64_t start, uint64_t end, unsigned 
     lock_assert_held(&as->lock);
     if (as->nregions == AS_MAX_REGIONS)
         return E_NOMEM;
-    as->regions[as->nregions++] = (struct region){ start, end, prot, kind };
+    as->regions[as->nregions++] = (struct region){ start, end, prot, kind, false };
     return 0;
 }
 
@@ -163,29 +177,61 @@ long aspace_alloc(struct aspace *as, uint64_t size, uint64_t lo, uint64_t hi, en
     return r ? r : (long)va;
 }
 
+static int find_region(const struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind, bool revoked)
+{
+    for (int i = 0; i < as->nregions; i++) {
+        const struct region *r = &as->regions[i];
+        if (r->start == va && (!size || r->end == va + size) && r->kind == kind && r->revoked == revoked)
+            return i;
+    }
+    return -1;
+}
+
+/* Phase one: no hart can reach the region's pages once the shootdown is done. */
+static int revoke_region(struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind)
+{
+    lock_acquire(&as->lock);
+    int i = find_region(as, va, size, kind, false);
+    if (i >= 0) {
+        for (uint64_t at = va; at < va + size; at += PAGE_SIZE)
+            pt_revoke(as->root, at);
+        as->regions[i].revoked = true;
+    }
+    lock_release(&as->lock);
+    return i < 0 ? E_NOENT : 0;
+}
+
+/* Phase two: the frames go back and the emptied tables come off; returns their chain. */
+static uint64_t drop_revoked(struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind)
+{
+    lock_acquire(&as->lock);
+    int i = find_region(as, va, size, kind, true);
+    assert(i >= 0);   /* only this call drops what it revoked; the space outlives its running threads */
+    unmap_pages(as, &as->regions[i]);
+    drop_region(as, i);
+    uint64_t tables = pt_prune(as->root, va, va + size);
+    lock_release(&as->lock);
+    return tables;
+}
+
 /*
  * Removes exactly one region. Other harts may run threads here and cache
- * its entries, so all are flushed before the emptied page-table pages go
- * back to the allocator.
+ * its entries, and none may reach a frame once it could serve someone
+ * else: the entries are made invalid first (the region keeps its range,
+ * so nothing is mapped over it), every hart that may hold them is shot
+ * down with no lock held, and only then do the frames go back; the
+ * emptied tables go after a second shootdown, since walkers may cache
+ * them. When it returns, no hart reaches the pages (shm_unmap's promise).
  */
 int aspace_unmap(struct aspace *as, uint64_t va, uint64_t size, enum region_kind kind)
 {
-    int found = -1;
-    uint64_t tables = 0;
-    lock_acquire(&as->lock);
-    for (int i = 0; i < as->nregions && found < 0; i++)
-        if (as->regions[i].start == va && as->regions[i].end == va + size && as->regions[i].kind == kind)
-            found = i;
-    if (found >= 0) {
-        unmap_pages(as, &as->regions[found]);
-        drop_region(as, found);
-        tables = pt_prune(as->root, va, va + size);
-    }
-    lock_release(&as->lock);
-    if (found < 0)
-        return E_NOENT;
-    aspace_flush(as);
-    pt_free_chain(tables);
+    int err = revoke_region(as, va, size, kind);
+    if (err)
+        return err;
+    aspace_flush(as, 0);
+    uint64_t tables = drop_revoked(as, va, size, kind);
+    if (tables)
+        aspace_flush(as, tables);
     return 0;
 }
 
@@ -234,9 +280,9 @@ long aspace_region_size(struct aspace *as, uint64_t va, enum region_kind kind)
 {
     long size = E_NOENT;
     lock_acquire(&as->lock);
-    for (int i = 0; i < as->nregions; i++)
-        if (as->regions[i].start == va && as->regions[i].kind == kind)
-            size = (long)(as->regions[i].end - va);
+    int i = find_region(as, va, 0, kind, false);
+    if (i >= 0)
+        size = (long)(as->regions[i].end - va);
     lock_release(&as->lock);
     return size;
 }
@@ -251,7 +297,7 @@ int aspace_clone(struct aspace *dst, struct aspace *src)
     int err = 0;
     for (int i = 0; i < src->nregions && !err; i++) {
         const struct region *r = &src->regions[i];
-        if (r->kind == RG_DEVICE || r->kind == RG_SHM)
+        if (r->kind == RG_DEVICE || r->kind == RG_SHM || r->revoked)
             continue;
         err = aspace_map_anon(dst, r->start, r->end - r->start, r->prot, r->kind);
         for (uint64_t va = r->start; !err && va < r->end; va += PAGE_SIZE) {

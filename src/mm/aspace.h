@@ -14,6 +14,7 @@
 #include <base/hart.h>
 #include <arch/mmu.h>
 #include <ck_pr.h>
+#include <ck_epoch.h>
 #include <lib/compiler.h>
 
 
@@ -29,6 +30,7 @@ struct region {
     uint64_t start, end;
     unsigned prot;
     enum region_kind kind;
+    bool revoked;                /* being unmapped: its entries are invalid, its frames not yet given back */
 };
 
 struct aspace {
@@ -36,32 +38,33 @@ struct aspace {
     uint64_t satp;               /* fixed: what switches a hart to it */
     uint16_t asid;               /* fixed */
     /*
-     * TLB shootdown without a global flush: aspace_flush bumps flush_gen
-     * and fences only the harts running this space now; every other hart
-     * compares its seen[] entry on its next switch in (aspace_activate).
+     * TLB shootdown (mm/tlb.h): a flusher bumps flush_gen; each hart
+     * compares its seen[] entry on every return to user mode here and
+     * flushes locally on a mismatch. A new space starts at generation 1
+     * with every entry 0, so each hart flushes the ASID before it first
+     * runs user code here: that is what makes a freed ASID reusable at
+     * once (arch/riscv/asid.c).
      */
     uint64_t flush_gen;          /* atomic */
-    struct {
-        uint64_t gen;            /* written by its hart only */
-    } __attribute__((aligned(64))) seen[MAX_HARTS];
+    uint64_t seen[MAX_HARTS];    /* entry i written by hart i only */
     /* Protects regions and the user half of the page table; class aspace, rank 30, irqs off. */
     struct lock lock;
     struct region regions[AS_MAX_REGIONS];
     int nregions;
+    ck_epoch_entry_t epoch_entry;  /* the struct outlives aspace_destroy by a grace period */
 };
 
 void aspace_init(void);
 struct aspace *aspace_create(void);
 void aspace_destroy(struct aspace *as);
-void aspace_flush(struct aspace *as);
+void aspace_flush(struct aspace *as, uint64_t tables);
 
 /*
  * Switches this hart to `as` (NULL: the kernel's table). The hart says
- * which space it runs before it reads the flush generation, and
- * aspace_flush bumps the generation before it looks at which harts run
- * the space, so one of the two always flushes. It says so only after
- * satp has changed: aspace_destroy waits for every hart to stop saying
- * it runs a space before it frees the tables. Inline: every migration
+ * which space it runs only after satp has changed: aspace_destroy waits
+ * for every hart to stop saying it runs a space before it frees the
+ * tables. Whether the TLB must be flushed for `as` is decided on the way
+ * back to user mode (tlb_return_user), not here. Inline: every migration
  * switches spaces.
  */
 static inline void aspace_activate(struct aspace *as)
@@ -73,13 +76,8 @@ static inline void aspace_activate(struct aspace *as)
         return;
     }
     mmu_activate(as->satp, as->asid);
-    ck_pr_store_ptr(&h->cur_as, as);
-    ck_pr_fence_memory();
-    uint64_t gen = ck_pr_load_64(&as->flush_gen);
-    if (unlikely(as->seen[h->index].gen != gen)) {
-        tlb_flush_local(as->asid);
-        as->seen[h->index].gen = gen;
-    }
+    /* Release: the migration fast path's user accesses come before it (mm/tlb.h). */
+    __atomic_store_n(&h->cur_as, as, __ATOMIC_RELEASE);
 }
 int aspace_map_anon(struct aspace *as, uint64_t va, uint64_t size, unsigned prot, enum region_kind kind);
 long aspace_alloc(struct aspace *as, uint64_t size, uint64_t lo, uint64_t hi, enum region_kind kind);

@@ -18,7 +18,7 @@ LOCK_CLASS(FAMILY,  "family",          15, "every process's parent/child links, 
 LOCK_CLASS(PROC,    "proc",            20, "one process's state, threads, counts and shared regions")
 LOCK_CLASS(ACT,     "act",             25, "one process's frames inside it and its activation window")
 LOCK_CLASS(ASPACE,  "aspace",          30, "one address space's regions and user page table")
-LOCK_CLASS(ASID,    "asid",            35, "the ASID bitmaps and rover")
+LOCK_CLASS(ASID,    "asid",            35, "the live-ASID bitmap and the rover")
 LOCK_CLASS(SLOT,    "slot",            40, "the activation-slot bitmap")
 LOCK_CLASS(SHM,     "shm",             42, "one shared region's grants")
 LOCK_CLASS(IRQ,     "irq",             45, "binding PLIC sources to threads")

@@ -15,6 +15,7 @@
 #include <core/thread.h>
 #include <ipc/migrate.h>
 #include <base/hart.h>
+#include <mm/tlb.h>
 #include <sync/kernel.h>
 #include <arch/entry.h>
 #include <arch/irq.h>
@@ -25,7 +26,9 @@
 /* Work due on the thread first (it may end or unwind it), then the exit. */
 void kernel_leave(struct trapframe *tf, uintptr_t site)
 {
-    migrate_check(hart_self()->current, tf);
+    struct hart *h = hart_self();
+    migrate_check(h->current, tf);
+    tlb_return_user(h);
     kernel_depart(site);
 }
 
@@ -63,6 +66,8 @@ static bool handle_irq(enum irq_kind kind)
  */
 void entry_interrupt(struct trapframe *tf, enum irq_kind kind, bool from_user)
 {
+    if (from_user)
+        tlb_enter_kernel(hart_self());
     if (kind == IRQ_TIMER)
         profile_tick(tf, from_user);
     kernel_enter();
@@ -80,6 +85,7 @@ void entry_interrupt(struct trapframe *tf, enum irq_kind kind, bool from_user)
 void entry_syscall(struct trapframe *tf)
 {
     uintptr_t site = syscall_handler(TF_SYSNO(tf));
+    tlb_enter_kernel(hart_self());
     kernel_enter();
     syscall_dispatch(tf);
     kernel_leave(tf, site);
@@ -92,6 +98,7 @@ void entry_syscall(struct trapframe *tf)
  */
 void entry_fault(struct trapframe *tf, long cause)
 {
+    tlb_enter_kernel(hart_self());
     kernel_enter();
     proc_kill(proc_current(), EXIT_FAULT | cause);
     kernel_leave(tf, (uintptr_t)entry_fault);

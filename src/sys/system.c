@@ -6,6 +6,7 @@
 #include <base/printk.h>
 #include <mm/aspace.h>
 #include <mm/page.h>
+#include <mm/tlb.h>
 #include <sync/epoch.h>
 #include <sync/idtable.h>
 #include <arch/cpu.h>
@@ -47,7 +48,7 @@ long sys_stats(struct trapframe *tf)
     TF_ARG(tf, 1) = idtable_live(&proc_table);
     TF_ARG(tf, 2) = idtable_live(&thread_table);
     TF_ARG(tf, 3) = (uint64_t)nharts;
-    TF_ARG(tf, 4) = (uint64_t)epoch_pending();
+    TF_ARG(tf, 4) = (uint64_t)(epoch_pending() + tlb_pending());
     return (long)page_free_count();
 }
 

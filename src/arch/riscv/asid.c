@@ -1,38 +1,36 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <arch/mmu.h>
-#include <arch/smp.h>
 #include <migrant/errno.h>
 #include <sync/lock.h>
 
 #define MAX_ASIDS 4096
 
-/* Protects used, dirty and rover; class asid, rank 35, irqs off. */
+/* Protects used and rover; class asid, rank 35, irqs off. */
 static struct lock asid_lock = LOCK_INIT(LC_ASID);
 static uint64_t used[MAX_ASIDS / 64];    /* held by a live space */
-static uint64_t dirty[MAX_ASIDS / 64];   /* freed, may still sit in some hart's TLB */
 static unsigned rover;
 
-static bool taken(unsigned a)
-{
-    return ((used[a / 64] | dirty[a / 64]) >> (a % 64)) & 1;
-}
-
-/* The next ASID neither live nor dirty after the rover, or 0. */
-static unsigned find_clean(unsigned limit)
+/* The next ASID not live after the rover, or 0. */
+static unsigned find_free(unsigned limit)
 {
     for (unsigned n = 1; n < limit; n++) {
         unsigned a = (rover + n) % limit;
-        if (a && !taken(a))
+        if (a && !((used[a / 64] >> (a % 64)) & 1))
             return a;
     }
     return 0;
 }
 
 /*
- * A freed ASID is not flushed when it is freed: it is marked dirty and
- * not handed out again until every clean one is used up. Then one flush
- * on every hart cleans them all at once, so a process's death costs no
- * remote fence. ASID 0 is the shared "no ASID" value: with no ASID bits,
+ * A freed ASID may still sit in some harts' TLBs, and is handed out
+ * again at once, without any flush here: a space that gets it starts with
+ * a flush generation no hart has seen, so each hart flushes the ASID
+ * before it first runs user code there (aspace_create, tlb_return_user).
+ * A hart that never runs the new space never uses the stale entries. So
+ * neither a process's death nor an allocation costs a remote fence, and
+ * nothing waits under asid_lock. The rover hands ASIDs out in turn, so
+ * the stale entries of one have usually been evicted long before it comes
+ * round again. ASID 0 is the shared "no ASID" value: with no ASID bits,
  * or with every ASID live, a space runs as 0 and every switch into it
  * flushes the TLB.
  */
@@ -40,13 +38,7 @@ int asid_alloc(uint16_t *asid)
 {
     unsigned limit = asid_bits() >= 12 ? MAX_ASIDS : 1u << asid_bits();
     lock_acquire(&asid_lock);
-    unsigned a = find_clean(limit);
-    if (!a) {
-        arch_fence_all();
-        for (unsigned w = 0; w < MAX_ASIDS / 64; w++)
-            dirty[w] = 0;
-        a = find_clean(limit);
-    }
+    unsigned a = find_free(limit);
     if (a) {
         used[a / 64] |= 1ul << (a % 64);
         rover = a;
@@ -63,6 +55,5 @@ void asid_free(uint16_t asid)
         return;
     lock_acquire(&asid_lock);
     used[asid / 64] &= ~(1ul << (asid % 64));
-    dirty[asid / 64] |= 1ul << (asid % 64);
     lock_release(&asid_lock);
 }

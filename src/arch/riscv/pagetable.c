@@ -143,10 +143,26 @@ int pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot)
     return 0;
 }
 
-uint64_t pt_unmap(uint64_t root, uint64_t va)
+/*
+ * Makes the entry at va invalid but keeps its frame in it, so the walker
+ * no longer uses it and the frame is not given back before a shootdown
+ * (aspace_unmap); pt_unmap takes it out afterwards. False if nothing was
+ * mapped there.
+ */
+bool pt_revoke(uint64_t root, uint64_t va)
 {
     pte_t *e = walk(root, va, false);
     if (!e || !(*e & PTE_V))
+        return false;
+    *e &= ~PTE_V;
+    return true;
+}
+
+/* Takes out a valid or a revoked entry and returns its frame, or 0. */
+uint64_t pt_unmap(uint64_t root, uint64_t va)
+{
+    pte_t *e = walk(root, va, false);
+    if (!e || !*e)
         return 0;
     uint64_t pa = pte_pa(*e);
     *e = 0;
@@ -240,18 +256,4 @@ unsigned asid_bits(void) { return nasid_bits; }
 void mmu_activate_kernel(void)
 {
     csr_write_satp(mmu_kernel_satp());
-}
-
-void tlb_flush_harts(uint16_t asid, uint64_t hart_mask)
-{
-    struct hart *me = hart_self();
-    if (hart_mask & (1ul << me->index))
-        tlb_flush_local(asid);
-    hart_mask &= ~(1ul << me->index);
-    for (int i = 0; hart_mask; i++) {
-        if (hart_mask & (1ul << i)) {
-            arch_fence_asid(harts[i].hartid, asid);
-            hart_mask &= ~(1ul << i);
-        }
-    }
 }

@@ -42,20 +42,15 @@ void arch_send_ipi(uint64_t hartid)
     sbi_call(EXT_IPI, 0, 1, (long)hartid, 0, 0, 0);
 }
 
+/* Bit i of bits names hart id base + i. The firmware sets each pending bit and returns. */
+void arch_send_ipi_many(uint64_t base, uint64_t bits)
+{
+    sbi_call(EXT_IPI, 0, (long)bits, (long)base, 0, 0, 0);
+}
+
 void arch_ipi_clear(void)
 {
     csr_clear_sip(SIE_SSIE);
-}
-
-void arch_fence_asid(uint64_t hartid, uint64_t asid)
-{
-    sbi_call(EXT_RFNC, 2, 1, (long)hartid, 0, 0, (long)asid);
-}
-
-/* Every address space on every hart (hart_mask_base -1: all harts; start and size 0: everything). */
-void arch_fence_all(void)
-{
-    sbi_call(EXT_RFNC, 1, 0, -1, 0, 0, 0);
 }
 
 static bool use_sstc;

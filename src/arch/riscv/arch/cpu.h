@@ -40,6 +40,17 @@ static inline bool cpu_timer_pending(void) { return csr_read_sip() & SIE_STIE; }
 
 static inline void cpu_relax(void) { __asm__ volatile("nop" ::: "memory"); }
 
+/*
+ * Adds n to *p as one AMO that is ordered after every earlier memory
+ * access of this hart and before every later one (amoadd.w.aqrl: an AMO
+ * with both bits is sequentially consistent in RVWMO). gcc spells a
+ * seq_cst fetch-add as a fence and an .aq AMO; this is one instruction.
+ */
+static inline void cpu_add_ordered(uint32_t *p, uint32_t n)
+{
+    __asm__ volatile("amoadd.w.aqrl zero, %1, (%0)" : : "r"(p), "r"(n) : "memory");
+}
+
 _Noreturn void cpu_halt(void);
 
 #endif

@@ -16,10 +16,10 @@
 #define KERNEL_MEGAS  16
 
 /* struct hart offsets the trap path and boot.S need; checked by static asserts. */
-#define HART_KSTACK   0
-#define HART_SCRATCH  8
-#define HART_HARTID   24
-#define HART_BOOT     32
+#define HART_KSTACK   8
+#define HART_SCRATCH  16
+#define HART_HARTID   32
+#define HART_BOOT     40
 #define HART_SIZE     2048
 
 /* The trap frame: regs[0] holds sepc, regs[1..31] x1..x31. */

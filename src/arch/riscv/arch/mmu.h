@@ -19,6 +19,7 @@
 uint64_t pt_create(void);
 void pt_destroy(uint64_t root);
 int pt_map(uint64_t root, uint64_t va, uint64_t pa, unsigned prot);
+bool pt_revoke(uint64_t root, uint64_t va);
 uint64_t pt_unmap(uint64_t root, uint64_t va);
 int pt_map_run(uint64_t root, uint64_t va, const uint64_t *pas, unsigned n, unsigned prot, void **run);
 void pt_unmap_run(void *run, uint64_t va, unsigned n, uint16_t asid);
@@ -45,7 +46,6 @@ static inline void mmu_activate(uint64_t satp, uint16_t asid)
 }
 void mmu_activate_kernel(void);
 uint64_t mmu_kernel_satp(void);
-void tlb_flush_harts(uint16_t asid, uint64_t hart_mask);   /* harts by index; this one too if in the mask */
 
 static inline void tlb_flush_local(uint16_t asid)
 {

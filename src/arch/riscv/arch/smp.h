@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The firmware services generic code needs: starting harts, IPIs, remote
- * TLB fences, the timer and power. On RISC-V these are SBI calls.
+ * The firmware services generic code needs: starting harts, IPIs, the timer
+ * and power. On RISC-V these are SBI calls.
  */
 #ifndef ARCH_SMP_H
 #define ARCH_SMP_H
@@ -11,9 +11,8 @@
 
 int arch_hart_start(uint64_t hartid, uint64_t entry_pa, uint64_t opaque);
 void arch_send_ipi(uint64_t hartid);
+void arch_send_ipi_many(uint64_t base, uint64_t bits);
 void arch_ipi_clear(void);
-void arch_fence_all(void);
-void arch_fence_asid(uint64_t hartid, uint64_t asid);
 void arch_timer_init(bool sstc);
 void arch_timer_set(uint64_t deadline);
 void arch_early_putc(char c);
