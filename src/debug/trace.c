@@ -20,9 +20,11 @@ long trace_control(uint64_t op)
 #include <sync/lock.h>
 #include <sys/entry.h>
 #include <arch/cpu.h>
+#include <string.h>
 
 /* Per hart: 384 KiB; the first events are kept, later ones counted as dropped. */
 #define TRACE_EVENTS 16384
+#define TRACE_NAMES 64           /* processes a hart names, for those dead by the dump */
 
 /* The event kinds, as the dump prints them (tools/trace.py reads them). */
 #define EV_START  'S'            /* a: current tid, b: its root pid, c: its top pid, depth */
@@ -53,6 +55,10 @@ struct event {
 static struct hart_trace {
     bool on;
     uint32_t n, dropped;
+    struct {
+        uint32_t pid;            /* 0: free; open addressing from pid % TRACE_NAMES */
+        char name[32];
+    } names[TRACE_NAMES];
     struct event ev[TRACE_EVENTS];
 } __attribute__((aligned(64))) traces[MAX_HARTS];
 
@@ -78,6 +84,30 @@ static void record(uint8_t kind, uint8_t depth, uint16_t flag, long a, long b, l
     tr->ev[tr->n++] = (struct event){ cpu_time(), kind, depth, flag, (uint32_t)a, (uint32_t)b, (uint32_t)c };
 }
 
+/*
+ * Notes p's name the first time this hart sees p in its trace, so the
+ * dump can name processes that are gone by then. A full table names no
+ * more (the converter says "pid N"); exec keeps a pid and changes its
+ * name, and the name noted first stays.
+ */
+static void note_name(const struct proc *p)
+{
+    struct hart_trace *tr = mine();
+    uint32_t pid = (uint32_t)p->id;
+    if (!tr->on)
+        return;
+    for (uint32_t i = 0, k = pid % TRACE_NAMES; i < TRACE_NAMES; i++, k = (k + 1) % TRACE_NAMES) {
+        if (tr->names[k].pid == pid)
+            return;
+        if (!tr->names[k].pid) {
+            tr->names[k].pid = pid;
+            memcpy(tr->names[k].name, p->name, sizeof(tr->names[k].name));
+            tr->names[k].name[sizeof(tr->names[k].name) - 1] = '\0';
+            return;
+        }
+    }
+}
+
 static long tid_of(const struct thread *t)
 {
     return t == hart_self()->idle ? 0 : t->id;
@@ -97,6 +127,7 @@ static long top_pid(const struct thread *t)
 void trace_migrate_in(const struct thread *t, enum trace_how how)
 {
     const struct frame *f = top_of(t);
+    note_name(f->proc);
     record(EV_IN, (uint8_t)t->act.depth, (uint16_t)how, t->id, f[-1].proc->id, f->proc->id);
 }
 
@@ -119,6 +150,10 @@ void trace_irq(unsigned kind, int from_user)
 void trace_switch(const struct thread *prev, const struct thread *next)
 {
     long root = next->proc ? next->proc->id : 0;
+    if (next->proc) {
+        note_name(next->proc);
+        note_name(top_of(next)->proc);
+    }
     record(EV_SWITCH, (uint8_t)next->act.depth, (uint16_t)prev->state, tid_of(next), root, top_pid(next));
 }
 
@@ -141,13 +176,20 @@ static void start_hart(void)
     struct hart_trace *tr = mine();
     const struct thread *t = hart_self()->current;
     tr->n = tr->dropped = 0;
+    memset(tr->names, 0, sizeof(tr->names));
     tr->on = true;
+    if (t->proc)
+        note_name(t->proc);
     record(EV_START, (uint8_t)t->act.depth, 0, tid_of(t), t->proc ? t->proc->id : 0, top_pid(t));
 }
 
-/* Live processes by pid, so the converter can name slices; dead ones it names by pid. */
+/* Processes by pid, so the converter can name slices: those the harts noted, and the live ones. */
 static void dump_procs(void)
 {
+    for (int h = 0; h < nharts; h++)
+        for (int k = 0; k < TRACE_NAMES; k++)
+            if (traces[h].names[k].pid)
+                printk("TRACE-PROC %u %s\n", traces[h].names[k].pid, traces[h].names[k].name);
     epoch_enter();
     for (uint32_t s = 0; s < ID_SLOTS; s++) {
         const struct proc *p = (const struct proc *)ck_pr_load_ptr(&proc_table.slot[s]);
