@@ -79,7 +79,7 @@ TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c tests/
 RUN_PROGS  := hello svc_calc svc_router
 
 .PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile \
-    stress stress-diff coherence
+    trace trace-check stress stress-diff coherence
 all: kernel $(UB)/test.cpio $(UB)/run.cpio build/uboot/boot.scr
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
@@ -197,6 +197,20 @@ coherence: $(COH_SO)
 profile:
 	$(MAKE) --no-print-directory LOCKING=$(LOCKING) PROFILE=1 all
 	$(PYTHON) tools/profile.py --bench $(or $(BENCH),same-service) --harts $(HARTS) --locking $(LOCKING)
+
+# One scenario (BENCH=, in op-count mode, OPS= per hart) or one test program
+# (PROG=) under a TRACE=1 kernel: build/trace/{trace.json,timeline.png}.
+trace:
+	$(MAKE) --no-print-directory LOCKING=$(LOCKING) TRACE=1 all
+	$(PYTHON) tools/trace.py $(if $(PROG),--prog $(PROG),--bench $(or $(BENCH),same-service)) --harts $(HARTS) \
+	    --locking $(LOCKING) $(if $(OPS),--ops $(OPS))
+
+# make check's stage: two short traced scenarios (a shared service; a chain
+# with a fwd and a kick, so depth 2 and a tail), their JSON checked.
+trace-check:
+	$(MAKE) --no-print-directory LOCKING=fine TRACE=1 all
+	$(PYTHON) tools/trace.py --check --bench same-service,ipc-chain --harts 2 --ops 200 --warmup 20 \
+	    --timeout 120 --out build/trace/check
 
 # As run, but OpenSBI starts U-Boot, which boots the kernel from a disk image
 # with build/uboot/boot.scr, the way a board boots from its SD card.
