@@ -58,6 +58,7 @@ SYS_RE = re.compile(r"^#define SYS_(\w+)\s+(\d+)", re.M)
 HOW = {0: "call", 1: "tail", 2: "notify"}       # enum trace_how, src/debug/trace.h
 WAIT = "waiting for a lock"                       # timeline.png's layer for lock waits, drawn last
 RED = "rgb 'red'"
+BIN_US = 50                                       # summarize's stretches of time
 
 
 class Dump:
@@ -292,6 +293,28 @@ def check(path, calls):
     return results
 
 
+def summarize(events, harts):
+    """Per hart: migrations, lock waits and time waiting; and how often the harts called at once."""
+    calls, waits, waited = collections.Counter(), collections.Counter(), collections.Counter()
+    bins = collections.defaultdict(set)
+    for e in events:
+        if e["ph"] == "B" and e.get("cat") == "migrate" and not e["args"].get("resumed"):
+            calls[e["tid"]] += 1
+            bins[e["tid"]].add(int(e["ts"] // BIN_US))
+        elif e["ph"] == "X" and e.get("cat") == "lock":
+            waits[e["tid"]] += 1
+            waited[e["tid"]] += e["dur"]
+    lines = [f"hart {h}: {calls[h]} migrations, {waits[h]} lock waits ({waited[h]:.0f} us waiting)"
+             for h in range(harts)]
+    busy = [b for b in bins.values() if b]
+    if len(busy) > 1:
+        any_ = set().union(*busy)
+        all_ = set.intersection(*busy)
+        lines.append(f"every calling hart called in {100 * len(all_) / len(any_):.0f}% of the {BIN_US} us "
+                     f"stretches in which any did")
+    return lines
+
+
 def busy_window(events, width):
     """Where the chart starts (us): the first window of `width` in which every hart calls most.
 
@@ -389,6 +412,8 @@ def trace_one(args, what, out):
               + (" (buffer full: the trace ends early there)" if dump.dropped.get(h) else ""))
     print(f"trace: {what}: {path}: {path.stat().st_size} bytes, {len(events)} JSON events, "
           f"{out / 'timeline.png'}")
+    for line in summarize(events, dump.harts):
+        print(f"trace: {what}: {line}")
     for err in conv.errors[:10]:
         print(f"trace: {what}: inconsistent: {err}")
     if len(conv.errors) > 10:
