@@ -224,13 +224,15 @@ static void dump(void)
  * Start and stop act on the calling hart: the caller visits every hart it
  * traces, with a thread pinned there that it then joins (bench/bench.c,
  * tinit). So the dump runs after every hart stopped writing, and sees all
- * it wrote: a hart's events come before its stop in program order, and
- * the visiting thread's exit publishes its zombie state under a lock (its
- * process's, or the big lock) that the joiner then takes; RVWMO's release
- * (fence rw,w before the unlocking store) and acquire (fence r,rw after
- * the locking swap) order the buffer's stores before the dumping hart's
- * loads, transitively through any harts in between. No fence is needed
- * here beyond those.
+ * it wrote: a hart's events come before its stop in program order; the
+ * visiting thread then exits, and its hart, once off it, sets its zombie
+ * flag under its process's lock (thread_release; the big lock in the bkl
+ * build), which thread_join takes to read the flag. RVWMO's release (the
+ * unlock's fence rw,w before its store) and acquire (the lock's swap,
+ * then fence r,rw) order every buffer store of that hart before the
+ * joiner's later loads, and the dump runs after the join returns, so the
+ * dumping hart sees every event of every hart it visited. No fence is
+ * needed here beyond those.
  */
 long trace_control(uint64_t op)
 {
