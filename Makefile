@@ -199,11 +199,12 @@ profile:
 	$(PYTHON) tools/profile.py --bench $(or $(BENCH),same-service) --harts $(HARTS) --locking $(LOCKING)
 
 # One scenario (BENCH=, in op-count mode, OPS= per hart) or one test program
-# (PROG=) under a TRACE=1 kernel: build/trace/{trace.json,timeline.png}.
+# (PROG=) under a TRACE=1 kernel: build/trace/{trace.json,timeline.png},
+# the chart MS milliseconds wide.
 trace:
 	$(MAKE) --no-print-directory LOCKING=$(LOCKING) TRACE=1 all
 	$(PYTHON) tools/trace.py $(if $(PROG),--prog $(PROG),--bench $(or $(BENCH),same-service)) --harts $(HARTS) \
-	    --locking $(LOCKING) $(if $(OPS),--ops $(OPS))
+	    --locking $(LOCKING) $(if $(OPS),--ops $(OPS)) $(if $(MS),--ms $(MS))
 
 # make check's stage: two short traced scenarios (a shared service; a chain
 # with a fwd and a kick, so depth 2 and a tail), their JSON checked.

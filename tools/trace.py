@@ -435,7 +435,7 @@ def main():
     ap.add_argument("--locking", default="fine", choices=("fine", "bkl"))
     ap.add_argument("--ops", type=int, default=2000, help="operations per hart, after the warm-up")
     ap.add_argument("--warmup", type=int, default=100)
-    ap.add_argument("--ms", type=float, default=1.0, help="milliseconds timeline.png shows")
+    ap.add_argument("--ms", type=float, default=0.5, help="milliseconds timeline.png shows")
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--out", default=str(REPO / "build" / "trace"))
     ap.add_argument("--check", action="store_true")
