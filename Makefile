@@ -4,6 +4,7 @@
 LOCKING   ?= fine
 LOCKDEBUG ?= 0
 PROFILE   ?= 0
+TRACE     ?= 0
 HARTS     ?= 4
 MACHINE   ?= virt
 MEM       ?= 256M
@@ -40,7 +41,10 @@ INJECT    ?= 1
 endif
 INJECT    ?= 0
 
-VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(INJECT)),-inject)$(if $(filter 1,$(PROFILE)),-profile)
+# TRACE=1 builds the event tracer (`make trace`); for stress-diff it
+# means printing every call instead, and builds no tracer there.
+KTRACE  := $(if $(filter stress-diff,$(MAKECMDGOALS)),0,$(TRACE))
+VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(INJECT)),-inject)$(if $(filter 1,$(PROFILE)),-profile)$(if $(filter 1,$(KTRACE)),-trace)
 B       := build/$(VARIANT)
 UB      := build/user
 DEPS    := build/deps/stamp
@@ -52,7 +56,7 @@ LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
 CFLAGS_COMMON := $(ARCHFLAGS) -O2 -g -std=gnu11 -ffreestanding -fno-builtin -nostdlib \
     -fomit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
 KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG) $(if $(filter 1,$(INJECT)),-DINJECT) \
-    $(if $(filter 1,$(PROFILE)),-DPROFILE)
+    $(if $(filter 1,$(PROFILE)),-DPROFILE) $(if $(filter 1,$(KTRACE)),-DTRACE)
 KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Ilib/include -Ilib/libc \
     -Isrc/sync/ck -I$(CKDIR)/include -MMD -MP
 UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Ilib/include -Ilib/libc -Iuser/include -MMD -MP
@@ -75,7 +79,7 @@ TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c tests/
 RUN_PROGS  := hello svc_calc svc_router
 
 .PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile \
-    stress stress-diff coherence
+    trace trace-check stress stress-diff coherence
 all: kernel $(UB)/test.cpio $(UB)/run.cpio build/uboot/boot.scr
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
@@ -194,6 +198,21 @@ profile:
 	$(MAKE) --no-print-directory LOCKING=$(LOCKING) PROFILE=1 all
 	$(PYTHON) tools/profile.py --bench $(or $(BENCH),same-service) --harts $(HARTS) --locking $(LOCKING)
 
+# One scenario (BENCH=, in op-count mode, OPS= per hart) or one test program
+# (PROG=) under a TRACE=1 kernel: build/trace/{trace.json,timeline.png},
+# the chart MS milliseconds wide.
+trace:
+	$(MAKE) --no-print-directory LOCKING=$(LOCKING) TRACE=1 all
+	$(PYTHON) tools/trace.py $(if $(PROG),--prog $(PROG),--bench $(or $(BENCH),same-service)) --harts $(HARTS) \
+	    --locking $(LOCKING) $(if $(OPS),--ops $(OPS)) $(if $(MS),--ms $(MS))
+
+# make check's stage: two short traced scenarios (a shared service; a chain
+# with a fwd and a kick, so depth 2 and a tail), their JSON checked.
+trace-check:
+	$(MAKE) --no-print-directory LOCKING=fine TRACE=1 all
+	$(PYTHON) tools/trace.py --check --bench same-service,ipc-chain --harts 2 --ops 200 --warmup 20 \
+	    --timeout 120 --out build/trace/check
+
 # As run, but OpenSBI starts U-Boot, which boots the kernel from a disk image
 # with build/uboot/boot.scr, the way a board boots from its SD card.
 run-uboot: all
@@ -228,8 +247,8 @@ stress: kernel $(UB)/stress.cpio
 PROGS     ?= 2000
 SUFFIX    := $(patsubst $(LOCKING)%,%,$(VARIANT))
 stress-diff: $(UB)/stress.cpio
-	$(Q)$(MAKE) --no-print-directory LOCKING=fine LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) kernel
-	$(Q)$(MAKE) --no-print-directory LOCKING=bkl LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) kernel
+	$(Q)$(MAKE) --no-print-directory LOCKING=fine LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) TRACE=0 kernel
+	$(Q)$(MAKE) --no-print-directory LOCKING=bkl LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) TRACE=0 kernel
 	$(PYTHON) tools/stress.py --diff build/fine$(SUFFIX)/migrant.bin build/bkl$(SUFFIX)/migrant.bin \
 	    --initrd $(UB)/stress.cpio --elf $(UB)/stress.elf --progs $(PROGS) --mem $(MEM) \
 	    $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(TRACE)),--trace)
@@ -269,7 +288,7 @@ check: deps
 
 clean:
 	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host build/uboot \
-	    build/*-inject build/*-profile build/bench build/profile build/coherence
+	    build/*-inject build/*-profile build/*-trace build/bench build/profile build/trace build/coherence
 
 # Dependency files, but only those whose source still exists: a source that
 # moved leaves one behind naming it, which make would then fail to find.

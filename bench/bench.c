@@ -17,6 +17,8 @@
  *
  * With profile=1 (a PROFILE=1 kernel, `make profile`) the measured windows
  * run under the profiler, whose dump follows the scenario's BENCH lines.
+ * With trace=1 (mode=ops, a TRACE=1 kernel, `make trace`) the window runs
+ * under the tracer, and BENCH-CALLS and the tracer's dump follow.
  *
  * Without arguments it is a smoke run: every scenario once, for 100 ms.
  *
@@ -25,6 +27,7 @@
  *   BENCH <scenario> harts=H run=I ops=N ticks=T hz=HZ
  *   BENCH <scenario> harts=1 instructions=X.XX
  *   BENCH-OPS <scenario> harts=H ops=N
+ *   BENCH-CALLS <scenario> harts=H calls=C
  *   BENCH-DONE
  */
 #include <test.h>
@@ -194,12 +197,24 @@ static long profile_op(long op)
 /* The profiler starts and stops per hart, so a thread visits each one. */
 static void profile_harts(long harts, long op)
 {
-	for (long h = 0; h < harts; h++) {
-		long v = -1, tid = thread_spawn(h, profile_op, op);
+	long h = test_each_hart(harts, profile_op, op);
 
-		if (tid < 0 || sys_thread_join(tid, &v) != 0 || v != 0)
-			test_fail("profile op %ld on hart %ld: %ld", op, h, v);
-	}
+	if (h >= 0)
+		test_fail("profile op %ld failed on hart %ld", op, h);
+}
+
+static long trace_op(long op)
+{
+	return sys_trace(op);
+}
+
+/* The tracer too: its buffers are per hart, and only a hart writes its own. */
+static void trace_harts(long harts, long op)
+{
+	long h = test_each_hart(harts, trace_op, op);
+
+	if (h >= 0)
+		test_fail("trace op %ld failed on hart %ld", op, h);
 }
 
 static void run_throughput(const char *name, long harts, long runs, long ms, unsigned long hz,
@@ -230,7 +245,13 @@ static void run_throughput(const char *name, long harts, long runs, long ms, uns
 	cur->teardown(harts);
 }
 
-static void run_ops(const char *name, long harts)
+/*
+ * With trace on, the window runs traced, and the dump follows the count
+ * of migrations it made, which tools/trace.py checks the trace against:
+ * the scenario's per operation, warm-up included, and in a forked
+ * worker's scenario each worker's one report into the driver.
+ */
+static void run_ops(const char *name, long harts, bool trace)
 {
 	long err = cur->setup(harts);
 
@@ -238,9 +259,18 @@ static void run_ops(const char *name, long harts)
 		test_fail("%s: setup failed: %ld", name, err);
 	warmed = 0;
 	cur_harts = harts;
+	if (trace)
+		trace_harts(harts, TRACE_START);
 	if (run_window(harts) != cur_ops * harts)
 		test_fail("%s: a worker saw a wrong result", name);
+	if (trace)
+		trace_harts(harts, TRACE_STOP);
 	printf("BENCH-OPS %s harts=%ld ops=%ld\n", name, harts, cur_ops);
+	if (trace) {
+		printf("BENCH-CALLS %s harts=%ld calls=%ld\n", name, harts,
+		       harts * ((cur_warmup + cur_ops) * cur->calls + cur->own_process));
+		sys_trace(TRACE_DUMP);
+	}
 	cur->teardown(harts);
 }
 
@@ -302,10 +332,12 @@ int main(void)
 	long runs = test_arg("runs", 1), ms = test_arg("ms", 100), rounds = test_arg("rounds", 5000);
 	long harts = test_harts() < BENCH_MAX_HARTS ? test_harts() : BENCH_MAX_HARTS;
 	bool latency = !strcmp(mode, "latency"), profile = test_arg("profile", 0) == 1;
-	bool ops = !strcmp(mode, "ops");
+	bool ops = !strcmp(mode, "ops"), trace = test_arg("trace", 0) == 1;
 
 	if (runs < 1 || ms < 1 || rounds < 1)
 		test_fail("runs, ms and rounds must be positive");
+	if (trace && !ops)
+		test_fail("trace=1 needs mode=ops: a fixed count of operations to check the trace by");
 	if (ops) {
 		cur_ops = test_arg("ops", 1000);
 		cur_warmup = test_arg("warmup", 100);
@@ -328,7 +360,7 @@ int main(void)
 		if (latency)
 			run_latency(spec, rounds);
 		else if (ops)
-			run_ops(spec, harts);
+			run_ops(spec, harts, trace);
 		else
 			run_throughput(spec, harts, runs, ms, hz, profile);
 	}

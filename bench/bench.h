@@ -26,6 +26,12 @@ struct scenario {
 	/* One operation by the worker on `hart`; nonzero is a wrong result. */
 	long (*op)(long hart, long i);
 	void (*teardown)(long harts);
+	/*
+	 * Migrations into a frame (calls, tails, a notification's handler)
+	 * that one operation makes: what `make trace` checks its count of
+	 * migration slices by.
+	 */
+	long calls;
 };
 
 extern const struct scenario sc_ipc_null, sc_ipc_chain, sc_same_service, sc_distinct_services,

@@ -53,5 +53,5 @@ static void free_shm(long harts)
 }
 
 const struct scenario sc_thread_churn = { "thread-churn", false, bench_setup_none, op_thread,
-					  bench_teardown_none };
-const struct scenario sc_shm_churn = { "shm-churn", false, setup_shm, op_shm, free_shm };
+					  bench_teardown_none, 0 };
+const struct scenario sc_shm_churn = { "shm-churn", false, setup_shm, op_shm, free_shm, 0 };

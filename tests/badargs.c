@@ -260,10 +260,13 @@ static int check_values(void)
 		{ "shm_free id 0", SYS_SHM_FREE, { 0 }, E_INVAL },
 		{ "shm_free unknown id", SYS_SHM_FREE, { BIG_ID }, E_NOENT },
 		{ "uart_info with junk", SYS_UART_INFO, { -1, KADDR }, NONNEG },
-		/* The tests run kernels built without PROFILE=1. */
+		/* The tests run kernels built without PROFILE=1 or TRACE=1. */
 		{ "profile start", SYS_PROFILE, { PROFILE_START }, E_NOSYS },
 		{ "profile dump", SYS_PROFILE, { PROFILE_DUMP }, E_NOSYS },
 		{ "profile bad op", SYS_PROFILE, { -1 }, E_NOSYS },
+		{ "trace start", SYS_TRACE, { TRACE_START }, E_NOSYS },
+		{ "trace dump", SYS_TRACE, { TRACE_DUMP }, E_NOSYS },
+		{ "trace bad op", SYS_TRACE, { -1 }, E_NOSYS },
 		{ "rights bit 20", SYS_RIGHTS, { 1l << 20 }, E_INVAL },
 		{ "rights all bits", SYS_RIGHTS, { -1 }, E_INVAL },
 		{ "rights 0", SYS_RIGHTS, { 0 }, R_ALL },

@@ -87,6 +87,11 @@ count "lock classes"
 stage "PROFILE=1 builds" make_each "LOCKING=fine PROFILE=1 kernel" "LOCKING=bkl PROFILE=1 kernel"
 count "PROFILE=1 builds"
 
+# The tracer (make trace): short traced runs whose JSON must nest, pair
+# every begin with its end and hold one migration slice per call made.
+stage "trace" make --no-print-directory trace-check
+count "trace"
+
 make --no-print-directory all >/dev/null 2>&1
 stage "harness self-check" python3 tools/runtest.py --kernel build/fine/migrant.bin \
     --initrd build/user/test.cpio --locking fine --selfcheck

@@ -18,8 +18,8 @@ LAYERS = [
     ("abi", ["include/migrant/"]),
     ("lib", ["lib/"]),
     ("arch", ["src/arch/riscv/arch/", "src/base/config.h"]),
-    # The hooks header only: the profiler's code sits with the syscall boundary.
-    ("base", ["src/base/", "src/dev/", "src/sync/", "src/debug/profile.h"]),
+    # The hooks headers only: the profiler's and tracer's code sits with the syscall boundary.
+    ("base", ["src/base/", "src/dev/", "src/sync/", "src/debug/profile.h", "src/debug/trace.h"]),
     ("mm", ["src/mm/"]),
     ("core", ["src/core/"]),
     ("ipc", ["src/ipc/"]),

@@ -140,6 +140,17 @@ long test_harts(void)
 	return s.harts;
 }
 
+long test_each_hart(long harts, long (*fn)(long), long arg)
+{
+	for (long h = 0; h < harts; h++) {
+		long v = -1, tid = thread_spawn(h, fn, arg);
+
+		if (tid < 0 || sys_thread_join(tid, &v) != 0 || v != 0)
+			return h;
+	}
+	return -1;
+}
+
 static bool stats_match(const struct mstats *a, const struct mstats *b)
 {
 	return a->free_pages == b->free_pages && a->procs == b->procs &&

@@ -64,12 +64,18 @@
 #define SYS_SHM_FREE      39  /* (id) -> E_INVAL E_NOENT E_PERM */
 
 #define SYS_PROFILE       40  /* (op) -> E_INVAL; E_NOSYS unless built with PROFILE=1 */
-#define SYS_COUNT         41
+#define SYS_TRACE         41  /* (op) -> E_INVAL; E_NOSYS unless built with TRACE=1 */
+#define SYS_COUNT         42
 
 /* SYS_PROFILE ops: start and stop act on the calling hart, dump prints every hart's. */
 #define PROFILE_START   0
 #define PROFILE_STOP    1
 #define PROFILE_DUMP    2
+
+/* SYS_TRACE ops: the same shape as SYS_PROFILE's. */
+#define TRACE_START     0
+#define TRACE_STOP      1
+#define TRACE_DUMP      2
 
 /* Limits the kernel enforces; a larger value gets E_RANGE. */
 #define PUTS_MAX        4096

@@ -10,6 +10,7 @@
 #include <arch/cpu.h>
 #include <arch/irq.h>
 #include <arch/smp.h>
+#include <debug/trace.h>
 #include <migrant/errno.h>
 #include <migrant/layout.h>
 #include <ck_pr.h>
@@ -44,6 +45,7 @@ static bool force_migration(struct thread *t, struct trapframe *tf, long pid, lo
     tf_init_user(tf, p->entry, f->base, (const uint64_t[6]){ 0, (uint64_t)t->id, (uint64_t)kind, word });
     t->as = p->as;
     aspace_activate(t->as);
+    trace_migrate_in(t, TRACE_NOTIFY);
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include <sync/epoch.h>
 #include <arch/smp.h>
 #include <base/printk.h>
+#include <debug/trace.h>
 #include <ck_pr.h>
 
 
@@ -74,6 +75,7 @@ static void switch_out(enum tstate st)
     h->current = next;
     h->kstack_top = next->kstack_top;
     aspace_activate(next->as);
+    trace_switch(prev, next);
     prev = context_switch(&prev->ctx, &next->ctx, prev);
     sched_finish_switch(prev);
 }

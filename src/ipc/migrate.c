@@ -12,6 +12,7 @@
 #include <base/hart.h>
 #include <sync/kernel.h>
 #include <sync/inject.h>
+#include <debug/trace.h>
 #include <migrant/errno.h>
 #include <migrant/syscall.h>
 #include <ck_pr.h>
@@ -53,6 +54,7 @@ static bool pop_frame(struct thread *t, struct trapframe *tf, long status, long 
         *tf = t->async_tf[f->async - 1];
         notify_finish(t, f);
     }
+    trace_migrate_out(t);
     activation_pop(&t->act);
     return call;
 }
@@ -148,6 +150,7 @@ static int call(struct thread *t, struct trapframe *tf, unsigned kind)
     TF_ARG(tf, 1) = (uint64_t)t->id;
     TF_ARG(tf, 0) = (uint64_t)eid;
     switch_to_top(t);
+    trace_migrate_in(t, (kind & CALL_TAIL) ? TRACE_TAIL : TRACE_CALL);
     return IPC_LIGHT;
 }
 
@@ -177,6 +180,7 @@ static int resp(struct thread *t, struct trapframe *tf)
     TF_SP(tf) = f->ret_sp;
     TF_ARG(tf, 1) = (uint64_t)f->proc->id;
     TF_ARG(tf, 0) = 0;
+    trace_migrate_out(t);
     activation_pop(&t->act);
     switch_to_top(t);
     return IPC_LIGHT;

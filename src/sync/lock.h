@@ -10,9 +10,10 @@
  * threads the host may deschedule, and a ticket lock then makes every hart
  * wait for a next holder that is not running.
  *
- * The checker (LOCKDEBUG, sync/lockdebug.h) and the statistics (PROFILE,
- * sync/lockstat.h) hook in around the spinlock; in other builds the hooks
- * compile to nothing and a lock is its spinlock alone.
+ * The checker (LOCKDEBUG, sync/lockdebug.h), the statistics (PROFILE,
+ * sync/lockstat.h) and the tracer (TRACE, debug/trace.h: a contended
+ * wait) hook in around the spinlock; in other builds the hooks compile to
+ * nothing and a lock is its spinlock alone.
  */
 #ifndef SYNC_LOCK_H
 #define SYNC_LOCK_H
@@ -29,8 +30,8 @@ enum lock_class {
     LOCK_NCLASSES
 };
 
-/* The checker and the statistics need to know which class a lock is. */
-#if defined(LOCKDEBUG) || defined(PROFILE)
+/* The checker, the statistics and the tracer need to know which class a lock is. */
+#if defined(LOCKDEBUG) || defined(PROFILE) || defined(TRACE)
 #define LOCK_NAMED
 #endif
 
@@ -55,6 +56,7 @@ extern const char *const lock_class_name[LOCK_NCLASSES];
 /* The hooks need only struct lock's name; they read its fields in their own files. */
 #include <sync/lockdebug.h>
 #include <sync/lockstat.h>
+#include <debug/trace.h>
 
 static inline void lock_init(struct lock *l, enum lock_class c)
 {
@@ -72,7 +74,7 @@ static inline void spin_lock(struct lock *l)
     uint64_t start = lockstat_now();
     bool contended = !ck_spinlock_fas_trylock(&l->sl);
     if (contended)
-        ck_spinlock_fas_lock(&l->sl);
+        trace_wait(l->cls, ck_spinlock_fas_lock(&l->sl));
     lockstat_acquired(l, start, contended);
 }
 

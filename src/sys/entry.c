@@ -22,6 +22,7 @@
 #include <arch/smp.h>
 #include <migrant/syscall.h>
 #include <debug/profile.h>
+#include <debug/trace.h>
 
 /* Work due on the thread first (it may end or unwind it), then the exit. */
 void kernel_leave(struct trapframe *tf, uintptr_t site)
@@ -68,6 +69,7 @@ void entry_interrupt(struct trapframe *tf, enum irq_kind kind, bool from_user)
 {
     if (from_user)
         tlb_enter_kernel(hart_self());
+    trace_irq(kind, from_user);
     if (kind == IRQ_TIMER)
         profile_tick(tf, from_user);
     kernel_enter();
@@ -86,6 +88,7 @@ void entry_syscall(struct trapframe *tf)
 {
     uintptr_t site = syscall_handler(TF_SYSNO(tf));
     tlb_enter_kernel(hart_self());
+    trace_syscall(TF_SYSNO(tf));
     kernel_enter();
     syscall_dispatch(tf);
     kernel_leave(tf, site);

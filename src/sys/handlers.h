@@ -48,5 +48,6 @@ long sys_self(struct trapframe *tf);
 long sys_cmdline(struct trapframe *tf);
 long sys_uart_info(struct trapframe *tf);
 long sys_profile(struct trapframe *tf);
+long sys_trace(struct trapframe *tf);
 
 #endif

@@ -43,6 +43,7 @@ static long (*const table[SYS_COUNT])(struct trapframe *) = {
     [SYS_SHM_UNMAP] = sys_shm_unmap,
     [SYS_SHM_FREE] = sys_shm_free,
     [SYS_PROFILE] = sys_profile,
+    [SYS_TRACE] = sys_trace,
 };
 
 uintptr_t syscall_handler(uint64_t nr)

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The syscalls about the machine and the kernel: console, power, clock, counts, identity, board, profiler. */
+/* The syscalls about the machine and the kernel: console, power, clock, counts, identity, board, profiler, tracer. */
 #include <sys/handlers.h>
 #include <sys/sys.h>
 #include <base/platform.h>
@@ -12,6 +12,7 @@
 #include <arch/cpu.h>
 #include <arch/smp.h>
 #include <debug/profile.h>
+#include <debug/trace.h>
 #include <migrant/errno.h>
 #include <migrant/rights.h>
 #include <migrant/syscall.h>
@@ -86,4 +87,10 @@ long sys_uart_info(struct trapframe *tf)
 long sys_profile(struct trapframe *tf)
 {
     return profile_control(TF_ARG(tf, 0));
+}
+
+/* As sys_profile: start and stop act on the calling hart. */
+long sys_trace(struct trapframe *tf)
+{
+    return trace_control(TF_ARG(tf, 0));
 }

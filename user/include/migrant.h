@@ -196,6 +196,12 @@ static inline long sys_profile(long op)
 	return syscall1(SYS_PROFILE, op);
 }
 
+/* TRACE_START/STOP on the calling hart, TRACE_DUMP to the console; E_NOSYS unless TRACE=1. */
+static inline long sys_trace(long op)
+{
+	return syscall1(SYS_TRACE, op);
+}
+
 static inline long sys_yield(void)
 {
 	return syscall0(SYS_YIELD);

@@ -44,6 +44,14 @@ long test_arg_str(const char *key, char *out, size_t size);
 long test_harts(void);
 
 /*
+ * Runs fn(arg) on each of harts 0..harts-1 in turn, in a thread pinned
+ * there and joined before the next: for the profiler's and the tracer's
+ * per-hart start and stop. Returns the first hart where fn did not
+ * return 0 (or its thread failed), or -1.
+ */
+long test_each_hart(long harts, long (*fn)(long), long arg);
+
+/*
  * Takes a baseline once nothing is left to free: no epoch-deferred frees
  * and counts still for STATS_QUIET_MS of guest time.
  */
