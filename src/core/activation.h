@@ -27,7 +27,7 @@ struct proc;
 struct thread;
 struct aspace;
 
-int activation_init(struct thread *t, struct proc *root, uint64_t root_va);
+int activation_init(struct thread *t, struct proc *root, const struct thread *fork_of);
 void activation_fini(struct thread *t);
 int activation_map_root(struct thread *t, struct aspace *as);
 void activation_copy(struct thread *dst, const struct thread *src);

@@ -251,6 +251,8 @@ long proc_fork(struct proc *parent, struct thread *caller)
     if (!c)
         return E_NOMEM;
     c->entry = parent->entry;
+    /* A copy of the parent keeps the reservation it set for calls into it. */
+    ck_pr_store_64(&c->act_size, ck_pr_load_64(&parent->act_size));
     struct thread *t = aspace_clone(c->as, parent->as) != 0 ? NULL : thread_fork(c, caller);
     if (!t) {
         proc_abort(c);
