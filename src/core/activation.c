@@ -157,15 +157,21 @@ static void dispose(struct frame *f)
     f->state = FRAME_FREE;
 }
 
+/* Why a process refuses a call: it is in exec (E_BUSY), or dying, dead or unborn (E_NOENT). */
+static int refusal(const struct proc *p)
+{
+    return ck_pr_load_int((const int *)&p->state) == P_EXEC ? E_BUSY : E_NOENT;
+}
+
 /*
- * The slow way in: under p's activation lock, check it is alive, map the
+ * The slow way in: under p's activation lock, check it is open, map the
  * activation and link the frame. Counted active first (activation_count_active).
  */
 static int enter(struct thread *t, struct proc *p, struct frame *f)
 {
     activation_count_active(p, 1);
     lock_acquire(&p->act_lock);
-    int err = proc_alive(p) ? map_frame(&t->act, f, p->as) : E_NOENT;
+    int err = proc_open(p) ? map_frame(&t->act, f, p->as) : refusal(p);
     if (!err) {
         link_inside(p, f);
         assert(f->state == FRAME_FREE);   /* a new frame: FREE -> ACTIVE, no process knew it before */
@@ -175,8 +181,8 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
     if (err) {
         f->state = FRAME_FREE;
         activation_count_active(p, -1);
-        if (!proc_alive(p))
-            proc_release(p);
+        if (!proc_open(p))
+            proc_vacated(p);
     }
     return err;
 }
@@ -184,14 +190,14 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
 /*
  * The fast way in: f parked in p from an earlier call at the same place.
  * Its entries are still mapped, so this writes only the thread's own frame
- * and this hart's count. Fails (changing nothing) if p started dying or
- * took the frame back.
+ * and this hart's count. Fails (changing nothing) if p started dying or an
+ * exec, or took the frame back.
  */
 bool activation_reenter_failed(struct proc *p)
 {
     activation_count_active(p, -1);
-    if (!proc_alive(p))
-        proc_release(p);
+    if (!proc_open(p))
+        proc_vacated(p);
     return false;
 }
 
