@@ -14,8 +14,12 @@
  * to exec /svc_null once every client has had old answers, and ends when
  * each client has had NEW_CALLS answers from the new image. Every reply
  * must be the old image's (before any new one), the new image's, or
- * E_BUSY; the exec must finish within ROUND_SECONDS of guest time. At the
- * end free pages, processes and threads are back where they started.
+ * E_BUSY; the exec must finish within ROUND_SECONDS of guest time.
+ *
+ * A last round holds a call inside the service for good: the exec must
+ * wait for it, closed (calls get E_BUSY), and a kill must end the wait:
+ * the held call gets E_DIED and the service EXIT_KILLED. At the end free
+ * pages, processes and threads are back where they started.
  */
 #include <test.h>
 #include "proto/exec.h"
@@ -104,6 +108,51 @@ static void run_round(long harts)
 	CHECK_EQ(status, EXIT_KILLED);
 }
 
+static long hold_call(long unused)
+{
+	struct ipc_reply r;
+
+	(void)unused;
+	return ipc_req(svc, EXEC_HOLD, 0, 0, 0, &r);
+}
+
+/* Calls svc with d0 until the reply's status is want_st, failing after ROUND_SECONDS. */
+static long call_until(long d0, long want_st, long want_d0, const char *what)
+{
+	unsigned long start = now_s();
+	struct ipc_reply r;
+	long st;
+
+	do {
+		st = ipc_req(svc, d0, 0, 0, 0, &r);
+		if (st == want_st && (st != 0 || r.d[0] == want_d0))
+			return st;
+		if (st == 0 && r.d[0] == d0 + 1)
+			test_fail("held round: the exec finished with a call inside");
+		sys_yield();
+	} while (now_s() - start <= ROUND_SECONDS);
+	test_fail("held round: no %s after %d s: last call returned %ld, d0 %ld", what, ROUND_SECONDS, st,
+		  r.d[0]);
+}
+
+static void run_held(long harts)
+{
+	long tid, st = 0, status = -1;
+
+	svc = sys_spawn("/svc_exec", 0);
+	CHECK(svc > 0);
+	tid = thread_spawn(harts > 1 ? 1 : HART_ANY, hold_call, 0);
+	CHECK(tid > 0);
+	call_until(EXEC_HOLDING, 0, 1, "held call inside");
+	CHECK_EQ(sys_notify(svc, 1), 0);
+	call_until(7, E_BUSY, 0, "E_BUSY while the exec waits");
+	CHECK_EQ(sys_kill(svc), 0);
+	CHECK_EQ(sys_thread_join(tid, &st), 0);
+	CHECK_EQ(st, E_DIED);
+	CHECK_EQ(sys_wait(svc, &status), 0);
+	CHECK_EQ(status, EXIT_KILLED);
+}
+
 int main(void)
 {
 	struct mstats before;
@@ -115,6 +164,7 @@ int main(void)
 	stats_snapshot(&before);
 	for (round_no = 0; round_no < ROUNDS; round_no++)
 		run_round(harts);
+	run_held(harts);
 	printf("exec_race: %d rounds, %ld old, %ld busy, %ld new answers\n", ROUNDS, old_in, busy_in,
 	       new_in);
 	stats_settle(&before);
