@@ -13,7 +13,7 @@
 #define SYS_POWEROFF       2  /* (status) -> E_PERM, else does not return */
 #define SYS_CLOCK          3  /* () -> a0 ticks, a1 timebase Hz */
 #define SYS_SPAWN          4  /* (path, len, rights) -> pid | E_PERM E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_INVAL */
-#define SYS_EXEC           5  /* (path, len) -> E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_BUSY, else no return */
+#define SYS_EXEC           5  /* (path, len) -> E_INVAL E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_BUSY E_KILLED, else no return */
 #define SYS_FORK           6  /* () -> child pid in parent, 0 in child | E_PERM E_NOMEM E_BUSY */
 #define SYS_KILL           7  /* (pid) -> E_NOENT E_PERM E_INVAL */
 #define SYS_WAIT           8  /* (pid) -> a0 E_OK, a1 status | E_NOENT E_PERM E_INVAL E_BUSY E_KILLED */

@@ -19,10 +19,18 @@
  * Slots are handed out lowest first, so the page-table pages a process
  * builds for the activation window stay bounded by the most threads that
  * ever lived at once, and are reused rather than rebuilt.
+ *
+ * A slot is held by its owner, whose root activation sits at its top and
+ * whose migrations go below that, and by every forked child whose root
+ * activation is a copy of that root, at its addresses and of its size
+ * (activation_init). The copies never migrate from there, so none of them
+ * overlaps the owner's calls; the slot is handed out again only once all
+ * of them are gone, so no new thread's root lands on a child's.
  */
-/* Protects slot_used; class slot, rank 40, irqs off. */
+/* Protects slot_used and slot_holds; class slot, rank 40, irqs off. */
 static struct lock slot_lock = LOCK_INIT(LC_SLOT);
 static uint64_t slot_used[USER_ACT_SLOTS / 64];
+static uint32_t slot_holds[USER_ACT_SLOTS];
 
 static long slot_alloc(void)
 {
@@ -33,17 +41,35 @@ static long slot_alloc(void)
             unsigned b = (unsigned)__builtin_ctzl(~slot_used[w]);
             slot_used[w] |= 1ul << b;
             slot = w * 64 + b;
+            slot_holds[slot] = 1;
         }
     }
     lock_release(&slot_lock);
     return slot;
 }
 
-static void slot_free(uint32_t slot)
+/* Another hold on a slot in use: a forked child's root activation lies in it. */
+static void slot_hold(uint32_t slot)
 {
     lock_acquire(&slot_lock);
-    slot_used[slot / 64] &= ~(1ul << (slot % 64));
+    assert(slot_holds[slot] > 0);   /* the forking thread's root is there, so the slot is in use */
+    slot_holds[slot]++;
     lock_release(&slot_lock);
+}
+
+static void slot_put(uint32_t slot)
+{
+    lock_acquire(&slot_lock);
+    assert(slot_holds[slot] > 0);   /* every put matches an alloc or a hold */
+    if (--slot_holds[slot] == 0)
+        slot_used[slot / 64] &= ~(1ul << (slot % 64));
+    lock_release(&slot_lock);
+}
+
+/* The slot whose top is a root activation's address. */
+static uint32_t slot_of_root(uint64_t root_va)
+{
+    return (uint32_t)((root_va - USER_ACT_BASE) / USER_ACT_SLOT - 1);
 }
 
 static uint64_t frame_slot_top(const struct activation *a, const struct frame *f)
@@ -140,15 +166,21 @@ static void dispose(struct frame *f)
     f->state = FRAME_FREE;
 }
 
+/* Why a process refuses a call: it is in exec (E_BUSY), or dying, dead or unborn (E_NOENT). */
+static int refusal(const struct proc *p)
+{
+    return ck_pr_load_int((const int *)&p->state) == P_EXEC ? E_BUSY : E_NOENT;
+}
+
 /*
- * The slow way in: under p's activation lock, check it is alive, map the
+ * The slow way in: under p's activation lock, check it is open, map the
  * activation and link the frame. Counted active first (activation_count_active).
  */
 static int enter(struct thread *t, struct proc *p, struct frame *f)
 {
     activation_count_active(p, 1);
     lock_acquire(&p->act_lock);
-    int err = proc_alive(p) ? map_frame(&t->act, f, p->as) : E_NOENT;
+    int err = proc_open(p) ? map_frame(&t->act, f, p->as) : refusal(p);
     if (!err) {
         link_inside(p, f);
         assert(f->state == FRAME_FREE);   /* a new frame: FREE -> ACTIVE, no process knew it before */
@@ -158,8 +190,8 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
     if (err) {
         f->state = FRAME_FREE;
         activation_count_active(p, -1);
-        if (!proc_alive(p))
-            proc_release(p);
+        if (!proc_open(p))
+            proc_vacated(p);
     }
     return err;
 }
@@ -167,14 +199,14 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
 /*
  * The fast way in: f parked in p from an earlier call at the same place.
  * Its entries are still mapped, so this writes only the thread's own frame
- * and this hart's count. Fails (changing nothing) if p started dying or
- * took the frame back.
+ * and this hart's count. Fails (changing nothing) if p started dying or an
+ * exec, or took the frame back.
  */
 bool activation_reenter_failed(struct proc *p)
 {
     activation_count_active(p, -1);
-    if (!proc_alive(p))
-        proc_release(p);
+    if (!proc_open(p))
+        proc_vacated(p);
     return false;
 }
 
@@ -215,14 +247,28 @@ void activation_evict(struct proc *p, struct aspace *as)
     lock_release(&p->act_lock);
 }
 
-int activation_init(struct thread *t, struct proc *root, uint64_t root_va)
+/*
+ * A new thread's activation stack in a slot of its own, its root frame in
+ * `root`. A fresh thread's root activation is the top of that slot, of
+ * root's reservation. A forked child's (fork_of: the thread that forked)
+ * is the forking thread's root frame as it is, its addresses and its size,
+ * so that the copied stack is whole and pointers into it stay valid; the
+ * child then holds the slot that lies in as well. On failure nothing is
+ * left to undo.
+ */
+int activation_init(struct thread *t, struct proc *root, const struct thread *fork_of)
 {
     struct activation *a = &t->act;
     long slot = slot_alloc();
     if (slot < 0)
         return E_NOMEM;
     a->slot = (uint32_t)slot;
-    a->root_va = root_va ? root_va : activation_slot_va(a->slot);
+    a->root_va = fork_of ? fork_of->act.root_va : activation_slot_va(a->slot);
+    uint64_t size = fork_of ? fork_of->act.frame[0].size : ck_pr_load_64(&root->act_size);
+    if (fork_of)
+        slot_hold(slot_of_root(a->root_va));
+    a->depth = 0;
+    a->frame[0] = (struct frame){ .proc = root, .base = a->root_va, .size = size, .thread = t };
     for (int i = 0; i < ACT_PAGES; i++) {
         a->pages[i] = page_alloc();
         if (!a->pages[i]) {
@@ -230,9 +276,6 @@ int activation_init(struct thread *t, struct proc *root, uint64_t root_va)
             return E_NOMEM;
         }
     }
-    uint64_t size = ck_pr_load_64(&root->act_size);
-    a->depth = 0;
-    a->frame[0] = (struct frame){ .proc = root, .base = a->root_va, .size = size, .thread = t };
     return 0;
 }
 
@@ -272,11 +315,13 @@ void activation_fini(struct thread *t)
     for (int i = 0; i < ACT_PAGES; i++)
         if (a->pages[i])
             page_free(a->pages[i]);
-    slot_free(a->slot);
+    if (a->root_va != activation_slot_va(a->slot))
+        slot_put(slot_of_root(a->root_va));
+    slot_put(a->slot);
     memset(a, 0, sizeof(*a));
 }
 
-/* fork: the child's stack holds the same bytes as the parent's. */
+/* fork: the child's stack holds the same bytes as the parent's, page for page (activation_init placed it). */
 void activation_copy(struct thread *dst, const struct thread *src)
 {
     for (int i = 0; i < ACT_PAGES; i++)

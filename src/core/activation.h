@@ -27,7 +27,7 @@ struct proc;
 struct thread;
 struct aspace;
 
-int activation_init(struct thread *t, struct proc *root, uint64_t root_va);
+int activation_init(struct thread *t, struct proc *root, const struct thread *fork_of);
 void activation_fini(struct thread *t);
 int activation_map_root(struct thread *t, struct aspace *as);
 void activation_copy(struct thread *dst, const struct thread *src);
@@ -68,7 +68,8 @@ static inline bool activation_fits(const struct activation *a, uint64_t base, ui
  * before it checks that p is alive until after it parked, and the killer
  * marks p dying before it sums the counts (proc_release), with full
  * ordering on both sides, so either the killer sees the frame or the
- * frame sees p dying and calls proc_release itself.
+ * frame sees p dying and calls proc_release itself. An exec closing p
+ * (P_EXEC, then its sum) pairs with it the same way (proc_vacated).
  *
  * Only this hart writes its count, so the add need not be atomic; it is
  * one sequentially consistent read-modify-write for its ordering, which
@@ -101,8 +102,8 @@ static inline void activation_park(struct frame *f)
      */
     ck_pr_store_int(&f->state, FRAME_PARKED);
     activation_count_active(p, -1);
-    if (unlikely(!proc_alive(p)))
-        proc_release(p);
+    if (unlikely(!proc_open(p)))
+        proc_vacated(p);
 }
 
 /* Returns from the top frame: inline, since every response does it. */
@@ -129,7 +130,7 @@ static inline bool activation_push_parked(struct activation *a, struct proc *cal
         f->base != activation_next_base(a) || f->size != ck_pr_load_64(&callee->act_size))
         return false;
     activation_count_active(callee, 1);
-    if (unlikely(!proc_alive(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE)))
+    if (unlikely(!proc_open(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE)))
         return activation_reenter_failed(callee);
     f->eid = eid;
     f->ret_pc = ret_pc;

@@ -43,7 +43,7 @@ struct frame {
 struct activation {
     int depth;                   /* index of the top frame; frame[0] is the root */
     uint32_t slot;               /* this thread's slot in the activation window */
-    uint64_t root_va;            /* slot address of frame 0 (a forked child keeps its parent's) */
+    uint64_t root_va;            /* slot address of frame 0 (a forked child keeps its parent's, and holds that slot) */
     uint64_t pages[ACT_PAGES];   /* physical pages, by offset in the slot's stack */
     struct frame frame[ACT_MAX_DEPTH + 1];   /* one spare for tail calls */
 };

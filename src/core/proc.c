@@ -251,6 +251,8 @@ long proc_fork(struct proc *parent, struct thread *caller)
     if (!c)
         return E_NOMEM;
     c->entry = parent->entry;
+    /* A copy of the parent keeps the reservation it set for calls into it. */
+    ck_pr_store_64(&c->act_size, ck_pr_load_64(&parent->act_size));
     struct thread *t = aspace_clone(c->as, parent->as) != 0 ? NULL : thread_fork(c, caller);
     if (!t) {
         proc_abort(c);
@@ -260,11 +262,67 @@ long proc_fork(struct proc *parent, struct thread *caller)
     return c->id;
 }
 
-/* Replaces the caller's image; on success the caller returns into the new program. */
+/* Sets p's state from `from` to `to`, as every state change is made; false if it was not `from`. */
+static bool change_state(struct proc *p, enum pstate from, enum pstate to, struct thread *waiter)
+{
+    lock_acquire(&p->lock);
+    lock_acquire(&p->act_lock);
+    bool was = p->state == from;
+    if (was) {
+        ck_pr_store_ptr(&p->exec_waiter, waiter);
+        ck_pr_store_int((int *)&p->state, to);
+    }
+    lock_release(&p->act_lock);
+    lock_release(&p->lock);
+    return was;
+}
+
+/* Ends an exec, done or given up: p opens again, unless a kill made it dying meanwhile. */
+static void open_after_exec(struct proc *p)
+{
+    if (!change_state(p, P_EXEC, P_ALIVE, NULL))
+        ck_pr_store_ptr(&p->exec_waiter, NULL);
+}
+
+/*
+ * Closes p to calls (P_EXEC: they are refused with E_BUSY) and waits,
+ * blocked, for the calls inside it, which run the old image, to leave; the
+ * last one out wakes us (proc_vacated). Returns 0 with p closed and empty,
+ * and t its only live thread; else p is as it was (or dying) and the
+ * reason: E_KILLED if t must exit or was aborted, E_BUSY if a call inside
+ * created a thread meanwhile.
+ */
+static long close_for_exec(struct proc *p, struct thread *t)
+{
+    if (!change_state(p, P_ALIVE, P_EXEC, t))
+        return E_KILLED;
+    /*
+     * P_EXEC must be visible before we load the counts: a call counts
+     * itself (a sequentially consistent add) before it loads the state, so
+     * either it sees P_EXEC and leaves, waking us, or we see its count. The
+     * unlock's release fence orders only earlier accesses before the
+     * unlock; the full fence orders the state's store before the loads.
+     */
+    ck_pr_fence_memory();
+    while (activation_count(p) && ck_pr_load_int((int *)&p->state) == P_EXEC && !thread_interrupted(t))
+        sched_block();
+    long err = ck_pr_load_int((int *)&p->state) != P_EXEC || thread_interrupted(t) ? E_KILLED
+        : !only_thread(p) ? E_BUSY : 0;
+    if (err)
+        open_after_exec(p);
+    return err;
+}
+
+/*
+ * Replaces the caller's image; on success the caller returns into the new
+ * program. The new image is built while calls still run in the old one;
+ * then p is closed and emptied (close_for_exec), the images swapped, and p
+ * opened again.
+ */
 long proc_exec(struct proc *p, const char *path)
 {
     struct thread *t = hart_self()->current;
-    if (!only_thread(p) || activation_count(p))
+    if (!only_thread(p))
         return E_BUSY;
     struct aspace *as = aspace_create(), *old = p->as;
     if (!as)
@@ -272,6 +330,10 @@ long proc_exec(struct proc *p, const char *path)
     long entry = load_image(as, path);
     if (entry >= 0 && activation_map_root(t, as) != 0)
         entry = E_NOMEM;
+    if (entry >= 0) {
+        long err = close_for_exec(p, t);
+        entry = err ? err : entry;
+    }
     if (entry < 0) {
         aspace_destroy(as);
         return entry;
@@ -285,6 +347,13 @@ long proc_exec(struct proc *p, const char *path)
     aspace_destroy(old);
     copy_name(p->name, basename_of(path), sizeof(p->name));
     p->entry = (uint64_t)entry;
+    /*
+     * The new space and entry must be visible before P_ALIVE, which the
+     * lock's acquire (a full fence in ck's GCC port) gives, as in
+     * proc_publish. A kill since the close left p dying: t exits on its
+     * way out.
+     */
+    open_after_exec(p);
     uint64_t args[6] = { 0, (uint64_t)t->id, START_MAIN, 0, 0, 0 };
     thread_restart(t, (uint64_t)entry, args);
     return 0;
@@ -384,6 +453,31 @@ static void reap_zombie_threads(struct proc *p)
         thread_reap(z);
         z = next;
     }
+}
+
+/*
+ * A call left p, or was refused, while p was closed (not P_ALIVE): it may
+ * have been the last one out. Of a dying p, that runs the teardown check;
+ * of a p in exec, it wakes the exec once p is empty. Both pair with this
+ * call's count update, a sequentially consistent add before its load of
+ * the state (activation_count_active): the closer stores the state before
+ * it sums the counts, so one of the two sees the other. The waiter is read
+ * in an epoch section, since a late reader may find it after the exec has
+ * ended and the thread has exited.
+ */
+void proc_vacated(struct proc *p)
+{
+    if (ck_pr_load_int((int *)&p->state) != P_EXEC) {
+        proc_release(p);
+        return;
+    }
+    if (activation_count(p))
+        return;
+    epoch_enter();
+    struct thread *w = ck_pr_load_ptr(&p->exec_waiter);
+    if (w)
+        sched_wake(w);
+    epoch_exit();
 }
 
 /*

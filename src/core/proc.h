@@ -19,8 +19,10 @@ struct aspace;
 struct frame;
 struct shm;
 
+/* The two live states come first, so proc_alive is one compare. */
 enum pstate {
     P_ALIVE,
+    P_EXEC,                      /* alive, replacing its image: refuses entry (E_BUSY) until it is done */
     P_DYING,                     /* killed or exiting; threads are unwinding */
     P_ZOMBIE,                    /* dead, status kept for the parent */
     P_EMBRYO,                    /* in the pid table, being built by spawn or fork: refuses entry */
@@ -39,6 +41,7 @@ struct proc {
     /* Protects the fields below up to act_lock; class proc, rank 20, irqs off. */
     struct lock lock;
     enum pstate state;           /* written under lock and act_lock; read lock-free by migrations */
+    struct thread *exec_waiter;  /* the thread in exec while P_EXEC, else NULL; written with state, read lock-free */
     struct thread *threads;      /* live and zombie threads */
     int nlive;                   /* threads that have not called thread_exit */
     int nheld;                   /* threads not yet off their hart for good (thread_release) */
@@ -73,12 +76,23 @@ long proc_exec(struct proc *p, const char *path);
 void proc_kill(struct proc *p, long status);
 long proc_wait(struct proc *parent, long pid, long *status);
 void proc_release(struct proc *p);
+void proc_vacated(struct proc *p);
 struct proc *proc_current(void);
 bool proc_adopt_shm(struct proc *p, struct shm *s);
 bool proc_disown_shm(struct proc *p, struct shm *s);
 
-/* Read without a lock: a process stops being alive once, under its lock and act_lock. */
+/*
+ * Read without a lock: a process stops being alive once, under its lock
+ * and act_lock. An exec leaves it alive (threads in it stay, kills and
+ * signals reach it) but closed.
+ */
 static inline bool proc_alive(const struct proc *p)
+{
+    return (unsigned)ck_pr_load_int((int *)&p->state) <= P_EXEC;
+}
+
+/* Whether a call may enter it now: alive and not in exec. */
+static inline bool proc_open(const struct proc *p)
 {
     return ck_pr_load_int((int *)&p->state) == P_ALIVE;
 }

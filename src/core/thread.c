@@ -61,8 +61,12 @@ static void free_thread(ck_epoch_entry_t *e)
     thread_free(t);
 }
 
-/* A thread object with a kernel stack, an id and an activation stack whose root frame is in p. */
-static struct thread *alloc_thread(struct proc *p, int hart, uint64_t root_va)
+/*
+ * A thread object with a kernel stack, an id and an activation stack whose
+ * root frame is in p: a fresh one, or for a fork a copy of fork_of's root
+ * frame (activation_init).
+ */
+static struct thread *alloc_thread(struct proc *p, int hart, const struct thread *fork_of)
 {
     struct thread *t = thread_alloc();
     if (!t)
@@ -77,8 +81,13 @@ static struct thread *alloc_thread(struct proc *p, int hart, uint64_t root_va)
     t->proc = p;
     t->as = p->as;
     t->hart = hart;
-    if (activation_init(t, p, root_va) != 0 || idtable_insert(&thread_table, (struct idobj *)t) < 0) {
+    /* A failed activation_init has undone itself; only a stack that was built is given back here. */
+    int err = activation_init(t, p, fork_of);
+    if (!err && idtable_insert(&thread_table, (struct idobj *)t) < 0) {
         activation_fini(t);
+        err = E_NOMEM;
+    }
+    if (err) {
         page_free_order(stack_pa, KSTACK_ORDER);
         thread_free(t);
         return NULL;
@@ -125,7 +134,7 @@ static bool start_thread(struct proc *p, struct thread *t)
  */
 struct thread *thread_create(struct proc *p, int hart, const uint64_t args[6])
 {
-    struct thread *t = alloc_thread(p, hart, 0);
+    struct thread *t = alloc_thread(p, hart, NULL);
     if (!t)
         return NULL;
     uint64_t a[6] = { args[0], (uint64_t)t->id, args[2], args[3], args[4], args[5] };
@@ -139,12 +148,13 @@ struct thread *thread_create(struct proc *p, int hart, const uint64_t args[6])
 
 /*
  * The child of a fork resumes where `parent` trapped, with a0 = 0, on a
- * copy of the parent's stack at the parent's addresses, so pointers into
- * it stay valid. Its own migrations use its own slot.
+ * copy of the parent's root activation at the parent's addresses and of
+ * its size, so pointers into it stay valid. Its own migrations and threads
+ * use slots no other live thread has (activation_init).
  */
 struct thread *thread_fork(struct proc *c, struct thread *parent)
 {
-    struct thread *t = alloc_thread(c, parent->hart, parent->act.root_va);
+    struct thread *t = alloc_thread(c, parent->hart, parent);
     if (!t)
         return NULL;
     activation_copy(t, parent);
