@@ -11,6 +11,9 @@
  *       (pinned to hart 0) then starts a toucher pinned to each hart
  *       1..harts-1, each touching its own line of tgt. Mode TOUCH_LOAD:
  *       a touch loads a word of tgt, then stores one; else it only stores.
+ *       Mode TOUCH_KERNEL: parked touchers spin on syscalls, so they are
+ *       mostly in the kernel, with the toucher's space in satp, when the
+ *       unmap comes (the shootdown's lazy case).
  *   TOUCH_UNMAP: main unmaps tgt; responds 0 at once.
  *   TOUCH_UNMAP_HERE: the calling thread unmaps tgt itself, migrated into
  *       the toucher; responds (shm_unmap's status, 0, 0, 0).
@@ -35,6 +38,7 @@
 #define TOUCH_UNMAP_HERE 0x73
 #define TOUCH_PING       0x74
 #define TOUCH_LOAD       1
+#define TOUCH_KERNEL     2
 #define MAX_LANES        64
 
 /* The ctl region's layout (8 KiB); a lane is 64 bytes, one per toucher. */

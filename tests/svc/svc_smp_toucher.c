@@ -42,7 +42,8 @@ __attribute__((noreturn)) static void park(long k, volatile long *mine)
 
 	store(&l->parked, 1);
 	while (!load(&ctl->unmap_done))
-		;
+		if (mode & TOUCH_KERNEL)
+			sys_yield();
 	if (load(&ctl->final) == k) {
 		store(&l->tried, 1);
 		if (mode & TOUCH_LOAD) {
