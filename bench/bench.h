@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <migrant.h>
 
-#define BENCH_MAX_HARTS 64
+#define BENCH_MAX_HARTS 512
 
 struct scenario {
 	const char *name;

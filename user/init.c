@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <migrant.h>
 
-#define MAX_HARTS 64
+#define MAX_HARTS 512
 #define HELLOS 2
 #define BACKENDS 2
 /* Calls across all clients; every ROUTED-th goes through the router (a kick, the slow path). */

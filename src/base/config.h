@@ -6,7 +6,7 @@
 #ifndef BASE_CONFIG_H
 #define BASE_CONFIG_H
 
-#define MAX_HARTS       32       /* entries of harts[]; boot.S walks them */
+#define MAX_HARTS       128      /* entries of harts[]; boot.S walks them */
 #define PCACHE_MAX      64       /* free pages a hart keeps for itself */
 #define LOCKDEBUG_DEPTH 16       /* locks one hart may hold at once (LOCKDEBUG) */
 #define PLAT_MAX_MEM    8        /* memory ranges read from the device tree */

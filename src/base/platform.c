@@ -14,6 +14,7 @@ struct probe {
     int cpu_index;               /* its index in platform.hartid, or -1 */
     struct fdt_node uart_node;
     bool uart_seen;
+    bool boot_seen;              /* the boot hart is in platform.hartid */
 };
 
 void platform_add_reserved(uint64_t base, uint64_t size)
@@ -70,8 +71,13 @@ static void probe_cpu(const struct fdt *f, const struct fdt_node *n, struct prob
     s->cpu_depth = n->depth;
     /* Harts without an MMU (monitor cores on real boards) cannot run us. */
     if (!node_enabled(f, n) || !fdt_prop(f, n, "mmu-type", NULL) ||
-        !fdt_prop_cells(f, n, "reg", 0, n->addr_cells, &hartid) || p->ncpus == MAX_HARTS)
+        !fdt_prop_cells(f, n, "reg", 0, n->addr_cells, &hartid))
         return;
+    /* Past MAX_HARTS cpus the rest are left out, but never the boot hart: the last entry waits for it. */
+    bool boot = hartid == p->boot_hartid;
+    if (p->ncpus + (s->boot_seen || boot ? 0 : 1) >= MAX_HARTS)
+        return;
+    s->boot_seen |= boot;
     s->cpu_index = p->ncpus++;
     p->hartid[s->cpu_index] = hartid;
     p->sstc = (s->cpu_index == 0 ? true : p->sstc) && isa_has_sstc(f, n);
@@ -252,7 +258,7 @@ int platform_probe(const void *dtb)
     platform.dtb = (struct phys_range){ 0, size };
     for (int i = 0; i < MAX_HARTS; i++)
         platform.plic.sctx[i] = -1;
-    struct probe s = { &platform, -1, -1, -1, { 0, 0, 0, 0 }, false };
+    struct probe s = { &platform, -1, -1, -1, { 0, 0, 0, 0 }, false, false };
     if (fdt_walk(&f, visit, &s) != 0)
         return -1;
     choose_console(&f, &s);

@@ -27,6 +27,7 @@ struct platform {
     struct phys_range rsv[PLAT_MAX_RSV];   /* firmware, dtb, initrd, kernel */
     int nrsv;
 
+    uint64_t boot_hartid;                   /* set before platform_probe: kept among the first MAX_HARTS */
     int ncpus;                              /* usable harts, in device-tree order */
     uint64_t hartid[MAX_HARTS];
     uint32_t intc_phandle[MAX_HARTS];

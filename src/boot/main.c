@@ -80,6 +80,7 @@ static void add_harts(uint64_t boot_hartid)
 
 void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
 {
+    platform.boot_hartid = hartid;
     if (platform_probe(pa_to_va(dtb_pa)) != 0)
         panic("unusable device tree at %lx", dtb_pa);
     reserve_boot_memory(dtb_pa, load_pa);

@@ -97,10 +97,38 @@ static void copy_name(char *dst, const char *src, size_t size)
     dst[n] = '\0';
 }
 
+/* The order of the page block that holds one count per booted hart. */
+static unsigned counts_order(void)
+{
+    unsigned order = 0;
+    while ((uint64_t)PAGE_SIZE << order < (uint64_t)nharts * sizeof(struct proc_count))
+        order++;
+    return order;
+}
+
+/* A fresh process with its per-hart counts, or NULL. */
+static struct proc *alloc_proc(void)
+{
+    struct proc *p = slab_alloc(&proc_cache);
+    uint64_t pa = p ? page_alloc_order(counts_order()) : 0;
+    if (!pa) {
+        if (p)
+            slab_free(&proc_cache, p);
+        return NULL;
+    }
+    p->active = pa_to_va(pa);
+    return p;
+}
+
+static void release_proc(struct proc *p)
+{
+    page_free_order(va_to_pa(p->active), counts_order());
+    slab_free(&proc_cache, p);
+}
+
 static void free_proc(ck_epoch_entry_t *e)
 {
-    struct proc *p = (struct proc *)((char *)e - __builtin_offsetof(struct proc, epoch_entry));
-    slab_free(&proc_cache, p);
+    release_proc((struct proc *)((char *)e - __builtin_offsetof(struct proc, epoch_entry)));
 }
 
 static void reap_proc(struct proc *p)
@@ -111,12 +139,12 @@ static void reap_proc(struct proc *p)
 
 static struct proc *proc_create(struct proc *parent, const char *name, uint32_t rights)
 {
-    struct proc *p = slab_alloc(&proc_cache);
+    struct proc *p = alloc_proc();
     if (!p)
         return NULL;
     p->as = aspace_create();
     if (!p->as) {
-        slab_free(&proc_cache, p);
+        release_proc(p);
         return NULL;
     }
     lock_init(&p->lock, LC_PROC);
@@ -128,7 +156,7 @@ static struct proc *proc_create(struct proc *parent, const char *name, uint32_t 
     copy_name(p->name, name, sizeof(p->name));
     if (idtable_insert(&proc_table, (struct idobj *)p) < 0) {
         aspace_destroy(p->as);
-        slab_free(&proc_cache, p);
+        release_proc(p);
         return NULL;
     }
     lock_acquire(&family_lock);

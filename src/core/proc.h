@@ -52,10 +52,12 @@ struct proc {
     /* Protects inside and the activation window of as; class act, rank 25, irqs off. */
     struct lock act_lock;
     struct frame *inside;        /* frames of other threads' calls, active or parked */
-    /* Frames active in it, counted per hart so a migration writes no shared line. */
-    struct {
-        long n;
-    } __attribute__((aligned(64))) active[MAX_HARTS];
+    /*
+     * Frames active in it, counted per hart so a migration writes no shared
+     * line: one entry per booted hart, in pages of their own (the slab
+     * would put them at page + 48, and at many harts they fill pages).
+     */
+    struct proc_count *active;
 
     /* Protected by family_lock. */
     struct proc *parent;
@@ -65,6 +67,11 @@ struct proc {
 
     ck_epoch_entry_t epoch_entry;
 };
+
+/* One hart's count of the frames active in a process, on a line of its own. */
+struct proc_count {
+    long n;
+} __attribute__((aligned(64)));
 
 extern struct idtable proc_table;
 

@@ -15,6 +15,7 @@ long trace_control(uint64_t op)
 #include <base/hart.h>
 #include <core/thread.h>
 #include <core/proc.h>
+#include <mm/page.h>
 #include <sync/epoch.h>
 #include <sync/idtable.h>
 #include <sync/lock.h>
@@ -50,9 +51,11 @@ struct event {
  * stores suffice: no lock, no atomic, no barrier, and no line that
  * another hart writes. The dump reads every buffer on one hart only
  * after each hart stopped its own (trace_control says how that is
- * ordered). Cache-line aligned, so the header lines are not shared.
+ * ordered). Each is a page block of its own, taken when its hart first
+ * starts tracing, so a build for many harts holds buffers only for those
+ * that trace.
  */
-static struct hart_trace {
+struct hart_trace {
     bool on;
     uint32_t n, dropped;
     struct {
@@ -60,11 +63,22 @@ static struct hart_trace {
         char name[32];
     } names[TRACE_NAMES];
     struct event ev[TRACE_EVENTS];
-} __attribute__((aligned(64))) traces[MAX_HARTS];
+};
 
+static struct hart_trace *traces[MAX_HARTS];   /* each written by its own hart only */
+
+/* This hart's buffer, or NULL before it first traced. */
 static struct hart_trace *mine(void)
 {
-    return &traces[hart_self()->index];
+    return traces[hart_self()->index];
+}
+
+static unsigned trace_order(void)
+{
+    unsigned order = 0;
+    while ((uint64_t)PAGE_SIZE << order < sizeof(struct hart_trace))
+        order++;
+    return order;
 }
 
 uint64_t trace_now(void)
@@ -75,7 +89,7 @@ uint64_t trace_now(void)
 static void record(uint8_t kind, uint8_t depth, uint16_t flag, long a, long b, long c)
 {
     struct hart_trace *tr = mine();
-    if (!tr->on)
+    if (!tr || !tr->on)
         return;
     if (tr->n == TRACE_EVENTS) {
         tr->dropped++;
@@ -94,7 +108,7 @@ static void note_name(const struct proc *p)
 {
     struct hart_trace *tr = mine();
     uint32_t pid = (uint32_t)p->id;
-    if (!tr->on)
+    if (!tr || !tr->on)
         return;
     for (uint32_t i = 0, k = pid % TRACE_NAMES; i < TRACE_NAMES; i++, k = (k + 1) % TRACE_NAMES) {
         if (tr->names[k].pid == pid)
@@ -160,7 +174,7 @@ void trace_switch(const struct thread *prev, const struct thread *next)
 void trace_lock_wait(unsigned cls, uint64_t start)
 {
     struct hart_trace *tr = mine();
-    if (!tr->on)
+    if (!tr || !tr->on)
         return;
     if (tr->n == TRACE_EVENTS) {
         tr->dropped++;
@@ -171,25 +185,32 @@ void trace_lock_wait(unsigned cls, uint64_t start)
 }
 
 /* The current thread, where it runs, opens the hart's trace: what it is in when the events start. */
-static void start_hart(void)
+static long start_hart(void)
 {
     struct hart_trace *tr = mine();
     const struct thread *t = hart_self()->current;
+    if (!tr) {
+        uint64_t pa = page_alloc_order(trace_order());
+        if (!pa)
+            return E_NOMEM;
+        tr = traces[hart_self()->index] = pa_to_va(pa);
+    }
     tr->n = tr->dropped = 0;
     memset(tr->names, 0, sizeof(tr->names));
     tr->on = true;
     if (t->proc)
         note_name(t->proc);
     record(EV_START, (uint8_t)t->act.depth, 0, tid_of(t), t->proc ? t->proc->id : 0, top_pid(t));
+    return 0;
 }
 
 /* Processes by pid, so the converter can name slices: those the harts noted, and the live ones. */
 static void dump_procs(void)
 {
     for (int h = 0; h < nharts; h++)
-        for (int k = 0; k < TRACE_NAMES; k++)
-            if (traces[h].names[k].pid)
-                printk("TRACE-PROC %u %s\n", traces[h].names[k].pid, traces[h].names[k].name);
+        for (int k = 0; traces[h] && k < TRACE_NAMES; k++)
+            if (traces[h]->names[k].pid)
+                printk("TRACE-PROC %u %s\n", traces[h]->names[k].pid, traces[h]->names[k].name);
     epoch_enter();
     for (uint32_t s = 0; s < ID_SLOTS; s++) {
         const struct proc *p = (const struct proc *)ck_pr_load_ptr(&proc_table.slot[s]);
@@ -210,7 +231,11 @@ static void dump(void)
         printk("TRACE-LOCK %d %s\n", c, lock_class_name[c]);
     dump_procs();
     for (int h = 0; h < nharts; h++) {
-        const struct hart_trace *tr = &traces[h];
+        const struct hart_trace *tr = traces[h];
+        if (!tr) {
+            printk("TRACE-HART %d events=0 dropped=0\n", h);
+            continue;
+        }
         for (uint32_t i = 0; i < tr->n; i++) {
             const struct event *e = &tr->ev[i];
             printk("T%d %c %lx %x %x %x %u %u\n", h, e->kind, e->time, e->a, e->b, e->c, e->depth, e->flag);
@@ -239,11 +264,12 @@ long trace_control(uint64_t op)
     long r = 0;
     switch (op) {
     case TRACE_START:
-        start_hart();
+        r = start_hart();
         break;
     case TRACE_STOP:
         record(EV_STOP, 0, 0, tid_of(hart_self()->current), 0, 0);
-        mine()->on = false;
+        if (mine())
+            mine()->on = false;
         break;
     case TRACE_DUMP:
         dump();
