@@ -28,20 +28,34 @@ enum pstate {
     P_EMBRYO,                    /* in the pid table, being built by spawn or fork: refuses entry */
 };
 
+/*
+ * The first line holds what every migration into the process reads and
+ * almost nothing writes; the words other paths write (signals, the locks
+ * and what they protect) start lines of their own after it, so a
+ * migration's reads stay shared in every hart's cache. The slab puts
+ * objects on cache lines (mm/slab.c).
+ */
 struct proc {
     long id;                     /* first: struct idobj */
     struct aspace *as;           /* fixed until exec swaps it under lock */
-    uint32_t rights;             /* only shrinks; atomic */
-    uint64_t entry;              /* _start of its image; changes only by exec, on its only thread */
-    char name[32];
-
     uint64_t act_size;           /* activation a migration into it reserves; atomic */
-    uint64_t signals;            /* atomic: signals sent and not yet delivered */
+    /* Written under lock and act_lock (below); read lock-free by migrations. */
+    enum pstate state;
+    uint32_t rights;             /* only shrinks; atomic */
+    struct thread *exec_waiter;  /* the thread in exec while P_EXEC, else NULL; written with state, read lock-free */
+    /*
+     * Frames active in it, counted per hart so a migration writes no shared
+     * line: one entry per booted hart, in pages of their own (at many harts
+     * they fill pages).
+     */
+    struct proc_count *active;
+    uint64_t entry;              /* _start of its image; changes only by exec, on its only thread */
+
+    char name[32];
+    uint64_t signals __attribute__((aligned(64)));  /* atomic: signals sent and not yet delivered */
 
     /* Protects the fields below up to act_lock; class proc, rank 20, irqs off. */
-    struct lock lock;
-    enum pstate state;           /* written under lock and act_lock; read lock-free by migrations */
-    struct thread *exec_waiter;  /* the thread in exec while P_EXEC, else NULL; written with state, read lock-free */
+    struct lock lock __attribute__((aligned(64)));
     struct thread *threads;      /* live and zombie threads */
     int nlive;                   /* threads that have not called thread_exit */
     int nheld;                   /* threads not yet off their hart for good (thread_release) */
@@ -50,14 +64,8 @@ struct proc {
     struct shm *shms;            /* shared regions it owns */
 
     /* Protects inside and the activation window of as; class act, rank 25, irqs off. */
-    struct lock act_lock;
+    struct lock act_lock __attribute__((aligned(64)));
     struct frame *inside;        /* frames of other threads' calls, active or parked */
-    /*
-     * Frames active in it, counted per hart so a migration writes no shared
-     * line: one entry per booted hart, in pages of their own (the slab
-     * would put them at page + 48, and at many harts they fill pages).
-     */
-    struct proc_count *active;
 
     /* Protected by family_lock. */
     struct proc *parent;

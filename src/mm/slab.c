@@ -12,12 +12,17 @@ struct slab {
     uint32_t inuse;
 };
 
-#define SLAB_HDR ((sizeof(struct slab) + 15) & ~(size_t)15)
+/*
+ * Objects start on cache lines and take whole lines, so a field that a
+ * struct aligns to 64 bytes really is alone on its line.
+ */
+#define SLAB_LINE 64
+#define SLAB_HDR ((sizeof(struct slab) + SLAB_LINE - 1) & ~(size_t)(SLAB_LINE - 1))
 
 void slab_cache_init(struct slab_cache *c, const char *name, size_t objsize)
 {
     c->name = name;
-    c->objsize = (uint32_t)((objsize + 15) & ~(size_t)15);
+    c->objsize = (uint32_t)((objsize + SLAB_LINE - 1) & ~(size_t)(SLAB_LINE - 1));
     c->perslab = (uint32_t)((PAGE_SIZE - SLAB_HDR) / c->objsize);
     if (c->perslab == 0)
         panic("slab %s: object of %lu bytes does not fit a page", name, objsize);
