@@ -63,7 +63,7 @@ const struct sysdesc sys_table[] = {
 	{ "irq_register", SYS_IRQ_REGISTER, { A_WORD }, ERR(E_PERM), IN_SVC | STABLE },
 	{ "uart_info", SYS_UART_INFO, { 0 }, OKV, BOTH | STABLE },
 	{ "shm_create", SYS_SHM_CREATE, { A_LEN },
-	  OKV | ERR(E_PERM) | ERR(E_INVAL) | ERR(E_RANGE) | ERR(E_NOMEM), BOTH | STABLE },
+	  OKV | ERR(E_PERM) | ERR(E_INVAL) | ERR(E_RANGE) | ERR(E_NOMEM) | ERR(E_KILLED), BOTH | STABLE },
 	{ "shm_grant", SYS_SHM_GRANT, { A_SHMID, A_PID },
 	  OKV | ERR(E_INVAL) | ERR(E_NOENT) | ERR(E_PERM) | ERR(E_RANGE), BOTH | STABLE },
 	{ "shm_map", SYS_SHM_MAP, { A_SHMID },

@@ -23,9 +23,10 @@ long sys_shm_create(struct trapframe *tf)
     long id = shm_create(p->id, size, &s);
     if (id < 0)
         return id;
+    /* A process being killed meanwhile would never free it: the call is cut short, as a wait is. */
     if (!proc_adopt_shm(p, s)) {
         shm_destroy(s);
-        return E_NOENT;
+        return E_KILLED;
     }
     return id;
 }
