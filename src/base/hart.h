@@ -59,6 +59,9 @@ struct hart {
     ck_epoch_record_t epoch;
     uint32_t npcache;            /* free pages cached here, read racily by stats */
     uint64_t pcache[PCACHE_MAX]; /* their frame numbers */
+    uint32_t nbcache[BCACHE_ORDERS];              /* free blocks of order 1 + i cached here, read racily */
+    uint64_t bcache[BCACHE_ORDERS][BCACHE_MAX];   /* their first frames' numbers */
+    uint8_t drain;               /* another hart ran out: give the caches back at the next tick */
 #ifdef INJECT
     uint64_t inject_rng;         /* sync/inject.c's generator */
 #endif

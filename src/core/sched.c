@@ -4,6 +4,7 @@
 #include <core/thread.h>
 #include <mm/aspace.h>
 #include <mm/tlb.h>
+#include <mm/page.h>
 #include <base/hart.h>
 #include <sync/kernel.h>
 #include <sync/epoch.h>
@@ -178,6 +179,7 @@ void sched_idle(void)
     for (;;) {
         epoch_poll();
         tlb_poll();
+        page_poll();
         if (!runq_empty(h)) {
             sched_yield();
             continue;
@@ -194,6 +196,7 @@ void sched_tick(bool from_user)
 {
     epoch_poll();
     tlb_poll();
+    page_poll();
     if (from_user)
         sched_yield();
 }

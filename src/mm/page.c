@@ -7,6 +7,7 @@
 #include <base/hart.h>
 #include <sync/lock.h>
 #include <ck_pr.h>
+#include <lib/compiler.h>
 
 #define PCACHE_BATCH (PCACHE_MAX / 2)
 
@@ -134,9 +135,69 @@ static void buddy_give(uint64_t pa, unsigned order)
     lock_release(&r->lock);
 }
 
+/* The hart's cache for blocks of `order`, or NULL if that order is not cached. */
+static uint32_t *bcache_count(struct hart *h, unsigned order)
+{
+    return h && order >= 1 && order <= BCACHE_ORDERS ? &h->nbcache[order - 1] : NULL;
+}
+
+/*
+ * Gives every cached page and block back to the buddy allocator. Only the
+ * owning hart touches its caches, so another hart that ran out asks
+ * (page_ask_drain) and each hart drains at its next tick (page_poll).
+ */
+static void drain_self(struct hart *h)
+{
+    for (unsigned o = 1; o <= BCACHE_ORDERS; o++) {
+        uint32_t *n = bcache_count(h, o);
+        while (*n) {
+            buddy_give(h->bcache[o - 1][*n - 1] << PAGE_SHIFT, o);
+            ck_pr_store_32(n, *n - 1);
+        }
+    }
+    while (h->npcache) {
+        buddy_give(h->pcache[h->npcache - 1] << PAGE_SHIFT, 0);
+        ck_pr_store_32(&h->npcache, h->npcache - 1);
+    }
+}
+
+static void ask_drain(void)
+{
+    for (int i = 0; i < nharts; i++)
+        ck_pr_store_8(&harts[i].drain, 1);
+}
+
+void page_poll(void)
+{
+    struct hart *h = hart_self();
+    if (unlikely(ck_pr_load_8(&h->drain))) {
+        ck_pr_store_8(&h->drain, 0);
+        drain_self(h);
+    }
+}
+
+/*
+ * Blocks a thread needs (orders 1 and 2) come from a per-hart cache
+ * first, so creating and joining threads takes no lock in the common
+ * case. An allocation the buddy allocator cannot serve drains this hart's
+ * caches and retries, and asks the others to drain theirs.
+ */
 uint64_t page_alloc_order(unsigned order)
 {
-    uint64_t pa = buddy_take(order);
+    struct hart *h = hart_self();
+    uint32_t *n = bcache_count(h, order);
+    uint64_t pa = 0;
+    if (n && *n) {
+        pa = h->bcache[order - 1][*n - 1] << PAGE_SHIFT;
+        ck_pr_store_32(n, *n - 1);
+    }
+    if (!pa)
+        pa = buddy_take(order);
+    if (!pa && h) {
+        drain_self(h);
+        ask_drain();
+        pa = buddy_take(order);
+    }
     if (pa)
         memset(pa_to_va(pa), 0, (uint64_t)PAGE_SIZE << order);
     return pa;
@@ -144,6 +205,13 @@ uint64_t page_alloc_order(unsigned order)
 
 void page_free_order(uint64_t pa, unsigned order)
 {
+    struct hart *h = hart_self();
+    uint32_t *n = bcache_count(h, order);
+    if (n && *n < BCACHE_MAX) {
+        h->bcache[order - 1][*n] = pa >> PAGE_SHIFT;
+        ck_pr_store_32(n, *n + 1);
+        return;
+    }
     buddy_give(pa, order);
 }
 
@@ -175,8 +243,14 @@ uint64_t page_alloc(void)
          * is in flight: stats reads racily.
          */
         ck_pr_fence_store();
-        if (h->npcache == 0)
-            return 0;
+        if (h->npcache == 0) {
+            drain_self(h);
+            ask_drain();
+            if (!(pa = buddy_take(0)))
+                return 0;
+            memset(pa_to_va(pa), 0, PAGE_SIZE);
+            return pa;
+        }
     }
     pa = h->pcache[h->npcache - 1] << PAGE_SHIFT;
     ck_pr_store_32(&h->npcache, h->npcache - 1);
@@ -224,7 +298,10 @@ uint64_t page_free_count(void)
         n += regions[i].buddy.nfree;
         lock_release(&regions[i].lock);
     }
-    for (int i = 0; i < nharts; i++)
+    for (int i = 0; i < nharts; i++) {
         n += ck_pr_load_32(&harts[i].npcache);
+        for (unsigned o = 1; o <= BCACHE_ORDERS; o++)
+            n += (uint64_t)ck_pr_load_32(&harts[i].nbcache[o - 1]) << o;
+    }
     return n;
 }

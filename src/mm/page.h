@@ -19,6 +19,7 @@ void page_free_order(uint64_t pa, unsigned order);
 void page_ref(uint64_t pa);                /* one more mapping of a user page */
 void page_unref(uint64_t pa);              /* drops one; frees the page at zero */
 uint64_t page_free_count(void);
+void page_poll(void);                      /* at each tick: drains the caches if another hart asked */
 uint64_t kernel_pa(const void *kernel_symbol);
 
 #endif
