@@ -56,6 +56,7 @@ struct hart {
     struct thread *timers;       /* threads homed here with an armed timer */
     struct aspace *cur_as;       /* the user space in satp; read by TLB shootdowns (mm/tlb.h) on other harts */
     struct tlb_defer *tlb_deferred;  /* page-table pages this hart freed, waiting (mm/tlb.c) */
+    uint64_t *tlb_seen;          /* by ASID: the flush generation this hart last flushed it for */
     ck_epoch_record_t epoch;
     uint32_t npcache;            /* free pages cached here, read racily by stats */
     uint64_t pcache[PCACHE_MAX]; /* their frame numbers */

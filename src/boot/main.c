@@ -12,6 +12,7 @@
 #include <mm/aspace.h>
 #include <mm/page.h>
 #include <mm/shm.h>
+#include <mm/tlb.h>
 #include <sync/epoch.h>
 #include <base/hart.h>
 #include <sync/kernel.h>
@@ -98,6 +99,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
     shm_init();
     plic_init();
     add_harts(hartid);
+    tlb_setup_harts();
     hart_setup();
     start_secondaries();
     kernel_enter();

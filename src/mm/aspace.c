@@ -18,6 +18,18 @@ void aspace_init(void)
     tlb_init();
 }
 
+/*
+ * A generation no space has used: spaces start 2^32 apart, so a hart's
+ * table entry for a reused ASID never matches the new space by chance
+ * (that would take 2^32 flushes of one space). Never 0, the tables'
+ * initial value.
+ */
+static uint64_t first_gen(void)
+{
+    static uint64_t next;        /* atomic */
+    return __atomic_add_fetch(&next, 1ull << 32, __ATOMIC_RELAXED);
+}
+
 struct aspace *aspace_create(void)
 {
     struct aspace *as = slab_alloc(&aspace_cache);
@@ -30,7 +42,7 @@ struct aspace *aspace_create(void)
     }
     asid_alloc(&as->asid);
     as->satp = mmu_satp(as->root, as->asid);
-    as->flush_gen = 1;           /* every hart's seen[] is 0: each flushes the ASID before first use */
+    as->flush_gen = first_gen();
     lock_init(&as->lock, LC_ASPACE);
     return as;
 }

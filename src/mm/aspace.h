@@ -39,16 +39,17 @@ struct aspace {
     uint16_t asid;               /* fixed */
     /*
      * TLB shootdown (mm/tlb.h): a flusher bumps flush_gen; each hart
-     * compares its seen[] entry on every return to user mode here and
-     * flushes locally on a mismatch. A new space starts at generation 1
-     * with every entry 0, so each hart flushes the ASID before it first
-     * runs user code here: that is what makes a freed ASID reusable at
-     * once (arch/riscv/asid.c).
+     * compares it, on every return to user mode here, with what it last
+     * flushed this ASID for (its own table, hart.tlb_seen) and flushes
+     * locally on a mismatch. Each space starts its generations at a value
+     * no space had before (aspace_create), so each hart flushes the ASID
+     * before it first runs user code here: that is what makes a freed
+     * ASID reusable at once (arch/riscv/asid.c). These fields are what a
+     * migration reads; nothing but a flusher writes this line.
      */
     uint64_t flush_gen;          /* atomic */
-    uint64_t seen[MAX_HARTS];    /* entry i written by hart i only */
     /* Protects regions and the user half of the page table; class aspace, rank 30, irqs off. */
-    struct lock lock;
+    struct lock lock __attribute__((aligned(64)));
     struct region regions[AS_MAX_REGIONS];
     int nregions;
     ck_epoch_entry_t epoch_entry;  /* the struct outlives aspace_destroy by a grace period */

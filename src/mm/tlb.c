@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <mm/tlb.h>
 #include <mm/slab.h>
+#include <mm/page.h>
+#include <base/printk.h>
 #include <sync/lock.h>
 #include <ck_pr.h>
 
@@ -17,6 +19,20 @@ static long deferred;            /* records on every hart's list; atomic, read b
 void tlb_init(void)
 {
     slab_cache_init(&defer_cache, "tlb_defer", sizeof(struct tlb_defer));
+}
+
+/* Each hart's table of what it last flushed each ASID for; a hart writes only its own. */
+void tlb_setup_harts(void)
+{
+    unsigned order = 0;
+    while ((uint64_t)PAGE_SIZE << order < ASID_COUNT * sizeof(uint64_t))
+        order++;
+    for (int i = 0; i < nharts; i++) {
+        uint64_t pa = page_alloc_order(order);
+        if (!pa)
+            panic("no memory for hart %d's ASID table", i);
+        harts[i].tlb_seen = pa_to_va(pa);
+    }
 }
 
 static bool hartmask_has(const struct hartmask *m, int i)

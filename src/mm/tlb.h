@@ -61,9 +61,10 @@ static inline __attribute__((always_inline)) void tlb_return(struct hart *h, uin
     struct aspace *as = h->cur_as;
     cpu_add_ordered(&h->tlb_seq, step);
     uint64_t gen = ck_pr_load_64(&as->flush_gen);
-    if (unlikely(as->seen[h->index] != gen)) {
+    uint64_t *seen = &h->tlb_seen[as->asid];
+    if (unlikely(*seen != gen)) {
         tlb_flush_local(as->asid);
-        as->seen[h->index] = gen;
+        *seen = gen;
     }
 }
 
@@ -117,6 +118,7 @@ static inline __attribute__((always_inline)) void tlb_return_fast(struct hart *h
 }
 
 void tlb_init(void);
+void tlb_setup_harts(void);
 void tlb_shoot(struct aspace *as, struct tlb_wait *w);
 void tlb_wait(struct tlb_wait *w);
 void tlb_free_tables(const struct tlb_wait *w, uint64_t chain);

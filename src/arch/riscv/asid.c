@@ -3,11 +3,10 @@
 #include <migrant/errno.h>
 #include <sync/lock.h>
 
-#define MAX_ASIDS 4096
 
 /* Protects used and rover; class asid, rank 35, irqs off. */
 static struct lock asid_lock = LOCK_INIT(LC_ASID);
-static uint64_t used[MAX_ASIDS / 64];    /* held by a live space */
+static uint64_t used[ASID_COUNT / 64];    /* held by a live space */
 static unsigned rover;
 
 /* The next ASID not live after the rover, or 0. */
@@ -36,7 +35,7 @@ static unsigned find_free(unsigned limit)
  */
 int asid_alloc(uint16_t *asid)
 {
-    unsigned limit = asid_bits() >= 12 ? MAX_ASIDS : 1u << asid_bits();
+    unsigned limit = asid_bits() >= 12 ? ASID_COUNT : 1u << asid_bits();
     lock_acquire(&asid_lock);
     unsigned a = find_free(limit);
     if (a) {

@@ -51,6 +51,7 @@ static inline void tlb_flush_local(uint16_t asid)
 {
     __asm__ volatile("sfence.vma zero, %0" : : "r"((uint64_t)asid) : "memory");
 }
+#define ASID_COUNT 4096          /* ASIDs handed out at most (12 bits; satp has room for 16) */
 unsigned asid_bits(void);
 int asid_alloc(uint16_t *asid);
 void asid_free(uint16_t asid);
