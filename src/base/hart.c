@@ -50,7 +50,7 @@ void hartmask_ipi(const struct hartmask *m)
     int self = hart_self()->index;
     uint64_t base = 0, bits = 0;
     for (int i = 0; i < nharts; i++) {
-        if (i == self || !(m->bits[i / 64] >> (i % 64) & 1))
+        if (i == self || !hartmask_has(m, i))
             continue;
         uint64_t id = harts[i].hartid;
         if (bits && (id < base || id >= base + 64)) {

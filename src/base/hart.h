@@ -89,6 +89,11 @@ static inline void hartmask_add(struct hartmask *m, int index)
     m->bits[index / 64] |= 1ull << (index % 64);
 }
 
+static inline bool hartmask_has(const struct hartmask *m, int index)
+{
+    return (m->bits[index / 64] >> (index % 64)) & 1;
+}
+
 extern struct hart harts[MAX_HARTS];
 extern int nharts;
 

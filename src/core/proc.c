@@ -100,10 +100,7 @@ static void copy_name(char *dst, const char *src, size_t size)
 /* The order of the page block that holds one count per booted hart. */
 static unsigned counts_order(void)
 {
-    unsigned order = 0;
-    while ((uint64_t)PAGE_SIZE << order < (uint64_t)nharts * sizeof(struct proc_count))
-        order++;
-    return order;
+    return page_order_for((uint64_t)nharts * sizeof(struct proc_count));
 }
 
 /* A fresh process with its per-hart counts, or NULL. */

@@ -73,20 +73,14 @@ static struct hart_trace *mine(void)
     return traces[hart_self()->index];
 }
 
-static unsigned trace_order(void)
-{
-    unsigned order = 0;
-    while ((uint64_t)PAGE_SIZE << order < sizeof(struct hart_trace))
-        order++;
-    return order;
-}
 
 uint64_t trace_now(void)
 {
     return cpu_time();
 }
 
-static void record(uint8_t kind, uint8_t depth, uint16_t flag, long a, long b, long c)
+/* Appends one event stamped `time`, or counts it dropped when the buffer is full. */
+static void record_at(uint64_t time, uint8_t kind, uint8_t depth, uint16_t flag, long a, long b, long c)
 {
     struct hart_trace *tr = mine();
     if (!tr || !tr->on)
@@ -95,7 +89,12 @@ static void record(uint8_t kind, uint8_t depth, uint16_t flag, long a, long b, l
         tr->dropped++;
         return;
     }
-    tr->ev[tr->n++] = (struct event){ cpu_time(), kind, depth, flag, (uint32_t)a, (uint32_t)b, (uint32_t)c };
+    tr->ev[tr->n++] = (struct event){ time, kind, depth, flag, (uint32_t)a, (uint32_t)b, (uint32_t)c };
+}
+
+static void record(uint8_t kind, uint8_t depth, uint16_t flag, long a, long b, long c)
+{
+    record_at(cpu_time(), kind, depth, flag, a, b, c);
 }
 
 /*
@@ -173,15 +172,7 @@ void trace_switch(const struct thread *prev, const struct thread *next)
 
 void trace_lock_wait(unsigned cls, uint64_t start)
 {
-    struct hart_trace *tr = mine();
-    if (!tr || !tr->on)
-        return;
-    if (tr->n == TRACE_EVENTS) {
-        tr->dropped++;
-        return;
-    }
-    tr->ev[tr->n++] = (struct event){ start, EV_WAIT, 0, 0, (uint32_t)tid_of(hart_self()->current), cls,
-                                      (uint32_t)(cpu_time() - start) };
+    record_at(start, EV_WAIT, 0, 0, tid_of(hart_self()->current), cls, (long)(cpu_time() - start));
 }
 
 /* The current thread, where it runs, opens the hart's trace: what it is in when the events start. */
@@ -190,7 +181,7 @@ static long start_hart(void)
     struct hart_trace *tr = mine();
     const struct thread *t = hart_self()->current;
     if (!tr) {
-        uint64_t pa = page_alloc_order(trace_order());
+        uint64_t pa = page_alloc_order(page_order_for(sizeof(struct hart_trace)));
         if (!pa)
             return E_NOMEM;
         tr = traces[hart_self()->index] = pa_to_va(pa);

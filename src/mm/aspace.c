@@ -27,6 +27,7 @@ void aspace_init(void)
 static uint64_t first_gen(void)
 {
     static uint64_t next;        /* atomic */
+    /* Relaxed: only uniqueness matters; the value reaches other harts with the space, which its publication orders. */
     return __atomic_add_fetch(&next, 1ull << 32, __ATOMIC_RELAXED);
 }
 

@@ -135,6 +135,14 @@ static void buddy_give(uint64_t pa, unsigned order)
     lock_release(&r->lock);
 }
 
+unsigned page_order_for(uint64_t bytes)
+{
+    unsigned order = 0;
+    while ((uint64_t)PAGE_SIZE << order < bytes)
+        order++;
+    return order;
+}
+
 /* The hart's cache for blocks of `order`, or NULL if that order is not cached. */
 static uint32_t *bcache_count(struct hart *h, unsigned order)
 {
@@ -161,6 +169,11 @@ static void drain_self(struct hart *h)
     }
 }
 
+/*
+ * The flag carries no data, so its stores and the owner's load need no
+ * order: a hart that misses a request now sees it at a later tick, and
+ * the pages it gives back are published by the buddy lock's release.
+ */
 static void ask_drain(void)
 {
     for (int i = 0; i < nharts; i++)

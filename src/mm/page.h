@@ -15,6 +15,7 @@ void page_init(uint64_t image_pa);
 uint64_t page_alloc(void);                 /* one zeroed page, or 0 */
 void page_free(uint64_t pa);
 uint64_t page_alloc_order(unsigned order); /* 2^order contiguous zeroed pages, or 0 */
+unsigned page_order_for(uint64_t bytes);   /* the smallest order whose block holds `bytes` */
 void page_free_order(uint64_t pa, unsigned order);
 void page_ref(uint64_t pa);                /* one more mapping of a user page */
 void page_unref(uint64_t pa);              /* drops one; frees the page at zero */

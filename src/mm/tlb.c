@@ -24,20 +24,13 @@ void tlb_init(void)
 /* Each hart's table of what it last flushed each ASID for; a hart writes only its own. */
 void tlb_setup_harts(void)
 {
-    unsigned order = 0;
-    while ((uint64_t)PAGE_SIZE << order < ASID_COUNT * sizeof(uint64_t))
-        order++;
+    unsigned order = page_order_for(ASID_COUNT * sizeof(uint64_t));
     for (int i = 0; i < nharts; i++) {
         uint64_t pa = page_alloc_order(order);
         if (!pa)
             panic("no memory for hart %d's ASID table", i);
         harts[i].tlb_seen = pa_to_va(pa);
     }
-}
-
-static bool hartmask_has(const struct hartmask *m, int i)
-{
-    return (m->bits[i / 64] >> (i % 64)) & 1;
 }
 
 /*
