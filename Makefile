@@ -229,7 +229,7 @@ debug: all
 # The fuzzer's own initrd: the driver is /init, beside the service it
 # spawns. SEED empty: tools/stress.py picks one and prints it.
 SEED      ?=
-STRESS_LIB := $(UB)/lib/stress/fuzz.c.o $(UB)/lib/stress/prog.c.o
+STRESS_LIB := $(UB)/lib/stress/fuzz.c.o $(UB)/lib/stress/prog.c.o $(UB)/lib/stress/race.c.o
 
 $(UB)/%.elf: $(UB)/lib/stress/%.c.o $(STRESS_LIB) $(UB)/libuser.a user/user.ld
 	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(STRESS_LIB) $(UB)/libuser.a $(LIBGCC)

@@ -54,6 +54,19 @@ static long gen_nr(struct rng *r, unsigned where, const struct gen_opts *o)
 	}
 }
 
+/* A signal a service acts on (stress.h): exec, a fork step, or a hop from its handler. */
+static unsigned long gen_signal_act(struct rng *r)
+{
+	switch (below(r, 3)) {
+	case 0:
+		return SIG_MAGIC | SIG_EXEC;
+	case 1:
+		return SIG_MAGIC | SIG_FORK | below(r, 32) << 48 | (below(r, 2) ? FORK_THREAD : 0) |
+		       (below(r, 2) ? FORK_FRAME64 : 0);
+	}
+	return SIG_MAGIC | SIG_HOP | HOP_BITS(below(r, 4), below(r, 8));
+}
+
 /* Mostly short chains that start with a req; the first hop targets a real slot. */
 static unsigned long gen_hops(struct rng *r)
 {
@@ -69,14 +82,17 @@ static unsigned long gen_hops(struct rng *r)
 	return h;
 }
 
-static int gen_term(struct rng *r)
+static int gen_term(struct rng *r, const struct gen_opts *o)
 {
 	static const unsigned char terms[] = {
 		T_RESP, T_RESP, T_RESP, T_FUZZ, T_FUZZ, T_FUZZ, T_FUZZ, T_FUZZ,
-		T_SIGNAL, T_YIELD, T_FAULT, T_EXIT,
+		T_SIGNAL, T_YIELD, T_FAULT, T_EXIT, T_TIMER,
 	};
 	unsigned long i = below(r, sizeof(terms));
 
+	/* A timer's handler runs whenever the tick comes: not for stable programs. */
+	if (terms[i] == T_TIMER && o->stable)
+		return T_RESP;
 	/* Deaths are rarer than the rest: a third of their picks answer instead. */
 	if ((terms[i] == T_FAULT || terms[i] == T_EXIT) && below(r, 3))
 		return T_RESP;
@@ -93,7 +109,7 @@ void op_generate(struct op *op, unsigned long seed, long client, long index,
 	if (pick < 62) {
 		op->kind = OP_CHAIN;
 		op->a[0] = gen_hops(&r);
-		op->a[1] = (unsigned long)gen_term(&r);
+		op->a[1] = (unsigned long)gen_term(&r, o);
 		op->a[2] = (unsigned long)gen_nr(&r, IN_SVC, o);
 		op->a[3] = gen_tokens(&r);
 		op->a[4] = next(&r) & 0xffff;
@@ -104,10 +120,20 @@ void op_generate(struct op *op, unsigned long seed, long client, long index,
 		op->kind = OP_SIGNAL;
 		op->a[0] = below(&r, NSVC);
 		op->a[1] = below(&r, 4) ? 1ul << below(&r, 64) : 0;
+		if (!o->stable && below(&r, 3) == 0)
+			op->a[1] = gen_signal_act(&r);
 	} else if (pick < 82) {
 		op->kind = OP_SHM;
 		op->a[0] = below(&r, NSVC);
 		op->a[1] = gen_token(&r);
+		/* Half the regions raced: published, or hit; their timing is never stable. */
+		if (!o->stable && below(&r, 2))
+			op->a[2] = below(&r, 3) ? below(&r, 4) & (SHM_PUBLISH | SHM_FREE_FIRST) : SHM_HIT;
+	} else if (pick < 90 && !o->stable) {
+		op->kind = OP_RACE;
+		/* Makers and hitters alike, so that a hitter mostly finds a maker at work. */
+		op->a[0] = below(&r, 2) ? below(&r, 2) : 2 + below(&r, RK_COUNT - 2);
+		op->a[1] = below(&r, 2) ? 0 : R_ALL;
 	} else {
 		op->kind = OP_SYS;
 		op->a[2] = (unsigned long)gen_nr(&r, IN_DRIVER, o);

@@ -143,7 +143,7 @@ static bool words_zero(const struct ipc_reply *r)
 /* Inner hops fail only the ways a migration may (docs/ipc.md). */
 static bool inner_allowed(long st)
 {
-	return st == E_NOENT || st == E_DIED || st == E_DEPTH || st == E_INVAL;
+	return st == E_NOENT || st == E_DIED || st == E_DEPTH || st == E_INVAL || st == E_BUSY;
 }
 
 /*
@@ -173,7 +173,8 @@ static void check_chain(struct outcome *o, long kind, long pid, long term, long 
 			o->bad = "a call from the root that must be refused was not (E_INVAL, nothing changed)";
 		return;
 	}
-	if (st == E_NOENT || st == E_DEPTH || st == E_DIED || st == E_ABORTED) {
+	/* E_BUSY: the callee is in the middle of an exec (a SIG_EXEC signal). */
+	if (st == E_NOENT || st == E_DEPTH || st == E_DIED || st == E_ABORTED || st == E_BUSY) {
 		if (!words_zero(r) || (st == E_DIED ? r->pid <= 0 : st != E_ABORTED && r->pid))
 			o->bad = "a failed call's reply is not {pid, zero words}";
 		return;
@@ -199,6 +200,12 @@ static void check_chain(struct outcome *o, long kind, long pid, long term, long 
 	}
 	o->tag = 1;
 	o->result = code_of(r->d[1]);
+	if ((unsigned long)r->d[2] >> REPORT_SHIFT) {
+		o->bad = (unsigned long)r->d[2] & REPORT_FORK
+				 ? "a service's fork step: its child did not answer, or did not exit 0"
+				 : "a notification handler's tail, fwd or kick was not refused with E_INVAL";
+		return;
+	}
 	switch (term) {
 	case T_FUZZ:
 		d = sys_find(nr);
@@ -214,6 +221,20 @@ static void check_chain(struct outcome *o, long kind, long pid, long term, long 
 		o->bad = "a service that faulted or exited answered";
 		break;
 	case T_SHM:
+		break;
+	case T_TIMER:
+		if ((unsigned long)r->d[1] > 1 || r->d[2])
+			o->bad = "a timer step answered other than {fired, 0}";
+		break;
+	case T_TMAKE:
+	case T_THIT:
+		if (r->d[1] == RACE_BAD || r->d[2])
+			o->bad = "a raced thread_create, or a kill or abort at a guessed tid, gave a code not allowed";
+		break;
+	case T_SHMHIT:
+		if (!(r->d[1] == 0 || r->d[1] == E_NOENT || r->d[1] == E_PERM || r->d[1] == E_INVAL ||
+		      r->d[1] == E_NOMEM) || r->d[2])
+			o->bad = "mapping a region being freed failed a way not allowed";
 		break;
 	case T_RESP:
 		if (r->d[1] || r->d[2] != chain_depth(D0_HOPS(w[0])))
@@ -261,7 +282,7 @@ static void run_chain(struct outcome *o, long c, const struct op *op, unsigned l
 	w[0] = (unsigned long)CHAIN_D0(term, nr, hops);
 	w[1] = op->a[3] & ((1ul << 60) - 1);
 	w[2] = nonce;
-	w[3] = op->a[4];
+	w[3] = term == T_TIMER ? HOP_BITS(op->a[4] & 3, (op->a[4] >> 2) & 7) : op->a[4];
 	st = call_kind(kind, pid, w, &r);
 	check_chain(o, kind, pid, term, nr, w, st, &r);
 	if (st == 0)
@@ -277,6 +298,29 @@ static void run_kill(struct outcome *o, const struct op *op)
 		o->bad = "kill of our own child not 0 or E_NOENT";
 }
 
+/*
+ * After SIG_EXEC the service's new image knows no driver: set it up again
+ * once it has exec'd (its CMD_SETUP answer says the image was fresh), or
+ * give up after a while (exec refused, or the service died). Calls made
+ * meanwhile, ours and other clients', race the exec: E_BUSY.
+ */
+static void setup_after_exec(struct outcome *o, long pid)
+{
+	struct ipc_reply r;
+	long st;
+
+	for (int i = 0; i < 64; i++) {
+		st = ipc_req(pid, CMD_SETUP, init_pid, 0, 0, &r);
+		if (st == 0 && r.d[0] != (long)PING_TAG) {
+			o->bad = "a service's setup answer is not its own";
+			return;
+		}
+		if ((st == 0 && r.d[1] == 0) || (st && st != E_BUSY))
+			return;
+		sys_yield();
+	}
+}
+
 static void run_signal(struct outcome *o, const struct op *op)
 {
 	long pid = slot_pid[op->a[0] % NSVC];
@@ -285,6 +329,8 @@ static void run_signal(struct outcome *o, const struct op *op)
 	if (!(o->status == 0 || o->status == E_NOENT ||
 	      ((pid <= 0 || !op->a[1]) && o->status == E_INVAL)))
 		o->bad = "notify result not allowed";
+	if (o->status == 0 && SIG_ACTS(op->a[1]) && (op->a[1] & SIG_EXEC))
+		setup_after_exec(o, pid);
 }
 
 /* Region sizes: mostly a few pages, sometimes the edges (0, over SHM_MAX). */
@@ -299,18 +345,63 @@ static long shm_size(unsigned long tok)
 	return (long)(1 + TOKEN_PARAM(tok) % 16) * 4096;
 }
 
+/* The region a client shares for hitters (SHM_PUBLISH), or 0. */
+static volatile long published_shm;
+
+/*
+ * Hits the published region, which its owner may be unmapping and
+ * freeing right now: through a service (T_SHMHIT), or by mapping it here.
+ */
+static void run_shm_hit(struct outcome *o, long c, const struct op *op, unsigned long nonce)
+{
+	long id = published_shm, slot = (long)(op->a[0] % NSVC), pid = slot_pid[slot], va, st;
+	unsigned long w[4], hops = 1 | (unsigned long)slot << 5;
+	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
+
+	if (!id) {
+		sys_yield();
+		return;
+	}
+	if (op->a[1] & 1) {
+		va = shm_map(id, NULL);
+		o->status = va;
+		if (va >= 0)
+			shm_unmap((void *)va);
+		else if (va != E_NOENT && va != E_NOMEM)
+			o->bad = "mapping our own published region failed a way not allowed";
+		return;
+	}
+	w[0] = (unsigned long)CHAIN_D0(T_SHMHIT, 0, hops);
+	w[1] = 0;
+	w[2] = nonce;
+	w[3] = (unsigned long)id;
+	st = ipc_req(pid, (long)w[0], 0, (long)w[2], (long)w[3], &r);
+	check_chain(o, H_REQ, pid, T_SHMHIT, 0, w, st, &r);
+	if (st == 0)
+		counts[c].hops++;
+}
+
 /*
  * Shares a region with a service: we write eight words, it checks them
- * and writes eight more, which we check after its reply.
+ * and writes eight more, which we check after its reply. A fresh region
+ * reads zero: anything else is a page some earlier region still had
+ * mapped when it was freed. A published region is hit by other clients
+ * (run_shm_hit) while we free it, before or after our own unmap.
  */
 static void run_shm(struct outcome *o, long c, const struct op *op, unsigned long nonce)
 {
-	long slot = (long)(op->a[0] % NSVC), size = shm_size(op->a[1]);
-	long id = shm_create((unsigned long)size), pid = slot_pid[slot], va, st;
-	unsigned long w[4], hops = 1 | (unsigned long)slot << 5;
+	long slot = (long)(op->a[0] % NSVC), size;
+	long id, pid = slot_pid[slot], va, st;
+	unsigned long w[4], hops = 1 | (unsigned long)slot << 5, how = op->a[2];
 	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
 	volatile unsigned long *m;
 
+	if (how & SHM_HIT) {
+		run_shm_hit(o, c, op, nonce);
+		return;
+	}
+	size = shm_size(op->a[1]);
+	id = shm_create((unsigned long)size);
 	o->status = id;
 	if (id < 0) {
 		if (!sys_allowed(sys_find(SYS_SHM_CREATE), id) || id == E_PERM)
@@ -327,8 +418,13 @@ static void run_shm(struct outcome *o, long c, const struct op *op, unsigned lon
 		return;
 	}
 	m = (volatile unsigned long *)va;
+	for (int i = 0; i < 32; i++)
+		if (m[i])
+			o->bad = "a fresh region is not zero: a page was reused while still mapped";
 	for (int i = 0; i < 16; i++)
 		m[i] = i < 8 ? mix(nonce, (unsigned long)i) : 0;
+	if (how & SHM_PUBLISH)
+		published_shm = id;
 	w[0] = (unsigned long)CHAIN_D0(T_SHM, 0, hops);
 	w[1] = 0;
 	w[2] = nonce;
@@ -347,8 +443,15 @@ static void run_shm(struct outcome *o, long c, const struct op *op, unsigned lon
 	}
 	if (st == 0)
 		counts[c].hops++;
-	shm_unmap((void *)va);
-	shm_free(id);
+	if (how & SHM_FREE_FIRST) {
+		shm_free(id);
+		shm_unmap((void *)va);
+	} else {
+		shm_unmap((void *)va);
+		shm_free(id);
+	}
+	__atomic_compare_exchange_n(&published_shm, &id, 0, false, __ATOMIC_RELAXED,
+				    __ATOMIC_RELAXED);
 }
 
 static void run_sys(struct outcome *o, long c, const struct op *op)
@@ -364,6 +467,83 @@ static void run_sys(struct outcome *o, long c, const struct op *op)
 		o->bad = "syscall result not in its table entry";
 }
 
+/* The driver's race on pids: spawns raced by calls, kills and signals. */
+static struct race pid_race;
+
+/* One raced spawn: the child is killed and waited for at once. */
+static long make_proc(unsigned long rights)
+{
+	long pid = sys_spawn("/svc_stress", (long)(rights & R_ALL)), status;
+
+	if (!sys_allowed(sys_find(SYS_SPAWN), pid))
+		return RACE_BAD;
+	if (pid > 0) {
+		sys_kill(pid);
+		while (sys_wait(pid, &status) == E_KILLED)
+			;
+	}
+	return pid;
+}
+
+/* One call, kill or signal at a guessed pid, and the codes each may give. */
+static long hit_proc(long kind, long pid)
+{
+	struct ipc_reply r;
+	long st;
+
+	switch (kind) {
+	case RK_HIT_CALL:
+		st = ipc_req(pid, CMD_PING, 3, 0, 0, &r);
+		if (st == 0 && r.d[0] != (long)(PING_TAG ^ 3ul))
+			return RACE_BAD;
+		return st == 0 || st == E_NOENT || st == E_DIED || st == E_BUSY || st == E_DEPTH ? st
+											    : RACE_BAD;
+	case RK_HIT_KILL:
+		st = sys_kill(pid);
+		return st == 0 || st == E_NOENT || st == E_PERM ? st : RACE_BAD;
+	}
+	st = sys_notify(pid, 1);
+	return st == 0 || st == E_NOENT ? st : RACE_BAD;
+}
+
+/* A wrong guess must not kill the driver itself. */
+static bool is_init(long pid)
+{
+	return pid == init_pid;
+}
+
+/*
+ * Pids are raced here; tids in a service (T_TMAKE, T_THIT), since a
+ * thread can only be killed or aborted from its own process, and threads
+ * made here would leave the driver's activation window tables grown.
+ */
+static void run_race(struct outcome *o, long c, const struct op *op, unsigned long nonce)
+{
+	long kind = (long)(op->a[0] % RK_COUNT), slot = (long)(op->a[2] % 2), st;
+	long pid = slot_pid[slot];   /* once: a reaper may replace it meanwhile */
+	unsigned long w[4], hops = 1 | (unsigned long)slot << 5;
+	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
+	long term = kind == RK_MAKE_THREAD ? T_TMAKE : T_THIT;
+
+	if (kind == RK_MAKE_PROC) {
+		o->status = race_make(&pid_race, make_proc, op->a[1]);
+	} else if (kind == RK_HIT_CALL || kind == RK_HIT_KILL || kind == RK_HIT_NOTIFY) {
+		o->status = race_hit(&pid_race, hit_proc, kind, is_init);
+	} else {
+		w[0] = (unsigned long)CHAIN_D0(term, 0, hops);
+		w[1] = 0;
+		w[2] = nonce;
+		w[3] = (unsigned long)kind;
+		st = ipc_req(pid, (long)w[0], 0, (long)w[2], (long)w[3], &r);
+		check_chain(o, H_REQ, pid, term, 0, w, st, &r);
+		if (st == 0)
+			counts[c].hops++;
+		return;
+	}
+	if (o->status == RACE_BAD)
+		o->bad = "a raced spawn, or a call, kill or signal at a guessed pid, gave a code not allowed";
+}
+
 /* Runs one op and checks it; returns the outcome's trace word. */
 static unsigned long run_op(long c, long index, const struct op *op, unsigned long nonce)
 {
@@ -376,6 +556,7 @@ static unsigned long run_op(long c, long index, const struct op *op, unsigned lo
 	case OP_SIGNAL: run_signal(&o, op); break;
 	case OP_SHM: run_shm(&o, c, op, nonce); break;
 	case OP_SYS: run_sys(&o, c, op); break;
+	case OP_RACE: run_race(&o, c, op, nonce); break;
 	}
 	counts[c].calls++;
 	if (o.status >= 0 && (o.tag != 2 && o.result >= 0))
@@ -397,8 +578,9 @@ static unsigned long run_op(long c, long index, const struct op *op, unsigned lo
 static long spawn_slot(long i)
 {
 	struct ipc_reply r;
-	long pid = sys_spawn("/svc_stress", R_SHM | R_NOTIFY);
+	long pid = sys_spawn("/svc_stress", R_SHM | R_NOTIFY | R_SPAWN);
 
+	race_note(&pid_race, pid);
 	if (pid < 0)
 		return pid;
 	slot_pid[i] = pid;

@@ -46,6 +46,10 @@ enum term {
 	T_SHM,     /* map the shared region in d3, check and answer through it */
 	T_SIGNAL,  /* notify slot d3 & 7 with bits d3 >> 8 */
 	T_YIELD,   /* yield d3 & 7 times, then respond */
+	T_TIMER,   /* arm a one-tick timer whose handler makes hop d3 (HOP_BITS); wait for it */
+	T_SHMHIT,  /* map region d3 (someone else's, maybe being freed), scribble, unmap */
+	T_TMAKE,   /* create and join threads, their tids published (RK_MAKE_THREAD) */
+	T_THIT,    /* kill (d3 = RK_HIT_TKILL) or abort the tids published here */
 	T_COUNT
 };
 
@@ -86,6 +90,41 @@ static inline unsigned long mix(unsigned long a, unsigned long b)
 	return z ^ (z >> 31);
 }
 
+/*
+ * What a handler reports (in bits REPORT_SHIFT and up of every TAG_OK
+ * reply's d2): checks a service made outside any call, in notification
+ * handlers and in its fork and exec steps, that went wrong.
+ */
+#define REPORT_SHIFT 40
+#define REPORT_HANDLER (1ul << 40)  /* a handler's tail, fwd or kick was not refused with E_INVAL */
+#define REPORT_FORK    (1ul << 41)  /* a fork step's call into, or wait for, its child went wrong */
+
+/*
+ * Signal bits a service acts on, besides counting them. A hop made from a
+ * handler is kind HOP_KIND_OF(bits) into slot HOP_SLOT_OF(bits) (NSVC and
+ * above: itself); a fork step forks from a fresh thread when FORK_THREAD
+ * is set, after that thread's root took FORK_FRAME64 ? 64 : 4 KiB, with
+ * FORK_DEPTH KiB of its stack in use.
+ */
+/*
+ * They count only beside SIG_MAGIC in bits 32..47, which no fuzzed flags
+ * word (edges, R_ALL, ~R_ALL) and no single bit holds: the differential
+ * mode's programs, whose results must not depend on timing, never exec or
+ * fork a service by accident.
+ */
+#define SIG_MAGIC      (0x5a5aul << 32)
+#define SIG_MAGIC_MASK (0xfffful << 32)
+#define SIG_ACTS(b)    (((b) & SIG_MAGIC_MASK) == SIG_MAGIC)
+#define SIG_EXEC      (1ul << 63)   /* exec /svc_stress once back in the root */
+#define SIG_FORK      (1ul << 62)   /* fork once back in the root */
+#define SIG_HOP       (1ul << 61)   /* make a hop from the signal handler */
+#define HOP_BITS(kind, slot)  ((unsigned long)(kind) << 56 | (unsigned long)(slot) << 58)
+#define HOP_KIND_OF(b)        (((b) >> 56) & 3)
+#define HOP_SLOT_OF(b)        (((b) >> 58) & 7)
+#define FORK_THREAD   (1ul << 53)
+#define FORK_FRAME64  (1ul << 54)
+#define FORK_DEPTH(b) (((b) >> 48) & 31)
+
 /* One step of a program (stress/prog.c gives the text form). */
 enum op_kind {
 	OP_CHAIN,   /* a = { hops, term, nr, tokens, aux } */
@@ -93,8 +132,40 @@ enum op_kind {
 	OP_SIGNAL,  /* notify slot a[0] with bits a[1] */
 	OP_SHM,     /* a shared region of size token a[1] through a chain to slot a[0] */
 	OP_SYS,     /* syscall a[2] with tokens a[3], in the driver */
+	OP_RACE,    /* a[0] a race_kind: make ids, or aim at the ids predicted next */
 	OP_COUNT
 };
+
+/*
+ * Races on predicted ids (OP_RACE, stress/race.c): a maker spawns
+ * processes (in the driver) or creates threads (in a service, T_TMAKE)
+ * RACE_ROUNDS times, publishing before each the ids it guesses the next
+ * one will get; a hitter calls, kills or signals those pids, or kills or
+ * aborts those tids (in the same service, T_THIT), until no maker is left.
+ */
+enum race_kind { RK_MAKE_PROC, RK_MAKE_THREAD, RK_HIT_CALL, RK_HIT_KILL, RK_HIT_NOTIFY,
+		 RK_HIT_TKILL, RK_HIT_ABORT, RK_COUNT };
+#define RACE_ROUNDS 8
+#define RACE_SLOTS  4096        /* ids' slot field (src/sync/idtable.h) */
+#define RACE_BAD    (-1000)     /* a make or hit whose result the table does not allow */
+
+struct race {
+	volatile long last;               /* the last id made */
+	volatile long after[RACE_SLOTS];  /* by slot: the id made after it */
+	volatile long cand[2];            /* the published guesses */
+	volatile long makers;
+};
+
+void race_note(struct race *r, long id);
+/* Calls make(arg) RACE_ROUNDS times (it makes, checks and undoes); RACE_BAD if one was bad. */
+long race_make(struct race *r, long (*make)(unsigned long), unsigned long arg);
+/* hit(kind, id) at the guesses while makers work, sparing ids spare() names; RACE_BAD or the last status. */
+long race_hit(struct race *r, long (*hit)(long, long), long kind, bool (*spare)(long));
+
+/* OP_SHM a[2]: the region is published for hitters, and freed before it is unmapped. */
+#define SHM_PUBLISH 1ul
+#define SHM_FREE_FIRST 2ul
+#define SHM_HIT 4ul   /* no region of our own: hit the published one */
 
 #define OP_ARGS 5
 struct op {

@@ -15,6 +15,14 @@ static long driver;
 static long signals;
 static char buf[FUZZ_BUF] __attribute__((aligned(4096)));
 
+/* What the root loop does next (set by migrant_signal), and what went wrong outside calls. */
+static volatile unsigned long exec_wanted, fork_wanted;
+static volatile unsigned long report;
+/* The hop the armed timer's handler makes, and whether it ran. */
+static volatile unsigned long timer_hop, timer_fired;
+/* The thread that runs the root loop now: a wrong guess at a tid must not end it. */
+static volatile long loop_tid;
+
 static long self_pid(void)
 {
 	struct mself me;
@@ -38,10 +46,96 @@ static long thread_entry(long value)
 	return value;
 }
 
+/* A TAG_OK answer carries report in d2's high bits: the client fails on any. */
 static void answer(unsigned long tag, long tokens, long nonce, long r1, long r2)
 {
+	if (tag == TAG_OK)
+		r2 |= (long)report;
 	ipc_resp((long)(tag ^ mix((unsigned long)tokens, (unsigned long)nonce)), r1, r2,
 		 (long)mix((unsigned long)nonce, (unsigned long)(r1 ^ r2)));
+}
+
+static long hop_call(long kind, long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
+
+/*
+ * A hop from a notification handler (docs/ipc.md): a handler's frame has
+ * eid 0 and ends by responding, so tail, fwd and kick are refused with
+ * E_INVAL; a req is an ordinary call.
+ */
+static void hop_from_handler(unsigned long bits)
+{
+	long kind = (long)HOP_KIND_OF(bits), slot = (long)HOP_SLOT_OF(bits), pid, st;
+	struct ipc_reply r;
+
+	pid = slot >= NSVC ? self_pid() : lookup(L_SLOT + slot, 0);
+	if (pid <= 0)
+		return;
+	st = hop_call(kind, pid, CMD_PING, 0, 0, 0, &r);
+	if (kind != H_REQ ? st != E_INVAL
+			  : st && st != E_NOENT && st != E_DIED && st != E_DEPTH && st != E_BUSY)
+		__atomic_fetch_or(&report, REPORT_HANDLER, __ATOMIC_RELAXED);
+}
+
+/* The service's race on tids: threads made by one borrowed thread, hit by another. */
+static struct race tid_race;
+
+static long make_thread(unsigned long unused)
+{
+	long tid = thread_spawn(HART_ANY, thread_entry, 0), st;
+
+	(void)unused;
+	if (!sys_allowed(sys_find(SYS_THREAD_CREATE), tid))
+		return RACE_BAD;
+	while (tid > 0 && (st = sys_thread_join(tid, NULL)) == E_KILLED)
+		;
+	return tid;
+}
+
+/* A thread_kill or ipc_abort at a guessed tid: ours, or another process's (E_PERM). */
+static long hit_thread(long kind, long tid)
+{
+	long st = kind == RK_HIT_TKILL ? sys_thread_kill(tid) : ipc_abort(tid);
+
+	return st == 0 || st == E_NOENT || st == E_PERM || st == E_INVAL ? st : RACE_BAD;
+}
+
+/* Only our own threads would be spared; a wrong guess may hit the loop's. */
+static bool spare_loop(long tid)
+{
+	return tid == loop_tid;
+}
+
+/* Arms a timer on the calling thread (the client's, borrowed) and waits a while for its handler. */
+static long timer_hit(long d3)
+{
+	timer_fired = 0;
+	timer_hop = (unsigned long)d3;
+	if (sys_timer(1, 0) < 0)
+		return 0;
+	for (int i = 0; i < 16 && !timer_fired; i++)
+		sys_yield();
+	return (long)timer_fired;
+}
+
+/*
+ * Another process's region, published by its owner, who may be freeing
+ * it right now: map it, write the words the owner never checks (16..23),
+ * unmap. Nothing may come of it but a documented status.
+ */
+static long shm_hit(long id)
+{
+	long va = shm_map(id, NULL);
+	volatile unsigned long *w = (volatile unsigned long *)va;
+
+	if (va < 0)
+		return va;
+	for (int round = 0; round < 4; round++) {
+		for (int i = 16; i < 24; i++)
+			w[i] = 0x57a1e000ul + (unsigned long)i;
+		sys_yield();
+	}
+	shm_unmap((void *)va);
+	return 0;
 }
 
 static long fuzz(long nr, long tokens, long tid)
@@ -103,6 +197,19 @@ static void last_hop(long tid, long d0, long d1, long d2, long d3)
 		for (long i = 0; i < (d3 & 7); i++)
 			sys_yield();
 		break;
+	case T_TIMER:
+		r = timer_hit(d3);
+		break;
+	case T_SHMHIT:
+		r = shm_hit(d3);
+		break;
+	case T_TMAKE:
+		r = race_make(&tid_race, make_thread, 0);
+		break;
+	case T_THIT:
+		r = race_hit(&tid_race, hit_thread, d3 == RK_HIT_TKILL ? RK_HIT_TKILL : RK_HIT_ABORT,
+			     spare_loop);
+		break;
 	default:
 		answer(TAG_ERR, d1, d2, E_NOSYS, 0);
 		return;
@@ -112,6 +219,7 @@ static void last_hop(long tid, long d0, long d1, long d2, long d3)
 
 static long hop_call(long kind, long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r)
 {
+	r->pid = 0;
 	switch (kind) {
 	case H_FWD: return ipc_fwd(pid, d0, d1, d2, d3, r);
 	case H_TAIL: return ipc_tail(pid, d0, d1, d2, d3, r);
@@ -150,7 +258,9 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 	case CMD_CHAIN:
 		chain(tid, d0, d1, d2, d3);
 		return;
-	case CMD_SETUP:
+	case CMD_SETUP: {
+		long was = driver;
+
 		driver = d1;
 		/*
 		 * Small activations, so chains can go deep before E_DEPTH. Set
@@ -158,8 +268,10 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 		 * fuzzed ipc_frame in between would make results depend on it.
 		 */
 		ipc_frame(4096);
-		ipc_resp((long)PING_TAG, 0, 0, 0);
+		/* d1 says whether this image had been set up: after an exec it has not. */
+		ipc_resp((long)PING_TAG, was != 0, 0, 0);
 		return;
+	}
 	case CMD_PING:
 		ipc_resp((long)(PING_TAG ^ (unsigned long)d1), 0, 0, 0);
 		return;
@@ -167,14 +279,166 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 	ipc_resp(E_NOSYS, 0, 0, 0);
 }
 
+/* The armed timer's handler: on whichever thread armed it, wherever that thread is. */
+void migrant_timer(unsigned long expiries)
+{
+	(void)expiries;
+	hop_from_handler(timer_hop);
+	timer_fired = 1;
+}
+
+/* Runs on a thread of ours in its root frame; exec and fork wait for the root loop. */
 void migrant_signal(unsigned long bits)
 {
-	(void)bits;
 	__atomic_fetch_add(&signals, 1, __ATOMIC_RELAXED);
+	if (!SIG_ACTS(bits))
+		return;
+	if (bits & SIG_HOP)
+		hop_from_handler(bits);
+	if (bits & SIG_EXEC)
+		exec_wanted = 1;
+	if (bits & SIG_FORK)
+		fork_wanted = bits;
+}
+
+static __attribute__((noreturn)) void root_loop(void);
+static long loop_thread(long unused)
+{
+	(void)unused;
+	root_loop();
+}
+
+/*
+ * The forked child, on a copy of the forking thread's root: it must be
+ * able to make a thread (its own slots, docs/ipc.md "fork") and must stay
+ * callable a while, so that the parent's call reaches it. Retries ride
+ * out a moment of memory taken by other fuzzed calls.
+ */
+static __attribute__((noreturn)) void child_checks(void)
+{
+	long tid = E_NOMEM, v = 0;
+
+	for (int i = 0; i < 8 && tid == E_NOMEM; i++) {
+		tid = thread_spawn(HART_ANY, thread_entry, 5);
+		if (tid == E_NOMEM)
+			sys_yield();
+	}
+	if (tid < 0 || sys_thread_join(tid, &v) != 0 || v != 5)
+		sys_exit(0x41);
+	for (int i = 0; i < 16; i++)
+		sys_yield();
+	sys_exit(0);
+}
+
+/* What went wrong in a fork step, for the console log; the client sees REPORT_FORK. */
+static void fork_wrong(const char *what, long pid, long v)
+{
+	printf("svc_stress: fork step: %s (child %ld: %ld)\n", what, pid, v);
+	__atomic_fetch_or(&report, REPORT_FORK, __ATOMIC_RELAXED);
+}
+
+/*
+ * Calls the child, then waits for it: it must answer or be gone (E_DEPTH
+ * if its reservation does not fit on our stack), and exit 0.
+ */
+static void check_child(long pid)
+{
+	struct ipc_reply r;
+	long st = ipc_req(pid, CMD_PING, 7, 0, 0, &r), status = 0;
+
+	if (st == 0 ? r.d[0] != (long)(PING_TAG ^ 7ul) : st != E_NOENT && st != E_DIED && st != E_DEPTH)
+		fork_wrong("a call into the child failed", pid, st);
+	while ((st = sys_wait(pid, &status)) == E_KILLED)
+		;
+	if (st != 0)
+		fork_wrong("wait for the child failed", pid, st);
+	else if (status != 0 && status != EXIT_KILLED)
+		fork_wrong("the child exited with a failure", pid, status);
+}
+
+/* Forks with depth KiB of this thread's stack in use; the child checks it all. */
+static __attribute__((noinline)) long fork_deep(long depth)
+{
+	volatile unsigned char pad[1024];
+	long pid;
+
+	for (int i = 0; i < (int)sizeof(pad); i++)
+		pad[i] = (unsigned char)(depth + i);
+	pid = depth > 0 ? fork_deep(depth - 1) : sys_fork();
+	for (int i = 0; i < (int)sizeof(pad); i++)
+		if (pad[i] != (unsigned char)(depth + i))
+			sys_exit(pid == 0 ? 0x42 : 0x43);
+	return pid;
+}
+
+/* The parent side: E_BUSY (a call made a thread of ours meanwhile) and E_NOMEM are fine. */
+static long fork_from_here(long depth)
+{
+	long pid = fork_deep(depth);
+
+	if (pid == 0)
+		child_checks();
+	if (pid > 0)
+		check_child(pid);
+	return pid;
+}
+
+/* The fork step's fresh thread: fork, then hand the root loop on to another fresh thread. */
+static long fork_worker(long bits)
+{
+	long depth = FORK_DEPTH((unsigned long)bits);
+
+	fork_from_here(bits & FORK_FRAME64 ? depth : 0);
+	if (thread_spawn(HART_ANY, loop_thread, 0) > 0)
+		sys_thread_exit(0);
+	root_loop();
+}
+
+/*
+ * fork needs the caller to be its process's only thread: with
+ * FORK_THREAD the loop's thread hands over to a fresh one, whose root is
+ * 4 or 64 KiB, and exits; that one forks and hands over again, so the
+ * child lives on after the thread that forked it exited.
+ */
+static void fork_step(unsigned long bits)
+{
+	long old, tid;
+
+	/*
+	 * The loop's own root may be as small as a reservation a fuzzed
+	 * ipc_frame set before an exec: no depth there, since a stack that
+	 * outgrew its root would reach pages no fork copies.
+	 */
+	if (!(bits & FORK_THREAD)) {
+		fork_from_here(0);
+		return;
+	}
+	old = ipc_frame(bits & FORK_FRAME64 ? 65536 : 4096);
+	tid = thread_spawn(HART_ANY, fork_worker, (long)bits);
+	if (old > 0)
+		ipc_frame(old);
+	if (tid > 0)
+		sys_thread_exit(0);
+}
+
+static __attribute__((noreturn)) void root_loop(void)
+{
+	struct mself me;
+	unsigned long bits;
+
+	sys_self(&me);
+	loop_tid = me.tid;
+	for (;;) {
+		sys_notify_wait();
+		bits = __atomic_exchange_n(&fork_wanted, 0, __ATOMIC_ACQ_REL);
+		if (bits)
+			fork_step(bits);
+		if (__atomic_exchange_n(&exec_wanted, 0, __ATOMIC_ACQ_REL))
+			sys_exec("/svc_stress");
+	}
 }
 
 int main(void)
 {
-	for (;;)
-		sys_notify_wait();
+	root_loop();
 }
