@@ -84,11 +84,16 @@ static const uint64_t *frame_pages(const struct activation *a, const struct fram
     return &a->pages[ACT_PAGES - (top - (f->base - f->size)) / PAGE_SIZE];
 }
 
-/* Maps f's activation into `as` at f's addresses. Caller holds the owner's act_lock. */
-static int map_frame(struct activation *a, struct frame *f, struct aspace *as)
+/* Maps f's activation into `as` at f's addresses, its entries in *run. Caller holds the owner's act_lock. */
+static int map_frame_run(struct activation *a, const struct frame *f, struct aspace *as, void **run)
 {
     return pt_map_run(as->root, f->base - f->size, frame_pages(a, f), (unsigned)(f->size / PAGE_SIZE),
-                      PROT_R | PROT_W | PROT_U, &f->run);
+                      PROT_R | PROT_W | PROT_U, run);
+}
+
+static int map_frame(struct activation *a, struct frame *f, struct aspace *as)
+{
+    return map_frame_run(a, f, as, &f->run);
 }
 
 /*
@@ -279,7 +284,7 @@ int activation_init(struct thread *t, struct proc *root, const struct thread *fo
     return 0;
 }
 
-/* Maps the root activation into the root process (creation, exec). */
+/* Maps the root activation into the root process (creation). */
 int activation_map_root(struct thread *t, struct aspace *as)
 {
     struct proc *root = t->proc;
@@ -287,6 +292,32 @@ int activation_map_root(struct thread *t, struct aspace *as)
     int err = map_frame(&t->act, &t->act.frame[0], as);
     lock_release(&root->act_lock);
     return err;
+}
+
+/*
+ * Exec: maps the root activation into the new image's space too, but the
+ * root frame keeps its entries in the old one until exec cannot fail any
+ * more (activation_move_root). An exec that fails after this (killed, or
+ * refused because a call inside made a thread) destroys the new space; had
+ * the frame taken the new entries, its later unmap would write into a freed
+ * page table, and the old space's entries would never be cleared.
+ */
+int activation_map_root_new(struct thread *t, struct aspace *as, void **run)
+{
+    struct proc *root = t->proc;
+    lock_acquire(&root->act_lock);
+    int err = map_frame_run(&t->act, &t->act.frame[0], as, run);
+    lock_release(&root->act_lock);
+    return err;
+}
+
+/* Exec's point of no return: the root frame's entries are the new space's from here on. */
+void activation_move_root(struct thread *t, void *run)
+{
+    struct proc *root = t->proc;
+    lock_acquire(&root->act_lock);
+    t->act.frame[0].run = run;
+    lock_release(&root->act_lock);
 }
 
 /* Takes back every parked frame from depth `from` up. */

@@ -30,6 +30,8 @@ struct aspace;
 int activation_init(struct thread *t, struct proc *root, const struct thread *fork_of);
 void activation_fini(struct thread *t);
 int activation_map_root(struct thread *t, struct aspace *as);
+int activation_map_root_new(struct thread *t, struct aspace *as, void **run);
+void activation_move_root(struct thread *t, void *run);
 void activation_copy(struct thread *dst, const struct thread *src);
 int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t ret_pc, uint64_t ret_sp);
 int activation_replace(struct thread *t, struct proc *callee, long eid);

@@ -353,7 +353,8 @@ long proc_exec(struct proc *p, const char *path)
     if (!as)
         return E_NOMEM;
     long entry = load_image(as, path);
-    if (entry >= 0 && activation_map_root(t, as) != 0)
+    void *root_run = NULL;
+    if (entry >= 0 && activation_map_root_new(t, as, &root_run) != 0)
         entry = E_NOMEM;
     if (entry >= 0) {
         long err = close_for_exec(p, t);
@@ -363,6 +364,7 @@ long proc_exec(struct proc *p, const char *path)
         aspace_destroy(as);
         return entry;
     }
+    activation_move_root(t, root_run);
     lock_acquire(&p->lock);
     p->as = as;
     lock_release(&p->lock);
