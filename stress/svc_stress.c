@@ -31,6 +31,9 @@ static long self_pid(void)
 	return me.pid;
 }
 
+/* The slots' pids as the last lookups found them, for handlers (hop_from_handler). */
+static volatile long slot_seen[NSVC];
+
 /* Another migration, into the driver; 0 if it fails (the caller then gets E_INVAL). */
 static long lookup(long what, long index)
 {
@@ -38,6 +41,8 @@ static long lookup(long what, long index)
 
 	if (!driver || ipc_req(driver, CMD_LOOKUP, what, index, 0, &r) != 0)
 		return 0;
+	if (what >= L_SLOT && what < L_SLOT + NSVC)
+		slot_seen[what - L_SLOT] = r.d[0];
 	return r.d[0];
 }
 
@@ -60,14 +65,18 @@ static long hop_call(long kind, long pid, long d0, long d1, long d2, long d3, st
 /*
  * A hop from a notification handler (docs/ipc.md): a handler's frame has
  * eid 0 and ends by responding, so tail, fwd and kick are refused with
- * E_INVAL; a req is an ordinary call.
+ * E_INVAL; a req is an ordinary call. The target comes from what earlier
+ * lookups saw, not from a lookup of its own: a signal handler runs on one
+ * of our threads, maybe a fresh one from a fork step, and its call into
+ * the driver would give the driver's space page tables for that thread's
+ * activation slot, which it keeps (docs/stress.md, Invariants).
  */
 static void hop_from_handler(unsigned long bits)
 {
 	long kind = (long)HOP_KIND_OF(bits), slot = (long)HOP_SLOT_OF(bits), pid, st;
 	struct ipc_reply r;
 
-	pid = slot >= NSVC ? self_pid() : lookup(L_SLOT + slot, 0);
+	pid = slot >= NSVC ? self_pid() : slot_seen[slot];
 	if (pid <= 0)
 		return;
 	st = hop_call(kind, pid, CMD_PING, 0, 0, 0, &r);
