@@ -76,6 +76,8 @@ BENCH_SVCS  := $(basename $(notdir $(wildcard bench/svc/*.c)))
 # initrd every program is /<name>, whichever folder it comes from.
 TEST_PROGS := $(filter-out tinit,$(basename $(notdir $(wildcard tests/*.c tests/svc/*.c tests/progs/*.c)))) \
     bench $(BENCH_SVCS)
+# /notelf: a file spawn and exec must refuse with E_BADELF (badargs).
+TEST_FILES := $(wildcard tests/files/*)
 RUN_PROGS  := hello svc_calc svc_router
 
 .PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile \
@@ -142,16 +144,18 @@ $(UB)/%.elf: $(UB)/lib/user/%.c.o $(UB)/libuser.a user/user.ld
 	$(Q)$(CC) $(UCFLAGS) -T user/user.ld -o $@ $< $(UB)/libuser.a $(LIBGCC)
 
 # An initrd is a cpio (newc) archive; /init is the program that runs first.
+# $(3) are other files, copied as they are (tests/files: not programs).
 define mkcpio
 	@rm -rf $@.d && mkdir -p $@.d
 	@cp $(1) $@.d/init
 	@for p in $(2); do cp $(UB)/$$p.elf $@.d/$$p; done
+	@for f in $(3); do cp $$f $@.d/; done
 	@(cd $@.d && find . -type f | sort | cpio -o -H newc --quiet) > $@
 	@rm -rf $@.d
 endef
 
-$(UB)/test.cpio: $(UB)/tinit.elf $(patsubst %,$(UB)/%.elf,$(TEST_PROGS))
-	$(call mkcpio,$(UB)/tinit.elf,$(TEST_PROGS))
+$(UB)/test.cpio: $(UB)/tinit.elf $(patsubst %,$(UB)/%.elf,$(TEST_PROGS)) $(TEST_FILES)
+	$(call mkcpio,$(UB)/tinit.elf,$(TEST_PROGS),$(TEST_FILES))
 
 $(UB)/run.cpio: $(UB)/init.elf $(patsubst %,$(UB)/%.elf,$(RUN_PROGS))
 	$(call mkcpio,$(UB)/init.elf,$(RUN_PROGS))

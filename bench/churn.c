@@ -27,8 +27,10 @@ static long setup_shm(long harts)
 {
 	for (nshm = 0; nshm < harts; nshm++) {
 		shm[nshm] = shm_create(4096);
-		if (shm[nshm] < 0)
+		if (shm[nshm] < 0) {
+			printf("bench: shm_create(4096) #%ld failed: %ld\n", nshm, shm[nshm]);
 			return shm[nshm];
+		}
 	}
 	return 0;
 }

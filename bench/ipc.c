@@ -16,11 +16,18 @@ long bench_spawn_service(const char *path)
 	struct ipc_reply r;
 	long pid = sys_spawn(path, 0);
 
-	if (pid < 0)
+	if (pid < 0) {
+		printf("bench: spawn(%s) failed: %ld\n", path, pid);
 		return pid;
+	}
 	/* A handler that calls nothing needs one page of activation (see svc_null). */
 	long st = ipc_req(pid, -1, 0, 0, 0, &r);
-	return st < 0 ? st : pid;
+	if (st < 0) {
+		printf("bench: ipc_req(%ld, NULL_SHRINK) into %s failed: %ld (reply pid %ld)\n", pid,
+		       path, st, r.pid);
+		return st;
+	}
+	return pid;
 }
 
 static long spawn_services(long n, const char *path)
@@ -109,6 +116,8 @@ static long setup_work(long harts)
 		return st;
 	/* Every call hashes the same buffer, so one answer checks them all. */
 	st = ipc_req(svc[0], 0, 0, 0, 0, &r);
+	if (st < 0)
+		printf("bench: first ipc_req(%ld) into /svc_work failed: %ld\n", svc[0], st);
 	work_expect = r.d[0];
 	return st;
 }
