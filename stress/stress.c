@@ -470,13 +470,24 @@ static void run_sys(struct outcome *o, long c, const struct op *op)
 /* The driver's race on pids: spawns raced by calls, kills and signals. */
 static struct race pid_race;
 
+/* The status a hit or raced spawn gave that was not allowed, for the violation message. */
+static volatile long race_bad_status;
+
+static long race_verdict(bool ok, long st)
+{
+	if (ok)
+		return st;
+	race_bad_status = st;
+	return RACE_BAD;
+}
+
 /* One raced spawn: the child is killed and waited for at once. */
 static long make_proc(unsigned long rights)
 {
 	long pid = sys_spawn("/svc_stress", (long)(rights & R_ALL)), status;
 
 	if (!sys_allowed(sys_find(SYS_SPAWN), pid))
-		return RACE_BAD;
+		return race_verdict(false, pid);
 	if (pid > 0) {
 		sys_kill(pid);
 		while (sys_wait(pid, &status) == E_KILLED)
@@ -485,7 +496,10 @@ static long make_proc(unsigned long rights)
 	return pid;
 }
 
-/* One call, kill or signal at a guessed pid, and the codes each may give. */
+/*
+ * One call, kill or signal at a guessed pid, and the codes each may give
+ * (E_ABORTED: a sibling client's fuzzed ipc_abort of our thread).
+ */
 static long hit_proc(long kind, long pid)
 {
 	struct ipc_reply r;
@@ -494,16 +508,16 @@ static long hit_proc(long kind, long pid)
 	switch (kind) {
 	case RK_HIT_CALL:
 		st = ipc_req(pid, CMD_PING, 3, 0, 0, &r);
-		if (st == 0 && r.d[0] != (long)(PING_TAG ^ 3ul))
-			return RACE_BAD;
-		return st == 0 || st == E_NOENT || st == E_DIED || st == E_BUSY || st == E_DEPTH ? st
-											    : RACE_BAD;
+		if (st == 0)
+			return race_verdict(r.d[0] == (long)(PING_TAG ^ 3ul), r.d[0]);
+		return race_verdict(st == E_NOENT || st == E_DIED || st == E_BUSY || st == E_DEPTH ||
+					    st == E_ABORTED, st);
 	case RK_HIT_KILL:
 		st = sys_kill(pid);
-		return st == 0 || st == E_NOENT || st == E_PERM ? st : RACE_BAD;
+		return race_verdict(st == 0 || st == E_NOENT || st == E_PERM, st);
 	}
 	st = sys_notify(pid, 1);
-	return st == 0 || st == E_NOENT ? st : RACE_BAD;
+	return race_verdict(st == 0 || st == E_NOENT, st);
 }
 
 /* A wrong guess must not kill the driver itself. */
@@ -540,8 +554,11 @@ static void run_race(struct outcome *o, long c, const struct op *op, unsigned lo
 			counts[c].hops++;
 		return;
 	}
-	if (o->status == RACE_BAD)
-		o->bad = "a raced spawn, or a call, kill or signal at a guessed pid, gave a code not allowed";
+	if (o->status == RACE_BAD) {
+		o->result = race_bad_status;
+		o->bad = "a raced spawn, or a call, kill or signal at a guessed pid, gave a code (or a "
+			 "reply word, the result) not allowed";
+	}
 }
 
 /* Runs one op and checks it; returns the outcome's trace word. */

@@ -81,7 +81,8 @@ static void hop_from_handler(unsigned long bits)
 		return;
 	st = hop_call(kind, pid, CMD_PING, 0, 0, 0, &r);
 	if (kind != H_REQ ? st != E_INVAL
-			  : st && st != E_NOENT && st != E_DIED && st != E_DEPTH && st != E_BUSY)
+			  : st && st != E_NOENT && st != E_DIED && st != E_DEPTH && st != E_BUSY &&
+			    st != E_ABORTED)
 		__atomic_fetch_or(&report, REPORT_HANDLER, __ATOMIC_RELAXED);
 }
 
@@ -348,14 +349,16 @@ static void fork_wrong(const char *what, long pid, long v)
 
 /*
  * Calls the child, then waits for it: it must answer or be gone (E_DEPTH
- * if its reservation does not fit on our stack), and exit 0.
+ * if its reservation does not fit on our stack, E_ABORTED if a fuzzed
+ * ipc_abort in a call into us aborted ours), and exit 0.
  */
 static void check_child(long pid)
 {
 	struct ipc_reply r;
 	long st = ipc_req(pid, CMD_PING, 7, 0, 0, &r), status = 0;
 
-	if (st == 0 ? r.d[0] != (long)(PING_TAG ^ 7ul) : st != E_NOENT && st != E_DIED && st != E_DEPTH)
+	if (st == 0 ? r.d[0] != (long)(PING_TAG ^ 7ul)
+		    : st != E_NOENT && st != E_DIED && st != E_DEPTH && st != E_ABORTED)
 		fork_wrong("a call into the child failed", pid, st);
 	while ((st = sys_wait(pid, &status)) == E_KILLED)
 		;
