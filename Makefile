@@ -111,7 +111,7 @@ $(B)/k/ck_epoch.o: $(DEPS)
 	$(Q)$(CC) $(KCFLAGS) -c $(CKDIR)/src/ck_epoch.c -o $@
 
 $(B)/migrant.elf: $(KOBJ) src/arch/riscv/kernel.ld
-	$(Q)$(CC) $(KCFLAGS) -T src/arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments -o $@ $(KOBJ) $(LIBGCC)
+	$(Q)$(CC) $(KCFLAGS) -T src/arch/riscv/kernel.ld -o $@ $(KOBJ) $(LIBGCC)
 
 $(B)/migrant.bin: $(B)/migrant.elf
 	$(OBJCOPY) -O binary $< $@
