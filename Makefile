@@ -41,10 +41,14 @@ INJECT    ?= 1
 endif
 INJECT    ?= 0
 
+# WXTEST=1 builds the W^X test kernel (src/arch/riscv/arch/wxtest.h), which
+# `make wx-check` boots; no other build can be told to crash itself.
+WXTEST    ?= 0
+
 # TRACE=1 builds the event tracer (`make trace`); for stress-diff it
 # means printing every call instead, and builds no tracer there.
 KTRACE  := $(if $(filter stress-diff,$(MAKECMDGOALS)),0,$(TRACE))
-VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(INJECT)),-inject)$(if $(filter 1,$(PROFILE)),-profile)$(if $(filter 1,$(KTRACE)),-trace)
+VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(INJECT)),-inject)$(if $(filter 1,$(PROFILE)),-profile)$(if $(filter 1,$(KTRACE)),-trace)$(if $(filter 1,$(WXTEST)),-wxtest)
 B       := build/$(VARIANT)
 UB      := build/user
 DEPS    := build/deps/stamp
@@ -56,7 +60,8 @@ LIBGCC = $(shell $(CC) -march=rv64imac -mabi=lp64 -print-libgcc-file-name)
 CFLAGS_COMMON := $(ARCHFLAGS) -O2 -g -std=gnu11 -ffreestanding -fno-builtin -nostdlib \
     -fomit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
 KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG) $(if $(filter 1,$(INJECT)),-DINJECT) \
-    $(if $(filter 1,$(PROFILE)),-DPROFILE) $(if $(filter 1,$(KTRACE)),-DTRACE)
+    $(if $(filter 1,$(PROFILE)),-DPROFILE) $(if $(filter 1,$(KTRACE)),-DTRACE) \
+    $(if $(filter 1,$(WXTEST)),-DWXTEST)
 KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Ilib/include -Ilib/libc \
     -Isrc/sync/ck -I$(CKDIR)/include -MMD -MP
 UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Ilib/include -Ilib/libc -Iuser/include -MMD -MP
@@ -81,7 +86,7 @@ TEST_FILES := $(wildcard tests/files/*)
 RUN_PROGS  := hello svc_calc svc_router
 
 .PHONY: all kernel run run-uboot check debug deps clean host-test selfcheck test-fine test-bkl bench profile \
-    trace trace-check stress stress-diff coherence
+    trace trace-check stress stress-diff coherence wx-check
 all: kernel $(UB)/test.cpio $(UB)/run.cpio build/uboot/boot.scr
 kernel: $(B)/migrant.elf $(B)/migrant.bin
 
@@ -108,7 +113,7 @@ $(B)/k/ck_epoch.o: $(DEPS)
 	$(Q)$(CC) $(KCFLAGS) -c $(CKDIR)/src/ck_epoch.c -o $@
 
 $(B)/migrant.elf: $(KOBJ) src/arch/riscv/kernel.ld
-	$(Q)$(CC) $(KCFLAGS) -T src/arch/riscv/kernel.ld -Wl,--no-warn-rwx-segments -o $@ $(KOBJ) $(LIBGCC)
+	$(Q)$(CC) $(KCFLAGS) -T src/arch/riscv/kernel.ld -o $@ $(KOBJ) $(LIBGCC)
 
 $(B)/migrant.bin: $(B)/migrant.elf
 	$(OBJCOPY) -O binary $< $@
@@ -282,6 +287,14 @@ host-test: $(patsubst %,build/host/%,$(HOST_TESTS)) | $(HOST_DTBS)
 selfcheck: all
 	$(PYTHON) tools/runtest.py --kernel $(B)/migrant.bin --initrd $(UB)/test.cpio --locking $(LOCKING) --selfcheck
 
+# The kernel's mappings (docs/boot.md, "Kernel virtual layout"): a WXTEST=1
+# kernel at one hart stores to its own text, then, in a second boot, jumps
+# into the direct map; each boot must panic with exactly its message.
+wx-check:
+	$(MAKE) --no-print-directory LOCKING=fine WXTEST=1 kernel $(UB)/test.cpio
+	$(PYTHON) tools/runtest.py --wxcheck --kernel build/fine-wxtest/migrant.bin --initrd $(UB)/test.cpio \
+	    --locking fine --log-dir build/fine-wxtest/logs --timeout 60
+
 # A static pattern rule: make skips implicit (pattern) rules for .PHONY targets.
 test-fine test-bkl: test-%:
 	$(MAKE) --no-print-directory LOCKING=$* all
@@ -292,7 +305,7 @@ check: deps
 
 clean:
 	rm -rf build/fine build/fine-lockdebug build/bkl build/bkl-lockdebug build/user build/host build/uboot \
-	    build/*-inject build/*-profile build/*-trace build/bench build/profile build/trace build/coherence
+	    build/*-inject build/*-profile build/*-trace build/*-wxtest build/bench build/profile build/trace build/coherence
 
 # Dependency files, but only those whose source still exists: a source that
 # moved leaves one behind naming it, which make would then fail to find.

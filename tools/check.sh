@@ -97,6 +97,11 @@ stage "harness self-check" python3 tools/runtest.py --kernel build/fine/migrant.
     --initrd build/user/test.cpio --locking fine --selfcheck
 grep -q '^harness self-check: ok$' "$log" || broken=1
 
+# The kernel's mappings (docs/boot.md): a WXTEST=1 kernel's store to its own
+# text and its jump into the direct map must each panic with their message.
+stage "W^X mappings" make --no-print-directory wx-check
+count "W^X mappings"
+
 suite fine 0
 
 # One boot the way a board boots: OpenSBI, then U-Boot, which runs

@@ -7,6 +7,7 @@ Usage:
              [--only a,b] [--harts "1 4"] [--jobs N] [--timeout S]
              [--log-dir DIR] [--extra-qemu "..."] [--mem M] [--uboot BOOT_SCR]
   runtest.py --kernel K --initrd I --locking L --selfcheck
+  runtest.py --kernel K --initrd I --locking L --wxcheck   (a WXTEST=1 kernel)
   runtest.py --self-test-parser
 
 A pair passes only if the run finished in time, printed exactly one VERDICT
@@ -22,6 +23,7 @@ import argparse
 import concurrent.futures
 import dataclasses
 import os
+import re
 import sys
 import threading
 from pathlib import Path
@@ -249,6 +251,59 @@ def run_selfcheck(cfg):
     return 0
 
 
+# make wx-check: what a WXTEST=1 kernel (src/arch/riscv/wxtest.c) must do
+# for each case. The WXTEST line names the address the kernel is about to
+# touch; the first panic must then be exactly the line below, at that
+# address, with its pc (sepc for the store, ra for the jump: after a jump
+# sepc is the target) in the test's own function, so no other trap passes.
+WX_CASES = [
+    ("text", r"WXTEST text: store to ([0-9a-f]+)$",
+     r"PANIC \(hart 0\): kernel store to read-only memory at {addr} \(kernel text\) sepc ([0-9a-f]+)$",
+     "wxtest_store_text"),
+    ("dmap", r"WXTEST dmap: jump to ([0-9a-f]+)$",
+     r"PANIC \(hart 0\): kernel jumped to non-executable memory at {addr} \(direct map\) ra ([0-9a-f]+)$",
+     "wxtest_jump_dmap"),
+]
+
+
+def wx_reason(lines, exit_status, stopped, announce, expect, func, symbols):
+    """None if the run panicked as the case expects, else why not."""
+    marks = [m for m in map(re.compile(announce).match, lines) if m]
+    if not marks:
+        return guest.judge(lines, exit_status, stopped) or "no WXTEST line"
+    reason = guest.judge(lines, exit_status, stopped)
+    if not reason or not reason.startswith("panic: "):
+        return f"no panic: {reason or 'the run passed'}"
+    line = reason[len("panic: "):]
+    m = re.match(expect.format(addr=marks[0].group(1)), line)
+    if not m:
+        return f"wrong panic: {line}"
+    where = symbols.lookup(int(m.group(1), 16))
+    if where != func:
+        return f"panic from {where}, not {func}: {line}"
+    return None
+
+
+def run_wxcheck(cfg):
+    """Boot each W^X case once, one at a time, at one hart."""
+    elf = Path(cfg.kernel).with_suffix(".elf")
+    symbols = guest.Symbols([elf])
+    Path(cfg.log_dir).mkdir(parents=True, exist_ok=True)
+    passed = 0
+    for case, announce, expect, func in WX_CASES:
+        con = guest.boot(cfg.kernel, cfg.initrd, f"wxtest={case}", 1, cfg.mem, extra=cfg.extra_qemu,
+                         timeout=cfg.timeout, log=str(Path(cfg.log_dir) / f"wx-{case}-h1.log"))
+        reason = wx_reason(con.lines, con.exit, con.stopped, announce, expect, func, symbols)
+        r = Result(f"wx/{case}", 1, reason is None, reason or "", "\n".join(con.lines))
+        print(result_line(r, cfg.locking), flush=True)
+        if r.ok:
+            passed += 1
+        else:
+            print(log_tail(r.log), flush=True)
+    print(f"{passed} passed, {len(WX_CASES) - passed} failed", flush=True)
+    return 0 if passed == len(WX_CASES) else 1
+
+
 PARSER_SAMPLES = [
     # (name, log, qemu exit status, timed out, expected reason or None)
     ("pass", "OpenSBI\nVERDICT t PASS\nMIGRANT-END status=0\n", 0, False, None),
@@ -316,6 +371,8 @@ def parse_args(argv):
                     help="boot through U-Boot with this compiled boot script")
     ap.add_argument("--selfcheck", action="store_true",
                     help="prove the harness catches failing/hanging tests")
+    ap.add_argument("--wxcheck", action="store_true",
+                    help="boot a WXTEST=1 kernel's W^X cases; each must panic as expected")
     ap.add_argument("--self-test-parser", action="store_true",
                     help="check the log classifier on built-in samples")
     args = ap.parse_args(argv)
@@ -351,6 +408,8 @@ def main(argv=None):
     print(f"runtest: host cores={cores}, jobs={cfg.jobs}, max harts={cfg.max_harts}, "
           f"locking={cfg.locking}, machine={cfg.machine}",
           flush=True)
+    if cfg.wxcheck:
+        return run_wxcheck(cfg)
     return run_selfcheck(cfg) if cfg.selfcheck else run_tests(cfg)
 
 

@@ -3,18 +3,22 @@
  * Entry from the firmware (OpenSBI directly, or U-Boot's booti) in S-mode:
  * a0 = hart id, a1 = physical address of the device tree. The image may be
  * loaded at any 2 MiB-aligned address, so everything before paging is
- * PC-relative. We build one page table that maps the image at KERNEL_VBASE,
- * the direct map at DMAP_BASE, and the gigabyte we run in at its own
- * address so the instruction after `csrw satp` still fetches.
+ * PC-relative. We build a boot table that maps the image at KERNEL_VBASE
+ * and the direct map at DMAP_BASE, all RWX, for kmain only until mmu_init
+ * moves onto the kernel's own tables (kmap.c), which every other hart
+ * enables directly.
+ *
+ * Neither table maps the physical address we run at, so the fetch after
+ * `csrw satp` faults. stvec points at the linked address of the next
+ * instruction first, so that fault is the jump to the high address (as
+ * Linux enters its page tables); then stvec points at boot_hang until
+ * trap_init_hart sets the real vector.
  */
 #include <arch/layout.h>
+#include <arch/pte.h>
 #include <base/config.h>
 
-#define PTE_V   0x01
-#define PTE_RWX 0x0e
-#define PTE_G   0x20
-#define PTE_AD  0xc0
-#define PTE_LEAF (PTE_V | PTE_RWX | PTE_AD | PTE_G)
+#define BOOT_LEAF (PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D | PTE_G)
 
     .section .text.boot, "ax"
     .globl _start
@@ -69,20 +73,13 @@ boot_hart:
     j       1b
 2:
     lla     s3, boot_root
-    /* Identity gigapage around the image, only for the jump below. */
-    srli    t0, s2, 30
-    slli    t1, t0, 3
-    add     t1, s3, t1
-    slli    t0, t0, 28
-    ori     t0, t0, PTE_LEAF
-    sd      t0, 0(t1)
     /* Direct map: root[256 + i] -> gigabyte i. */
     li      t2, 0
     li      t3, DMAP_GIGS
     li      t4, 256 * 8
     add     t4, s3, t4
 3:  slli    t0, t2, 28
-    ori     t0, t0, PTE_LEAF
+    ori     t0, t0, BOOT_LEAF
     sd      t0, 0(t4)
     addi    t4, t4, 8
     addi    t2, t2, 1
@@ -98,7 +95,7 @@ boot_hart:
     li      t3, KERNEL_MEGAS
     mv      t6, s2
 4:  srli    t0, t6, 2
-    ori     t0, t0, PTE_LEAF
+    ori     t0, t0, BOOT_LEAF
     sd      t0, 0(t5)
     addi    t5, t5, 8
     li      t0, 0x200000
@@ -110,13 +107,16 @@ boot_hart:
     li      t1, 8
     slli    t1, t1, 60
     or      t0, t0, t1
+    ld      t1, boot_high_addr
+    csrw    stvec, t1
     sfence.vma
     csrw    satp, t0
-    sfence.vma
-    ld      t0, boot_high_addr
-    jr      t0
-
+    /* Faults: stvec takes us to the same instruction at its linked address. */
+    .balign 4
 boot_high:
+    ld      t0, boot_hang_addr
+    csrw    stvec, t0
+    sfence.vma
     lla     sp, boot_stack_top
     mv      tp, zero
     mv      a0, s0
@@ -153,18 +153,24 @@ secondary_entry:
     ld      t0, 0(a1)
     ld      sp, 8(a1)
     ld      tp, 16(a1)
+    ld      t1, secondary_high_addr
+    csrw    stvec, t1
     sfence.vma
     csrw    satp, t0
-    sfence.vma
-    ld      t0, secondary_high_addr
-    jr      t0
+    /* Faults into secondary_high, as at boot_high. */
+    .balign 4
 secondary_high:
+    ld      t0, boot_hang_addr
+    csrw    stvec, t0
+    sfence.vma
     call    hart_main
     j       boot_hang
 
+    /* Linked addresses, loaded before paging, where lla would give physical ones. */
     .balign 8
 boot_high_addr:      .dword boot_high
 secondary_high_addr: .dword secondary_high
+boot_hang_addr:      .dword boot_hang
 
     .section .data
     .balign 4
@@ -172,7 +178,6 @@ boot_claimed:        .word 0
 
     .section .bss.boot, "aw", @nobits
     .balign 4096
-    .globl boot_root
 boot_root:           .space 4096
 boot_kernel_l1:      .space 4096
 boot_stack:          .space 16384

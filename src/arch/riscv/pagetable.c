@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <arch/mmu.h>
+#include <arch/kmap.h>
+#include <arch/pte.h>
 #include <arch/csr.h>
 #include <arch/smp.h>
 #include <mm/page.h>
@@ -7,31 +9,14 @@
 #include <string.h>
 #include <base/hart.h>
 
-#define PTE_V (1ul << 0)
-#define PTE_R (1ul << 1)
-#define PTE_W (1ul << 2)
-#define PTE_X (1ul << 3)
-#define PTE_U (1ul << 4)
-#define PTE_G (1ul << 5)
-#define PTE_A (1ul << 6)
-#define PTE_D (1ul << 7)
-#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
-#define PTES 512
-
-typedef uint64_t pte_t;
-
-extern pte_t boot_root[PTES];
-
-static uint64_t pte_pa(pte_t e) { return (e >> 10) << 12; }
 static pte_t *table_va(uint64_t pa) { return pa_to_va(pa); }
-static unsigned vpn(uint64_t va, int level) { return (va >> (12 + 9 * level)) & 0x1ff; }
 
-/* Every process's root shares the kernel half (entries 256..511) with boot_root. */
+/* Every process's root shares the kernel half (entries 256..511) with the kernel's own (kmap.c). */
 uint64_t pt_create(void)
 {
     uint64_t root = page_alloc();
     if (root)
-        memcpy(table_va(root) + PTES / 2, boot_root + PTES / 2, PTES / 2 * sizeof(pte_t));
+        memcpy(table_va(root) + PTES / 2, table_va(kmap_root()) + PTES / 2, PTES / 2 * sizeof(pte_t));
     return root;
 }
 
@@ -58,14 +43,14 @@ void pt_destroy(uint64_t root)
 static pte_t *lookup(uint64_t root, uint64_t va)
 {
     pte_t *t = table_va(root);
-    pte_t e = t[vpn(va, 2)];
+    pte_t e = t[pte_index(va, 2)];
     if ((e & (PTE_V | PTE_LEAF)) != PTE_V)
         return NULL;
     t = table_va(pte_pa(e));
-    e = t[vpn(va, 1)];
+    e = t[pte_index(va, 1)];
     if ((e & (PTE_V | PTE_LEAF)) != PTE_V)
         return NULL;
-    return &table_va(pte_pa(e))[vpn(va, 0)];
+    return &table_va(pte_pa(e))[pte_index(va, 0)];
 }
 
 static pte_t *walk(uint64_t root, uint64_t va, bool alloc)
@@ -75,7 +60,7 @@ static pte_t *walk(uint64_t root, uint64_t va, bool alloc)
         return leaf;
     pte_t *t = table_va(root);
     for (int level = 2; level > 0; level--) {
-        pte_t *e = &t[vpn(va, level)];
+        pte_t *e = &t[pte_index(va, level)];
         if (!(*e & PTE_V)) {
             uint64_t pa;
             if (!alloc || !(pa = page_alloc()))
@@ -86,7 +71,7 @@ static pte_t *walk(uint64_t root, uint64_t va, bool alloc)
         }
         t = table_va(pte_pa(*e));
     }
-    return &t[vpn(va, 0)];
+    return &t[pte_index(va, 0)];
 }
 
 static pte_t leaf_flags(unsigned prot)
@@ -197,13 +182,13 @@ uint64_t pt_prune(uint64_t root, uint64_t start, uint64_t end)
     uint64_t chain = 0;
     pte_t *r = table_va(root);
     for (uint64_t gb = start & ~((1ul << 30) - 1); gb < end; gb += 1ul << 30) {
-        pte_t *e2 = &r[vpn(gb, 2)];
+        pte_t *e2 = &r[pte_index(gb, 2)];
         if (!(*e2 & PTE_V) || (*e2 & PTE_LEAF))
             continue;
         pte_t *l1 = table_va(pte_pa(*e2));
         uint64_t lo = gb > start ? gb : start, hi = gb + (1ul << 30) < end ? gb + (1ul << 30) : end;
         for (uint64_t mb = lo & ~((1ul << 21) - 1); mb < hi; mb += 1ul << 21) {
-            pte_t *e1 = &l1[vpn(mb, 1)];
+            pte_t *e1 = &l1[pte_index(mb, 1)];
             if ((*e1 & PTE_V) && !(*e1 & PTE_LEAF) && table_empty(table_va(pte_pa(*e1))))
                 chain_table(e1, &chain);
         }
@@ -235,14 +220,26 @@ bool pt_query(uint64_t root, uint64_t va, uint64_t *pa, unsigned *prot)
 
 uint64_t mmu_kernel_satp(void)
 {
-    return SATP_MODE_SV39 | (kernel_pa(boot_root) >> 12);
+    return SATP_MODE_SV39 | (kmap_root() >> 12);
 }
 
 static unsigned nasid_bits;
 
-/* Writes ones to satp.ASID and reads back how many stuck. */
+/*
+ * Moves the boot hart from boot.S's table onto the kernel's own, and
+ * probes the ASID width on the way: writes ones to satp.ASID and reads
+ * back how many stuck.
+ */
 void mmu_init(void)
 {
+    kmap_init();
+    /*
+     * The walker must see the new tables before satp names them. The
+     * boot table's leaves are global, so they match under any ASID: the
+     * flush after the switch takes out those the few instructions in
+     * between may have reloaded.
+     */
+    __asm__ volatile("sfence.vma" ::: "memory");
     uint64_t satp = mmu_kernel_satp();
     csr_write_satp(satp | (SATP_ASID_MASK << SATP_ASID_SHIFT));
     uint64_t got = (csr_read_satp() >> SATP_ASID_SHIFT) & SATP_ASID_MASK;

@@ -6,6 +6,7 @@
 #include <arch/csr.h>
 #include <arch/entry.h>
 #include <arch/irq.h>
+#include <arch/kmap.h>
 #include <arch/trapframe.h>
 #include <sys/entry.h>
 #include <base/printk.h>
@@ -33,6 +34,32 @@ static enum irq_kind irq_kind_of(uint64_t cause)
     }
 }
 
+static const char *access_of(uint64_t cause)
+{
+    return cause == EXC_STORE_PAGE ? "store to" : cause == EXC_LOAD_PAGE ? "load from" : "jump to";
+}
+
+/*
+ * A kernel trap is a bug: says what the kernel did to which memory, as
+ * far as the page tables tell. After a jump sepc is the target, so the
+ * jump's message gives ra, where the call came from.
+ */
+static _Noreturn void panic_kernel_trap(const struct trapframe *tf)
+{
+    uint64_t cause = tf->scause, addr = tf->stval;
+    bool page_fault = cause == EXC_STORE_PAGE || cause == EXC_LOAD_PAGE || cause == EXC_INST_PAGE;
+    pte_t leaf = page_fault ? kmap_leaf(addr) : 0;
+    if (page_fault && !leaf)
+        panic("kernel %s unmapped address %lx (%s) sepc %lx", access_of(cause), addr, kmap_region(addr),
+              TF_PC(tf));
+    if (leaf && !(leaf & PTE_U) && cause == EXC_STORE_PAGE && !(leaf & PTE_W))
+        panic("kernel store to read-only memory at %lx (%s) sepc %lx", addr, kmap_region(addr), TF_PC(tf));
+    if (leaf && !(leaf & PTE_U) && cause == EXC_INST_PAGE && !(leaf & PTE_X))
+        panic("kernel jumped to non-executable memory at %lx (%s) ra %lx", addr, kmap_region(addr),
+              tf->regs[1]);
+    panic("kernel trap: scause %lx sepc %lx stval %lx", cause, TF_PC(tf), addr);
+}
+
 void trap_handle(struct trapframe *tf)
 {
     uint64_t cause = tf->scause;
@@ -40,7 +67,7 @@ void trap_handle(struct trapframe *tf)
     if (cause & SCAUSE_INTR)
         entry_interrupt(tf, irq_kind_of(cause & ~SCAUSE_INTR), from_user);
     else if (!from_user)
-        panic("kernel trap: scause %lx sepc %lx stval %lx", cause, TF_PC(tf), tf->stval);
+        panic_kernel_trap(tf);
     else if (cause == EXC_ECALL_U) {
         TF_PC(tf) += 4;
         entry_syscall(tf);
