@@ -72,14 +72,13 @@ static const struct doc {
 	[SYS_RIGHTS] = { "rights", C(E_INVAL) },
 	[SYS_CMDLINE] = { "cmdline", C(E_RANGE) | C(E_FAULT) },
 	[SYS_DEVMEM_MAP] = { "devmem_map", C(E_PERM) | C(E_INVAL) | C(E_RANGE) | C(E_NOMEM) },
-	[SYS_IPC_REQ] = { "ipc_req", C(E_INVAL) | C(E_NOENT) | C(E_BUSY) | C(E_DEPTH) | C(E_DIED) |
-				     C(E_ABORTED) },
-	[SYS_IPC_FWD] = { "ipc_fwd", C(E_INVAL) | C(E_NOENT) | C(E_BUSY) | C(E_DEPTH) | C(E_DIED) |
-				     C(E_ABORTED) },
-	[SYS_IPC_TAIL] = { "ipc_tail", C(E_INVAL) | C(E_NOENT) | C(E_BUSY) | C(E_DEPTH) | C(E_DIED) |
-				       C(E_ABORTED) },
-	[SYS_IPC_KICK] = { "ipc_kick", C(E_INVAL) | C(E_NOENT) | C(E_BUSY) | C(E_DEPTH) | C(E_DIED) |
-				       C(E_ABORTED) },
+	[SYS_IPC_REQ] = { "ipc_req", C(E_INVAL) | C(E_NOENT) | C(E_BUSY) | C(E_DEPTH) | C(E_NOMEM) |
+				     C(E_DIED) | C(E_ABORTED) },
+	[SYS_IPC_FWD] = { "ipc_fwd", C(E_INVAL) | C(E_NOENT) | C(E_BUSY) | C(E_DEPTH) | C(E_NOMEM) |
+				     C(E_DIED) },
+	/* A tail or kick never returns once it is in: the reply, E_DIED and E_ABORTED go to the frame below. */
+	[SYS_IPC_TAIL] = { "ipc_tail", C(E_INVAL) | C(E_NOENT) | C(E_BUSY) | C(E_DEPTH) | C(E_NOMEM) },
+	[SYS_IPC_KICK] = { "ipc_kick", C(E_INVAL) | C(E_NOENT) | C(E_BUSY) | C(E_DEPTH) | C(E_NOMEM) },
 	[SYS_IPC_RESP] = { "ipc_resp", C(E_INVAL) },
 	[SYS_IPC_FRAME] = { "ipc_frame", C(E_INVAL) | C(E_RANGE) },
 	[SYS_IPC_ABORT] = { "ipc_abort", C(E_INVAL) | C(E_NOENT) | C(E_PERM) },
@@ -105,8 +104,16 @@ static const struct exception {
 	long nr, code;
 	const char *why;
 } exceptions[] = {
-	{ SYS_SHM_CREATE, E_KILLED, "needs a kill to land between building the region and linking it "
-				    "to its owner, a window of a few instructions with nothing to wait on" },
+	/*
+	 * A killed process's own thread never sees it: the kill pokes its
+	 * threads under the lock the link takes, so the thread exits on its
+	 * way out. A thread migrated into the process sees it only between
+	 * the kill's state change and the poke that unwinds it (its caller
+	 * then gets E_DIED): a race on another hart with nothing to wait in.
+	 */
+	{ SYS_SHM_CREATE, E_KILLED, "needs a kill on another hart to land between building the region "
+				    "and linking it to its owner, and is seen only by a thread about to be "
+				    "unwound out of that process" },
 	{ SYS_PROFILE, E_INVAL, "only in a PROFILE=1 kernel (make profile); the tests run without" },
 	{ SYS_TRACE, E_INVAL, "only in a TRACE=1 kernel (make trace); the tests run without" },
 	{ SYS_TRACE, E_NOMEM, "only in a TRACE=1 kernel (make trace); the tests run without" },
@@ -128,23 +135,55 @@ static bool documented(long nr, long code)
 	return code < 0 && code >= E_MIN && (docs[doc_index(nr)].codes & C(code));
 }
 
+static const char *const code_names[] = {
+	[-E_INVAL] = "E_INVAL",	  [-E_FAULT] = "E_FAULT",   [-E_NOENT] = "E_NOENT",
+	[-E_PERM] = "E_PERM",	  [-E_NOMEM] = "E_NOMEM",   [-E_RANGE] = "E_RANGE",
+	[-E_BADELF] = "E_BADELF", [-E_BUSY] = "E_BUSY",	    [-E_NOSYS] = "E_NOSYS",
+	[-E_DEADLK] = "E_DEADLK", [-E_KILLED] = "E_KILLED", [-E_DIED] = "E_DIED",
+	[-E_ABORTED] = "E_ABORTED", [-E_DEPTH] = "E_DEPTH",
+};
+
+/* A result as the messages print it: a code's name, or the value. */
+static const char *result_name(long v, char *buf, size_t size)
+{
+	if (v < 0 && v >= E_MIN)
+		return code_names[-v];
+	snprintf(buf, size, "%ld", v);
+	return buf;
+}
+
+/* The codes in a set, as "E_INVAL E_NOENT", or "none". */
+static const char *set_names(unsigned set, char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (long code = -1; code >= E_MIN; code--)
+		if (set & C(code))
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", n ? " " : "", code_names[-code]);
+	return n ? buf : "none";
+}
+
 /*
  * Checks one result: it must be want (NONNEG: any value >= 0), and a
  * negative one must be a code docs[] lists for the call. A right code is
- * marked seen.
+ * marked seen. A failure names the row, the call, what came back and
+ * what the document allows.
  */
 static void expect(const char *what, long nr, long got, long want)
 {
+	const struct doc *d = &docs[doc_index(nr)];
 	bool ok = want == NONNEG ? got >= 0 : got == want;
+	char g[24], w[24], allowed[160];
 
 	if (got < 0 && !documented(nr, got)) {
-		printf("badargs: row '%s': %s returned %ld, which docs/syscalls.md does not give it\n",
-		       what, docs[doc_index(nr)].name, got);
+		printf("badargs: row '%s': %s returned %s, which docs/syscalls.md does not give it "
+		       "(it gives: %s)\n",
+		       what, d->name, result_name(got, g, sizeof(g)), set_names(d->codes, allowed, sizeof(allowed)));
 		ok = false;
-	} else if (!ok && want == NONNEG) {
-		printf("badargs: row '%s': got %ld, want >= 0\n", what, got);
 	} else if (!ok) {
-		printf("badargs: row '%s': got %ld, want %ld\n", what, got, want);
+		printf("badargs: row '%s': %s returned %s, want %s\n", what, d->name,
+		       result_name(got, g, sizeof(g)), want == NONNEG ? ">= 0" : result_name(want, w, sizeof(w)));
 	}
 	if (!ok)
 		failed++;
@@ -166,8 +205,8 @@ static void check_coverage(void)
 	int pairs = 0, missing = 0;
 
 	for (size_t i = 0; i < ARRAY_LEN(exceptions); i++)
-		printf("badargs: not produced: %s %ld: %s\n", docs[exceptions[i].nr].name,
-		       exceptions[i].code, exceptions[i].why);
+		printf("badargs: not produced: %s %s: %s\n", docs[exceptions[i].nr].name,
+		       code_names[-exceptions[i].code], exceptions[i].why);
 	for (long nr = 0; nr <= UNKNOWN_NR; nr++) {
 		for (long code = -1; code >= E_MIN; code--) {
 			if (!documented(nr, code) || excepted(nr, code))
@@ -175,7 +214,8 @@ static void check_coverage(void)
 			pairs++;
 			if (seen[nr] & C(code))
 				continue;
-			printf("badargs: documented pair never produced: %s %ld\n", docs[nr].name, code);
+			printf("badargs: documented pair never produced: %s %s\n", docs[nr].name,
+			       code_names[-code]);
 			missing++;
 		}
 	}
@@ -630,26 +670,36 @@ static const long hops[] = { SYS_IPC_FWD, SYS_IPC_TAIL, SYS_IPC_KICK };
  * The migration codes of each call. A fwd, tail or kick is made by our
  * own handler (a self-call, so a frame with a real eid above the root).
  * A refusal comes back to that handler, which passes it on in d0. A tail
- * or kick replaced the handler's frame, so a server dying under it
- * answers the root's ipc_req; and an abort pops every frame above the
- * root, so the root's call is where every call's E_ABORTED is seen.
+ * or kick that got in replaced the handler's frame, so the handler never
+ * resumes: a server dying under it answers the root's ipc_req.
  */
 static void check_ipc(void)
 {
 	const struct mself me = get_self();
 	long deep = fork_server((long)ACT_STACK_SIZE);
+	struct ipc_reply r;
+	char name[80];
 
 	expect("ipc_req into a full-stack reservation", SYS_IPC_REQ, call(deep, CMD_NOOP, 0, 0, 0),
 	       E_DEPTH);
 	for (size_t i = 0; i < ARRAY_LEN(hops); i++) {
-		long dying = fork_server(0);
+		const char *hop_name = docs[hops[i]].name;
+		long dying = fork_server(0), st;
 
-		expect("hop into a full-stack reservation", hops[i],
-		       call(me.pid, CMD_HOP, hops[i], deep, CMD_NOOP), E_DEPTH);
-		expect("hop to an unknown pid", hops[i],
-		       call(me.pid, CMD_HOP, hops[i], BIG_ID, CMD_NOOP), E_NOENT);
-		expect("hop into a server that exits", hops[i],
-		       call(me.pid, CMD_HOP, hops[i], dying, CMD_EXIT), E_DIED);
+		snprintf(name, sizeof(name), "%s into a full-stack reservation", hop_name);
+		expect(name, hops[i], call(me.pid, CMD_HOP, hops[i], deep, CMD_NOOP), E_DEPTH);
+		snprintf(name, sizeof(name), "%s to an unknown pid", hop_name);
+		expect(name, hops[i], call(me.pid, CMD_HOP, hops[i], BIG_ID, CMD_NOOP), E_NOENT);
+		st = ipc_req(me.pid, CMD_HOP, hops[i], dying, CMD_EXIT, &r);
+		if (hops[i] == SYS_IPC_FWD) {
+			expect("ipc_req whose callee's fwd saw its server exit", SYS_IPC_REQ, st, 0);
+			expect("ipc_fwd into a server that exits", SYS_IPC_FWD, r.d[0], E_DIED);
+		} else {
+			snprintf(name, sizeof(name), "ipc_req whose callee's %s went into a server that exits",
+				 hop_name);
+			expect(name, SYS_IPC_REQ, st, E_DIED);
+			CHECK_EQ(r.pid, dying);
+		}
 		CHECK_EQ(wait_status(dying), 0);
 	}
 	kill_server(deep);
@@ -743,9 +793,10 @@ static void check_aborts(void)
 	CHECK_EQ(sys_thread_join(target, &v), 0);
 	expect("notify_wait aborted", SYS_NOTIFY_WAIT, aborted(notify_wait_call, 0), E_KILLED);
 	expect("ipc_req aborted", SYS_IPC_REQ, aborted(spin_call, 0), E_ABORTED);
+	/* An abort pops every frame above the root: only the root's call, an ipc_req, sees it. */
 	for (size_t i = 0; i < ARRAY_LEN(hops); i++)
-		expect("hop aborted, seen at the root", hops[i], aborted(hop_spin_call, hops[i]),
-		       E_ABORTED);
+		expect("ipc_req aborted while its callee's fwd, tail or kick is inside", SYS_IPC_REQ,
+		       aborted(hop_spin_call, hops[i]), E_ABORTED);
 }
 
 static long exec_hold_call(long pid)
@@ -988,6 +1039,79 @@ static void run_nomem(long unused)
 	CHECK_EQ(shm_free(shm), 0);
 }
 
+/*
+ * A call maps the caller's activation into the callee, which needs a page
+ * table for it, one per 2 MiB of the activation window (kept while the
+ * callee lives). A server forked from us has a table only where our root
+ * lies; a thread of ours whose slot is in another 2 MiB calls it with all
+ * memory taken, so the table cannot be made: E_NOMEM, for each call. The
+ * threads made to reach such a slot hold theirs until it is found.
+ */
+#define ACT_REGION(va)	(((long)(va) - (long)USER_ACT_BASE) >> 21)
+#define PROBES		48
+
+static long nomem_server, probe_region[PROBES];
+/* Main to the probe: 1 call (memory is taken), 2 call again (it is back); the probe: 1 called. */
+static volatile long probe_go, probe_done;
+
+static long probe(long i)
+{
+	long here = 0, self = get_self().pid;
+	char name[80];
+
+	__atomic_store_n(&probe_region[i], ACT_REGION(&here), __ATOMIC_SEQ_CST);
+	while (!probe_go)
+		sys_yield();
+	expect("ipc_req that needs a page table, out of memory", SYS_IPC_REQ,
+	       call(nomem_server, CMD_NOOP, 0, 0, 0), E_NOMEM);
+	for (size_t h = 0; h < ARRAY_LEN(hops); h++) {
+		snprintf(name, sizeof(name), "%s that needs a page table, out of memory", docs[hops[h]].name);
+		expect(name, hops[h], call(self, CMD_HOP, hops[h], nomem_server, CMD_NOOP), E_NOMEM);
+	}
+	probe_done = 1;
+	/* A refused call changed nothing: with memory back the same call gets in. */
+	while (probe_go != 2)
+		sys_yield();
+	expect("ipc_req once memory is back", SYS_IPC_REQ, call(nomem_server, CMD_NOOP, 0, 0, 0), 0);
+	return 0;
+}
+
+static void run_ipc_nomem(long unused)
+{
+	long here = 0, tid[PROBES], n, v = -1;
+	struct mstats quiet;
+	static struct memhog h;
+
+	(void)unused;
+	nomem_server = fork_server(0);
+	for (n = 0; n < PROBES; n++) {
+		probe_region[n] = -1;
+		tid[n] = thread_spawn(HART_ANY, probe, n);
+		CHECK_OK(tid[n]);
+		while (__atomic_load_n(&probe_region[n], __ATOMIC_SEQ_CST) < 0)
+			sys_yield();
+		if (probe_region[n] != ACT_REGION(&here))
+			break;
+	}
+	if (n == PROBES)
+		test_fail("no thread's slot left our root's 2 MiB in %d threads", PROBES);
+	for (long i = 0; i < n; i++) {
+		CHECK_EQ(sys_thread_kill(tid[i]), 0);
+		CHECK_EQ(sys_thread_join(tid[i], &v), 0);
+	}
+	/* Their memory comes back after a grace period: all of it, before the hog takes the rest. */
+	stats_snapshot(&quiet);
+	memhog_take(&h, 0);
+	probe_go = 1;
+	while (!probe_done)
+		sys_yield();
+	memhog_give(&h);
+	probe_go = 2;
+	CHECK_EQ(sys_thread_join(tid[n], &v), 0);
+	CHECK_EQ(v, 0);
+	kill_server(nomem_server);
+}
+
 /* Uses each kind of object once, so first-use caches are in place. */
 static void warm_up(void)
 {
@@ -1027,6 +1151,7 @@ int main(void)
 	in_child("exec badelf", run_exec_badelf, 0);
 	in_child("dropped rights", run_dropped_rights, 0);
 	in_child("out of memory", run_nomem, 0);
+	in_child("calls out of memory", run_ipc_nomem, 0);
 	check_coverage();
 	if (failed)
 		test_fail("%d rows failed (listed above)", failed);
