@@ -143,7 +143,8 @@ static bool words_zero(const struct ipc_reply *r)
 /* Inner hops fail only the ways a migration may (docs/ipc.md). */
 static bool inner_allowed(long st)
 {
-	return st == E_NOENT || st == E_DIED || st == E_DEPTH || st == E_INVAL || st == E_BUSY;
+	return st == E_NOENT || st == E_DIED || st == E_DEPTH || st == E_INVAL || st == E_BUSY ||
+	       st == E_NOMEM;
 }
 
 /*
@@ -173,8 +174,12 @@ static void check_chain(struct outcome *o, long kind, long pid, long term, long 
 			o->bad = "a call from the root that must be refused was not (E_INVAL, nothing changed)";
 		return;
 	}
-	/* E_BUSY: the callee is in the middle of an exec (a SIG_EXEC signal). */
-	if (st == E_NOENT || st == E_DEPTH || st == E_DIED || st == E_ABORTED || st == E_BUSY) {
+	/*
+	 * E_BUSY: the callee is in the middle of an exec (a SIG_EXEC signal);
+	 * E_NOMEM: no page for the table our frame needed there (docs/ipc.md).
+	 */
+	if (st == E_NOENT || st == E_DEPTH || st == E_DIED || st == E_ABORTED || st == E_BUSY ||
+	    st == E_NOMEM) {
 		if (!words_zero(r) || (st == E_DIED ? r->pid <= 0 : st != E_ABORTED && r->pid))
 			o->bad = "a failed call's reply is not {pid, zero words}";
 		return;
