@@ -277,11 +277,16 @@ build/host/%: tests/host/%.c $(wildcard tests/host/*.h) $(wildcard lib/*.c lib/i
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -o $@ $<
 
+# The harness's own host tests, in Python (tests/host/test_*.py).
+HOST_PY_TESTS := $(wildcard tests/host/test_*.py)
+
 # One result line per host test program, and a closing count, like runtest.py.
 host-test: $(patsubst %,build/host/%,$(HOST_TESTS)) | $(HOST_DTBS)
-	@p=0; f=0; for t in $^; do \
-	    if $$t >$$t.log 2>&1; then echo "PASS host/$$(basename $$t)"; p=$$((p+1)); \
-	    else echo "FAIL host/$$(basename $$t):"; sed 's/^/    | /' $$t.log; f=$$((f+1)); fi; \
+	@p=0; f=0; for t in $^ $(HOST_PY_TESTS); do \
+	    case $$t in *.py) run="$(PYTHON) $$t"; log=build/host/$$(basename $$t .py).log;; \
+	    *) run=$$t; log=$$t.log;; esac; \
+	    if $$run >$$log 2>&1; then echo "PASS host/$$(basename $$t)"; p=$$((p+1)); \
+	    else echo "FAIL host/$$(basename $$t):"; sed 's/^/    | /' $$log; f=$$((f+1)); fi; \
 	done; echo "$$p passed, $$f failed"; [ $$f = 0 ]
 
 selfcheck: all

@@ -25,8 +25,8 @@ import signal
 import struct
 import subprocess
 import threading
-import time
 
+import hostclock
 import qemu
 
 PANIC_RE = re.compile(r"PANIC|ASSERT")
@@ -57,10 +57,13 @@ def boot(kernel, initrd, cmdline, harts=1, mem=qemu.DEFAULT_MEM, extra=(), boot_
     """Boot one QEMU and watch its console until QEMU exits or the run is stopped.
 
     log: a path that gets the raw console as it comes. on_line(line) sees each
-    line as it arrives. watch() is asked every POLL_S seconds and returns a
-    reason to stop the run (a hang) or None; after `timeout` seconds the run
-    stops as "timeout after <timeout>s". before_kill(reason) runs while a
-    stopped QEMU still lives (to ask its monitor where the harts are).
+    line as it arrives. watch(clock) is asked every POLL_S seconds and returns
+    a reason to stop the run (a hang) or None; clock is the run's
+    hostclock.HostClock, just sampled. After `timeout` seconds of guest time
+    (wall time less what the host kept QEMU waiting, hostclock.py) the run
+    stops as "timeout after <timeout> s of guest time (...)"; after 10 times
+    `timeout` of wall time, whatever the host did. before_kill(reason) runs
+    while a stopped QEMU still lives (to ask its monitor where the harts are).
     input_text is typed into the guest's serial port once it prints READY: a
     test that reads the console says READY when its interrupt handler is in
     place, and input sent earlier would only wait in the UART. machine is a
@@ -98,7 +101,8 @@ def boot(kernel, initrd, cmdline, harts=1, mem=qemu.DEFAULT_MEM, extra=(), boot_
 
     t = threading.Thread(target=reader, daemon=True)
     t.start()
-    deadline = time.monotonic() + timeout
+    clock = hostclock.HostClock(proc.pid, qemu.MACHINES[machine]["monitor_harts"])
+    start = clock.mark()
     stopped = None
     while stopped is None:
         try:
@@ -106,9 +110,11 @@ def boot(kernel, initrd, cmdline, harts=1, mem=qemu.DEFAULT_MEM, extra=(), boot_
             break
         except subprocess.TimeoutExpired:
             pass
-        stopped = watch() if watch else None
-        if stopped is None and time.monotonic() > deadline:
-            stopped = f"timeout after {timeout}s"
+        clock.sample()
+        stopped = watch(clock) if watch else None
+        over = clock.overdue(start, timeout, own_time="guest time", starved="starved on the host")
+        if stopped is None and over:
+            stopped = f"timeout after {over}"
     if stopped and before_kill:
         before_kill(stopped)
     # Also after a normal exit: reap anything the process left behind.

@@ -147,6 +147,10 @@ def build_command(kernel, initrd, cmdline, harts=1, mem=DEFAULT_MEM,
     # which QEMU only supports on single-threaded TCG.
     if harts > 1 and "-accel" not in extra and "-icount" not in extra:
         cmd += ["-accel", "tcg,thread=multi"]
+    # Named vCPU threads (`CPU <n>/TCG`) let tools/hostclock.py read each
+    # hart's own time on the host.
+    if "-name" not in extra:
+        cmd += ["-name", "migrant,debug-threads=on"]
     return cmd + extra
 
 

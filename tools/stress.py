@@ -8,8 +8,10 @@
 
 Load mode boots one QEMU and watches it: the guest prints every client's op
 count ("STRESS hb", one client pinned to every hart) twice a second; a
-client whose count stands still for HANG_S seconds of wall time outside a
-quiescent point, or a guest silent that long, is a hang. Beyond that the
+client whose count stands still for HANG_S seconds of its hart's own time
+outside a quiescent point, or a guest silent that long, is a hang: wall time
+less what the host kept the hart's vCPU thread waiting to run
+(tools/hostclock.py), so a starved QEMU is slow, not hung. Beyond that the
 run is judged by guest.judge, the rule every tool shares: a kernel PANIC
 or ASSERT, a "STRESS violation", the timeout, a missing result, a missing
 `MIGRANT-END status=0` or a QEMU exit status other than 0 fail it. The last
@@ -45,8 +47,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import guest  # noqa: E402
 import qemu  # noqa: E402
 
-# Seconds of wall time without progress that make a hang (the issue's
-# rule); STRESS_HANG_S raises it on a host too loaded to keep QEMU running.
+# Seconds of a hart's own time without progress that make a hang (the
+# issue's rule; tools/hostclock.py). STRESS_HANG_S changes it.
 HANG_S = int(os.environ.get("STRESS_HANG_S", "5"))
 MARKER = b"STRESS-PROG-MARKER"
 PROG_MAX = 32768
@@ -164,34 +166,40 @@ def boot(kernel, initrd, cmdline, harts, mem, timeout, echo=False, watch=True):
 
 class Watchdog:
     """Progress from the heartbeats: a hart's count that stands still for
-    HANG_S outside a quiescent point, or a console silent that long, is a hang."""
+    HANG_S of its own time (tools/hostclock.py: wall time less what the host
+    kept its vCPU thread waiting to run) outside a quiescent point, or a
+    console silent for HANG_S of the whole QEMU's time, is a hang."""
 
     def __init__(self, run):
         self.run, self.seen = run, 0
         self.counts, self.changed, self.quiet = None, [], False
-        self.last_line = time.monotonic()
+        self.last_line = None
 
-    def check(self):
-        now = time.monotonic()
+    def check(self, clock):
         lines = self.run.lines
         for line in lines[self.seen:]:
             if line.startswith("STRESS hb"):
                 vals = [int(v) for v in line.split()[2:]]
                 if self.counts is None or len(vals) != len(self.counts):
-                    self.counts, self.changed = vals, [now] * len(vals)
+                    self.counts = vals
+                    self.changed = [clock.mark(i) for i in range(len(vals))]
                 for i, v in enumerate(vals):
                     if v != self.counts[i]:
-                        self.counts[i], self.changed[i] = v, now
+                        self.counts[i], self.changed[i] = v, clock.mark(i)
             elif line.startswith("STRESS quiesce"):
                 self.quiet = line.endswith("begin")
-                self.changed = [now] * len(self.changed)
-        if len(lines) > self.seen:
-            self.seen, self.last_line = len(lines), now
-        if self.counts is not None and now - self.last_line > HANG_S:
-            return f"hang: no output for {HANG_S} s"
-        stuck = [i for i, c in enumerate(self.changed) if now - c > HANG_S]
-        if stuck and not self.quiet:
-            return f"hang: hart {stuck[0]} made no progress for {HANG_S} s"
+                self.changed = [clock.mark(i) for i in range(len(self.changed))]
+        if len(lines) > self.seen or self.last_line is None:
+            self.seen, self.last_line = len(lines), clock.mark()
+        silent = clock.overdue(self.last_line, HANG_S, own_time="QEMU's time")
+        if self.counts is not None and silent:
+            return f"hang: no output for {silent}"
+        if self.quiet:
+            return None
+        for i, mark in enumerate(self.changed):
+            stuck = clock.overdue(mark, HANG_S, hart=i)
+            if stuck:
+                return f"hang: hart {i} made no progress for {stuck}"
         return None
 
 
