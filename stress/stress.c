@@ -350,6 +350,21 @@ static long shm_size(unsigned long tok)
 	return (long)(1 + TOKEN_PARAM(tok) % 16) * 4096;
 }
 
+/* One request into slot's service with term and d3, checked as a chain of one hop. */
+static void call_term(struct outcome *o, long c, long slot, long term, unsigned long d3,
+		      unsigned long nonce)
+{
+	long pid = slot_pid[slot], st;   /* once: a reaper may replace it meanwhile */
+	unsigned long w[4] = { (unsigned long)CHAIN_D0(term, 0, 1 | (unsigned long)slot << 5), 0,
+			       nonce, d3 };
+	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
+
+	st = ipc_req(pid, (long)w[0], 0, (long)w[2], (long)w[3], &r);
+	check_chain(o, H_REQ, pid, term, 0, w, st, &r);
+	if (st == 0)
+		counts[c].hops++;
+}
+
 /* The region a client shares for hitters (SHM_PUBLISH), or 0. */
 static volatile long published_shm;
 
@@ -359,9 +374,7 @@ static volatile long published_shm;
  */
 static void run_shm_hit(struct outcome *o, long c, const struct op *op, unsigned long nonce)
 {
-	long id = published_shm, slot = (long)(op->a[0] % NSVC), pid = slot_pid[slot], va, st;
-	unsigned long w[4], hops = 1 | (unsigned long)slot << 5;
-	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
+	long id = published_shm, va;
 
 	if (!id) {
 		sys_yield();
@@ -376,14 +389,7 @@ static void run_shm_hit(struct outcome *o, long c, const struct op *op, unsigned
 			o->bad = "mapping our own published region failed a way not allowed";
 		return;
 	}
-	w[0] = (unsigned long)CHAIN_D0(T_SHMHIT, 0, hops);
-	w[1] = 0;
-	w[2] = nonce;
-	w[3] = (unsigned long)id;
-	st = ipc_req(pid, (long)w[0], 0, (long)w[2], (long)w[3], &r);
-	check_chain(o, H_REQ, pid, T_SHMHIT, 0, w, st, &r);
-	if (st == 0)
-		counts[c].hops++;
+	call_term(o, c, (long)(op->a[0] % NSVC), T_SHMHIT, (unsigned long)id, nonce);
 }
 
 /*
@@ -538,25 +544,15 @@ static bool is_init(long pid)
  */
 static void run_race(struct outcome *o, long c, const struct op *op, unsigned long nonce)
 {
-	long kind = (long)(op->a[0] % RK_COUNT), slot = (long)(op->a[2] % 2), st;
-	long pid = slot_pid[slot];   /* once: a reaper may replace it meanwhile */
-	unsigned long w[4], hops = 1 | (unsigned long)slot << 5;
-	struct ipc_reply r = { 0, { 0, 0, 0, 0 } };
-	long term = kind == RK_MAKE_THREAD ? T_TMAKE : T_THIT;
+	long kind = (long)(op->a[0] % RK_COUNT);
 
 	if (kind == RK_MAKE_PROC) {
 		o->status = race_make(&pid_race, make_proc, op->a[1]);
 	} else if (kind == RK_HIT_CALL || kind == RK_HIT_KILL || kind == RK_HIT_NOTIFY) {
 		o->status = race_hit(&pid_race, hit_proc, kind, is_init);
 	} else {
-		w[0] = (unsigned long)CHAIN_D0(term, 0, hops);
-		w[1] = 0;
-		w[2] = nonce;
-		w[3] = (unsigned long)kind;
-		st = ipc_req(pid, (long)w[0], 0, (long)w[2], (long)w[3], &r);
-		check_chain(o, H_REQ, pid, term, 0, w, st, &r);
-		if (st == 0)
-			counts[c].hops++;
+		call_term(o, c, (long)(op->a[2] % 2), kind == RK_MAKE_THREAD ? T_TMAKE : T_THIT,
+			  (unsigned long)kind, nonce);
 		return;
 	}
 	if (o->status == RACE_BAD) {
