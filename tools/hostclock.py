@@ -118,11 +118,13 @@ class HostClock:
         """The clocks at the last sample: the hart's, or the whole QEMU's if None."""
         return Mark(self.last - self.t0, self.hart_own(hart))
 
-    def overdue(self, mark, limit, hart=None, own_time="its own time", starved="starved"):
-        """None while at most `limit` effective seconds have passed since mark
-        (and at most CAP x limit of wall time), else how long it was, as
+    def overdue(self, mark, limit, hart=None, until=None, own_time="its own time",
+                starved="starved"):
+        """None while at most `limit` effective seconds have passed from mark
+        to until (a later mark of the same clock; by default the last sample)
+        and at most CAP x limit of wall time, else how long it was, as
         `5 s of its own time (9.1 s wall, 4.1 s starved)`."""
-        now = self.mark(hart)
+        now = until if until is not None else self.mark(hart)
         own, wall = now.own - mark.own, now.wall - mark.wall
         # Of the wall time since mark, what went waiting for QEMU to start.
         queued = max(0.0, self.waited - mark.wall)

@@ -168,12 +168,22 @@ class Watchdog:
     """Progress from the heartbeats: a hart's count that stands still for
     HANG_S of its own time (tools/hostclock.py: wall time less what the host
     kept its vCPU thread waiting to run) outside a quiescent point, or a
-    console silent for HANG_S of the whole QEMU's time, is a hang."""
+    console silent for HANG_S of the whole QEMU's time, is a hang.
+
+    A hart's stall is measured only up to the latest heartbeat that shows
+    its count unchanged, never up to now: the heartbeats are printed by an
+    unpinned driver thread, so while the host starves the printer's vCPU,
+    no news is not bad news about the other harts. That case is the silent
+    console's, on the whole QEMU's clock."""
 
     def __init__(self, run):
         self.run, self.seen = run, 0
-        self.counts, self.changed, self.quiet = None, [], False
+        self.counts, self.changed, self.heard, self.quiet = None, [], [], False
         self.last_line = None
+
+    def reset(self, clock, n):
+        self.changed = [clock.mark(i) for i in range(n)]
+        self.heard = list(self.changed)
 
     def check(self, clock):
         lines = self.run.lines
@@ -182,13 +192,14 @@ class Watchdog:
                 vals = [int(v) for v in line.split()[2:]]
                 if self.counts is None or len(vals) != len(self.counts):
                     self.counts = vals
-                    self.changed = [clock.mark(i) for i in range(len(vals))]
+                    self.reset(clock, len(vals))
                 for i, v in enumerate(vals):
+                    self.heard[i] = clock.mark(i)
                     if v != self.counts[i]:
-                        self.counts[i], self.changed[i] = v, clock.mark(i)
+                        self.counts[i], self.changed[i] = v, self.heard[i]
             elif line.startswith("STRESS quiesce"):
                 self.quiet = line.endswith("begin")
-                self.changed = [clock.mark(i) for i in range(len(self.changed))]
+                self.reset(clock, len(self.changed))
         if len(lines) > self.seen or self.last_line is None:
             self.seen, self.last_line = len(lines), clock.mark()
         silent = clock.overdue(self.last_line, HANG_S, own_time="QEMU's time")
@@ -196,8 +207,8 @@ class Watchdog:
             return f"hang: no output for {silent}"
         if self.quiet:
             return None
-        for i, mark in enumerate(self.changed):
-            stuck = clock.overdue(mark, HANG_S, hart=i)
+        for i, (mark, heard) in enumerate(zip(self.changed, self.heard)):
+            stuck = clock.overdue(mark, HANG_S, hart=i, until=heard)
             if stuck:
                 return f"hang: hart {i} made no progress for {stuck}"
         return None

@@ -10,6 +10,7 @@ from pathlib import Path
 sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
 import hostclock  # noqa: E402
+import stress  # noqa: E402
 
 PID = 4242
 failures = 0
@@ -70,6 +71,40 @@ def setup(root):
     host.thread(12, "CPU 1/TCG")
     clock.sample()
     return host, clock, start
+
+
+def check_watchdog():
+    """tools/stress.py's Watchdog: a stall counts only up to the latest
+    heartbeat, so a starved printer is not another hart's hang."""
+    with tempfile.TemporaryDirectory() as root:
+        host, clock, _ = setup(root)
+        run = stress.Run()
+        dog = stress.Watchdog(run)
+        hb = [0, 0]
+
+        def beat(secs, ran, waited=None, moved=(0, 1)):
+            for i in moved:
+                hb[i] += 1
+            run.lines.append(f"STRESS hb {hb[0]} {hb[1]}")
+            host.step(clock, 1, secs, ran, waited)
+            return dog.check(clock)
+
+        for _ in range(4):
+            check(beat(0.5, {11: 0.5, 12: 0.5}) is None, "both harts move: no hang")
+        # The printer (hart 1) is starved for 8 s while hart 0 runs: no
+        # heartbeat, so hart 0's unchanged count says nothing.
+        quiet = None
+        for _ in range(16):
+            host.step(clock, 1, 0.5, {11: 0.5}, {12: 0.5, PID: 0.5})
+            quiet = quiet or dog.check(clock)
+        check(quiet is None, f"a starved printer is no hart's hang: {quiet}")
+        check(beat(0.5, {11: 0.5, 12: 0.5}) is None, "heartbeats again: no hang")
+        # Hart 0 really stops (spins without progress) while hart 1 prints.
+        r = None
+        for _ in range(12):
+            r = r or beat(0.5, {11: 0.5, 12: 0.5}, moved=(1,))
+        check(r is not None and r.startswith("hang: hart 0 made no progress for 5 s of its own time"),
+              f"a hart whose count stands still across heartbeats is hung: {r}")
 
 
 def main():
@@ -146,6 +181,8 @@ def main():
         host.now += 6
         clock.sample()
         check(clock.overdue(m, 5, hart=1) is not None, "without schedstat, the wall time")
+
+    check_watchdog()
 
     print(f"{'FAIL' if failures else 'ok'}: {failures} failed")
     return 1 if failures else 0
