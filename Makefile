@@ -31,6 +31,8 @@ PYTHON  ?= python3
 # bash keeps a variable of that name, which make would otherwise inherit.
 ARG_SECONDS := $(if $(filter command line,$(origin SECONDS)),$(SECONDS))
 
+comma := ,
+
 # V=1 shows every command.
 Q := $(if $(filter 1,$(V)),,@)
 
@@ -45,10 +47,17 @@ INJECT    ?= 0
 # `make wx-check` boots; no other build can be told to crash itself.
 WXTEST    ?= 0
 
+# FASTPATH=1 (the default) assembles trap.S's migration fast path for the
+# common request and response (docs/ipc.md); FASTPATH=0 sends every
+# migration through its C specification, ipc/migrate.c. The profiler and
+# the tracer hook the C path, so PROFILE=1 and TRACE=1 builds have none.
+FASTPATH  ?= 1
+
 # TRACE=1 builds the event tracer (`make trace`); for stress-diff it
 # means printing every call instead, and builds no tracer there.
 KTRACE  := $(if $(filter stress-diff,$(MAKECMDGOALS)),0,$(TRACE))
-VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(INJECT)),-inject)$(if $(filter 1,$(PROFILE)),-profile)$(if $(filter 1,$(KTRACE)),-trace)$(if $(filter 1,$(WXTEST)),-wxtest)
+FAST    := $(if $(filter 1,$(PROFILE) $(KTRACE)),0,$(FASTPATH))
+VARIANT := $(LOCKING)$(if $(filter 1,$(LOCKDEBUG)),-lockdebug)$(if $(filter 1,$(INJECT)),-inject)$(if $(filter 1,$(PROFILE)),-profile)$(if $(filter 1,$(KTRACE)),-trace)$(if $(filter 1,$(WXTEST)),-wxtest)$(if $(filter 0,$(FASTPATH)),-nofast)
 B       := build/$(VARIANT)
 UB      := build/user
 DEPS    := build/deps/stamp
@@ -61,12 +70,13 @@ CFLAGS_COMMON := $(ARCHFLAGS) -O2 -g -std=gnu11 -ffreestanding -fno-builtin -nos
     -fomit-frame-pointer -fno-stack-protector -fno-pie -no-pie -Wall -Wextra -Werror
 KDEFS := -DLOCKING_$(LOCKING) $(if $(filter 1,$(LOCKDEBUG)),-DLOCKDEBUG) $(if $(filter 1,$(INJECT)),-DINJECT) \
     $(if $(filter 1,$(PROFILE)),-DPROFILE) $(if $(filter 1,$(KTRACE)),-DTRACE) \
-    $(if $(filter 1,$(WXTEST)),-DWXTEST)
+    $(if $(filter 1,$(WXTEST)),-DWXTEST) $(if $(filter 1,$(FAST)),-DFASTPATH)
 KCFLAGS = $(CFLAGS_COMMON) $(KDEFS) -Iinclude -Isrc -Isrc/arch/riscv -Ilib/include -Ilib/libc \
     -Isrc/sync/ck -I$(CKDIR)/include -MMD -MP
 UCFLAGS := $(CFLAGS_COMMON) -Iinclude -Ilib/include -Ilib/libc -Iuser/include -MMD -MP
 
-KSRC := $(shell find src -name '*.c' -o -name '*.S' | sort)
+# asm-offsets.c is compiled to assembly only, for $(B)/gen/asm-offsets.h.
+KSRC := $(filter-out src/arch/riscv/asm-offsets.c,$(shell find src -name '*.c' -o -name '*.S' | sort))
 # lib/: freestanding code linked into both the kernel and user programs.
 LSRC := $(wildcard lib/*.c)
 KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(patsubst lib/%,$(B)/lib/%.o,$(LSRC)) $(B)/k/ck_epoch.o
@@ -103,9 +113,19 @@ $(B)/lib/%.c.o: lib/%.c $(DEPS) Makefile
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
 
-$(B)/k/%.S.o: src/%.S $(DEPS) Makefile
+$(B)/k/%.S.o: src/%.S $(B)/gen/asm-offsets.h $(DEPS) Makefile
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(KCFLAGS) -c $< -o $@
+	$(Q)$(CC) $(KCFLAGS) -I$(B)/gen -c $< -o $@
+
+# The struct offsets trap.S and boot.S use, from the C structs: each
+# `@@asm-offset NAME VALUE` line of asm-offsets.c's assembly is a #define.
+$(B)/gen/asm-offsets.h: src/arch/riscv/asm-offsets.c $(DEPS) Makefile
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -S $< -o $(B)/gen/asm-offsets.s
+	$(Q){ echo '/* Generated from src/arch/riscv/asm-offsets.c: do not edit. */'; \
+	  echo '#ifndef ASM_OFFSETS_H'; echo '#define ASM_OFFSETS_H'; \
+	  sed -n 's/^@@asm-offset \([A-Z0-9_]*\) \(-\{0,1\}[0-9][0-9]*\)$$/#define \1 \2/p' $(B)/gen/asm-offsets.s; \
+	  echo '#endif'; } > $@.tmp && mv $@.tmp $@
 
 # Concurrency Kit's epoch code, compiled from Debian's source for our target.
 $(B)/k/ck_epoch.o: $(DEPS)
@@ -251,14 +271,26 @@ stress: kernel $(UB)/stress.cpio
 	    --elf $(UB)/stress.elf --locking $(LOCKING) --lockdebug $(LOCKDEBUG) --inject $(INJECT) \
 	    --harts $(HARTS) --seconds $(or $(ARG_SECONDS),60) --mem $(MEM) $(if $(SEED),--seed $(SEED))
 
-# Differential mode: PROGS short programs at one hart in the fine and the
-# bkl build must give the same results; TRACE=1 prints every call of both.
+# Differential mode: PROGS short programs at one hart in two builds must
+# give the same results: fine against bkl, or with PAIR=fastpath the fine
+# build's asm migration path against its C specification (FASTPATH=0).
+# TRACE=1 prints every call of both.
 PROGS     ?= 2000
+PAIR      ?= locking
 SUFFIX    := $(patsubst $(LOCKING)%,%,$(VARIANT))
+ifeq ($(PAIR),fastpath)
+DIFF_A    := LOCKING=fine FASTPATH=1
+DIFF_B    := LOCKING=fine FASTPATH=0
+DIFF_KERNELS := build/fine$(SUFFIX)/migrant.bin build/fine$(SUFFIX)-nofast/migrant.bin
+else
+DIFF_A    := LOCKING=fine
+DIFF_B    := LOCKING=bkl
+DIFF_KERNELS := build/fine$(SUFFIX)/migrant.bin build/bkl$(SUFFIX)/migrant.bin
+endif
 stress-diff: $(UB)/stress.cpio
-	$(Q)$(MAKE) --no-print-directory LOCKING=fine LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) TRACE=0 kernel
-	$(Q)$(MAKE) --no-print-directory LOCKING=bkl LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) TRACE=0 kernel
-	$(PYTHON) tools/stress.py --diff build/fine$(SUFFIX)/migrant.bin build/bkl$(SUFFIX)/migrant.bin \
+	$(Q)$(MAKE) --no-print-directory $(DIFF_A) LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) TRACE=0 kernel
+	$(Q)$(MAKE) --no-print-directory $(DIFF_B) LOCKDEBUG=$(LOCKDEBUG) INJECT=$(INJECT) TRACE=0 kernel
+	$(PYTHON) tools/stress.py --diff $(DIFF_KERNELS) --names $(if $(filter fastpath,$(PAIR)),asm$(comma)C,fine$(comma)bkl) \
 	    --initrd $(UB)/stress.cpio --elf $(UB)/stress.elf --progs $(PROGS) --mem $(MEM) \
 	    $(if $(SEED),--seed $(SEED)) $(if $(filter 1,$(TRACE)),--trace)
 

@@ -128,6 +128,7 @@ struct outcome {
 	long tag;       /* 0 none, 1 TAG_OK, 2 TAG_ERR */
 	long result;    /* a code the op reported, or 0 for any value >= 0 */
 	const char *bad;
+	long pid;       /* who answered a migration (0 for other ops): the diff trace holds it */
 };
 
 static long code_of(long v)
@@ -169,6 +170,7 @@ static void check_chain(struct outcome *o, long kind, long pid, long term, long 
 	const struct sysdesc *d;
 
 	o->status = st;
+	o->pid = r->pid;
 	if (kind != H_REQ || pid <= 0) {
 		if (st != E_INVAL || r->pid || !words_zero(r))
 			o->bad = "a call from the root that must be refused was not (E_INVAL, nothing changed)";
@@ -565,7 +567,7 @@ static void run_race(struct outcome *o, long c, const struct op *op, unsigned lo
 /* Runs one op and checks it; returns the outcome's trace word. */
 static unsigned long run_op(long c, long index, const struct op *op, unsigned long nonce)
 {
-	struct outcome o = { 0, 0, 0, NULL };
+	struct outcome o = { 0, 0, 0, NULL, 0 };
 	char what[160];
 
 	switch (op->kind) {
@@ -587,7 +589,7 @@ static unsigned long run_op(long c, long index, const struct op *op, unsigned lo
 		violation(c, index, op, "%s", what);
 	}
 	return (unsigned long)(code_of(o.status) & 0xff) | (unsigned long)o.tag << 8 |
-	       (unsigned long)(o.result & 0xff) << 16;
+	       (unsigned long)(o.result & 0xff) << 16 | (unsigned long)(o.pid & 0xffff) << 24;
 }
 
 /* ---------------------------------------------------------------- services */

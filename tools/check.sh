@@ -139,11 +139,24 @@ count "coherence"
 suite fine 1
 suite bkl 1
 
+# The C specification of trap.S's migration fast path (FASTPATH=0): the
+# IPC tests on it, so both paths pass the same tests.
+ipc_c_path() {
+    make --no-print-directory LOCKING=fine FASTPATH=0 kernel >"$log.build" 2>&1 || { cat "$log.build"; return 1; }
+    python3 tools/runtest.py --kernel build/fine-nofast/migrant.bin --initrd build/user/test.cpio \
+        --locking fine --jobs "$jobs" --timeout 240 --harts "1 4" \
+        --only ipc_req,ipc_fwd,ipc_tail,ipc_kick,ipc_resp_pid,ipc_dying_target,notify_timer,notify_signal,notify_tail
+}
+stage "tests, FASTPATH=0" ipc_c_path
+count "tests FASTPATH=0"
+
 # The fuzzer's bounded smoke (docs/stress.md): 60 s at 4 harts in each lock
 # build, with fixed seeds, then 2,000 short programs at one hart in
-# differential mode, where fine and bkl must give the same results.
+# differential mode, where fine and bkl must give the same results, and
+# then the asm fast path and its C specification.
 stage "stress smoke" make_each "stress HARTS=4 SECONDS=60 LOCKING=fine SEED=1" \
-    "stress HARTS=4 SECONDS=60 LOCKING=bkl SEED=2" "stress-diff SEED=3 PROGS=2000"
+    "stress HARTS=4 SECONDS=60 LOCKING=bkl SEED=2" "stress-diff SEED=3 PROGS=2000" \
+    "stress-diff PAIR=fastpath SEED=3 PROGS=2000"
 count "stress smoke"
 
 echo

@@ -4,7 +4,7 @@
 
   stress.py --kernel K --initrd I --elf E --locking L [--harts N]
             [--seconds T] [--seed S] [--prog FILE]
-  stress.py --diff KERNEL_FINE KERNEL_BKL --initrd I --elf E [--progs N]
+  stress.py --diff KERNEL_A KERNEL_B [--names fine,bkl] --initrd I --elf E [--progs N]
 
 Load mode boots one QEMU and watches it: the guest prints every client's op
 count ("STRESS hb", one client pinned to every hart) twice a second; a
@@ -339,25 +339,27 @@ def traces(kernel, args, progs):
 
 
 def main_diff(args):
-    fine, bkl = args.diff
-    results = [traces(k, args, args.progs) for k in (fine, bkl)]
-    head = f"seed={args.seed} harts=1 locking=fine,bkl"
-    for name, (what, _, got, run) in zip(("fine", "bkl"), results):
+    names = args.names.split(",")
+    results = [traces(k, args, args.progs) for k in args.diff]
+    head = f"seed={args.seed} harts=1 " + ("locking=fine,bkl" if names == ["fine", "bkl"]
+                                           else f"builds={args.names}")
+    again = "make stress-diff" + ("" if names == ["fine", "bkl"] else " PAIR=fastpath")
+    for name, (what, _, got, run) in zip(names, results):
         if what is None and len(got) != args.progs:
             what = f"{len(got)} of {args.progs} programs traced"
         if what:
             print("\n".join("    | " + l for l in run.lines[-20:]))
             print(f"stress: FAIL {head}: {name} build: {what}")
-            print(f"stress: reproduce: make stress-diff SEED={args.seed} PROGS={args.progs}")
+            print(f"stress: reproduce: {again} SEED={args.seed} PROGS={args.progs}")
             return 1
     a, b = results[0][2], results[1][2]
     for p in range(args.progs):
         if a.get(p) != b.get(p):
             (ha, wa), (hb, wb) = a.get(p, ("-", [])), b.get(p, ("-", []))
             call = next((i for i, (x, y) in enumerate(zip(wa, wb)) if x != y), None)
-            at = "" if call is None else f" (call {call}: {wa[call]} in fine, {wb[call]} in bkl)"
-            print(f"stress: FAIL {head}: program {p} traced {ha} in fine, {hb} in bkl{at}")
-            print(f"stress: reproduce: make stress-diff SEED={args.seed} PROGS={p + 1} TRACE=1")
+            at = "" if call is None else f" (call {call}: {wa[call]} in {names[0]}, {wb[call]} in {names[1]})"
+            print(f"stress: FAIL {head}: program {p} traced {ha} in {names[0]}, {hb} in {names[1]}{at}")
+            print(f"stress: reproduce: {again} SEED={args.seed} PROGS={p + 1} TRACE=1")
             return 1
     calls = results[0][1].get("calls")
     print(f"stress: PASS {head} programs={args.progs} calls={calls} violations=0")
@@ -366,14 +368,13 @@ def main_diff(args):
 
 def main_trace(args):
     """Prints both builds' per-call results for the programs, side by side where they differ."""
-    fine, bkl = args.diff
     logs = []
-    for k in (fine, bkl):
+    for k in args.diff:
         cmdline = f"mode=diff seed={args.seed} progs={args.progs} len={args.len} trace=1"
         run = boot(k, args.initrd, cmdline, 1, args.mem, args.timeout, watch=False)
         logs.append([l for l in run.lines if l.startswith("STRESS call ")])
     for x, y in zip(*logs):
-        print(("  " if x == y else "! ") + x + ("" if x == y else f"   | bkl: {y.split('-> ')[-1]}"))
+        print(("  " if x == y else "! ") + x + ("" if x == y else f"   | {args.names.split(',')[1]}: {y.split('-> ')[-1]}"))
     return 0
 
 
@@ -391,8 +392,9 @@ def parse_args(argv):
     ap.add_argument("--mem", default=qemu.DEFAULT_MEM)
     ap.add_argument("--prog", help="run this explicit program instead of the seed's")
     ap.add_argument("--log", help="write the console here")
-    ap.add_argument("--diff", nargs=2, metavar=("FINE", "BKL"),
+    ap.add_argument("--diff", nargs=2, metavar=("A", "B"),
                     help="differential mode: compare these two kernels")
+    ap.add_argument("--names", default="fine,bkl", help="with --diff: what to call the two builds")
     ap.add_argument("--progs", type=int, default=2000)
     ap.add_argument("--len", type=int, default=12)
     ap.add_argument("--trace", action="store_true", help="with --diff: print every call")

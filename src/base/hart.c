@@ -4,10 +4,6 @@
 #include <arch/smp.h>
 #include <stddef.h>
 
-_Static_assert(offsetof(struct hart, kstack_top) == HART_KSTACK, "trap.S offset");
-_Static_assert(offsetof(struct hart, scratch) == HART_SCRATCH, "trap.S offset");
-_Static_assert(offsetof(struct hart, hartid) == HART_HARTID, "boot.S offset");
-_Static_assert(offsetof(struct hart, boot) == HART_BOOT, "boot.S offset");
 _Static_assert(sizeof(struct hart) == HART_SIZE, "boot.S size");
 
 struct hart harts[MAX_HARTS];

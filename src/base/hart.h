@@ -41,7 +41,7 @@ struct hart {
      */
     uint32_t tlb_seq;
 
-    /* Touched by trap.S: offsets HART_KSTACK and HART_SCRATCH. */
+    /* Touched by trap.S (offsets from asm-offsets.c). */
     uint64_t kstack_top;         /* kernel stack of the running thread */
     uint64_t scratch;            /* user sp while the trap path switches stacks */
 

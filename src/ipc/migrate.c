@@ -187,14 +187,15 @@ static int resp(struct thread *t, struct trapframe *tf)
 }
 
 /*
- * The whole of req, fwd, tail, kick and resp, entered from trap.S with a
- * partial frame. Pending work (a kill, an unwind, a notification) sends
- * the thread through migrate_check and the full exit instead.
+ * The whole of req, fwd, tail, kick and resp after the kernel entry,
+ * called from trap.S with a partial frame: the C path, and with FASTPATH
+ * the specification of trap.S's, which does the entry itself and comes
+ * here for everything but the common request and response. Pending work
+ * (a kill, an unwind, a notification) sends the thread through
+ * migrate_check and the full exit instead.
  */
-int ipc_fast(struct trapframe *tf)
+int ipc_entered(struct trapframe *tf)
 {
-    tlb_enter_fast(hart_self());
-    kernel_enter();
     struct thread *t = hart_self()->current;
     uint64_t nr = TF_SYSNO(tf);
     int how = nr == SYS_IPC_RESP ? resp(t, tf)
@@ -211,9 +212,19 @@ int ipc_fast(struct trapframe *tf)
         return how;
     }
     tlb_return_fast(hart_self());
-    kernel_depart((uintptr_t)ipc_fast);
+    kernel_depart((uintptr_t)ipc_entered);
     return how;
 }
+
+#ifndef FASTPATH
+/* The migration path's entry, when trap.S has no fast path of its own. */
+int ipc_fast(struct trapframe *tf)
+{
+    tlb_enter_fast(hart_self());
+    kernel_enter();
+    return ipc_entered(tf);
+}
+#endif
 
 /*
  * Runs on every return to user mode and tests one word in the common

@@ -15,6 +15,7 @@
  * trap_init_hart sets the real vector.
  */
 #include <arch/layout.h>
+#include <asm-offsets.h>
 #include <arch/pte.h>
 #include <base/config.h>
 

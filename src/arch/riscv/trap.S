@@ -8,6 +8,7 @@
  * from S-mode is an exception (a bug) or an interrupt taken in the idle loop.
  */
 #include <arch/layout.h>
+#include <asm-offsets.h>
 #include <migrant/syscall.h>
 #include <arch/entry.h>
 
@@ -148,18 +149,400 @@ trap_exit:
     sret
 
 /*
- * The migration path. The user stubs (user/ipc.S) keep their own callee-
- * saved registers, so only ra, sp, tp, pc and a0..a7 are saved here (and
- * sstatus if the full exit is taken); s0-s11 and gp stay live in their
- * registers, which C preserves.
- * ipc_fast says how to leave (the IPC_* codes in arch/entry.h).
+ * The migration path: req, fwd, tail, kick and resp. The user stubs
+ * (user/ipc.S) keep their own callee-saved registers, so s0-s11 and gp stay
+ * live in their registers, which C preserves; a call that migrates leaves
+ * with every register but pc, sp and a0..a5 zeroed.
+ *
+ * With FASTPATH (the default), the common request (req into the frame this
+ * depth parked last time) and the common response are done here, with the
+ * words in registers, no trap frame and no C call. Its C specification is
+ * ipc/migrate.c: call() through activation_push_parked() for req, resp()
+ * for resp, and ipc_entered() around both; each block below names the C it
+ * stands for, and the differential test (tests.list: stress-diff FASTPATH=0
+ * against the default) holds the two to the same results. Every check
+ * that fails before the point of no return leaves everything as it found
+ * it and goes to the C path (ipc_slow), which decides again from scratch.
+ *
+ * Registers: t1 the thread, t2 its depth, then the new user sp; t3 the
+ * thread plus depth * FRAME_SIZE, so TOP(x) and NEXT(x) address field x of
+ * frame[depth] and frame[depth + 1]; t4 this hart's epoch record; t5 the
+ * callee (req) or the process below (resp), then the space to switch to.
+ * t0, t6, a6 are scratch; a0..a5 and a7 stay the caller's until the point
+ * of no return, ra until a C call.
  */
+#define TOP(field)  (T_FRAME0 + (field))
+#define NEXT(field) (T_FRAME0 + FRAME_SIZE + (field))
+.if NEXT(F_CRIT) > 2047 || TOP(F_STATE) < 0
+.error "frame fields out of reach of a load's offset"
+.endif
+.if F_CRIT != F_ASYNC + 1 || HART_TLB_SEQ != 0 || P_ALIVE != 0
+.error "trap.S assumes async and crit adjacent, tlb_seq first in struct hart, P_ALIVE zero"
+.endif
+
+#if defined(FASTPATH) && defined(LOCKING_bkl)
+/* tlb_enter_fast counts the entry before the big lock (TLB_FAST_ENTRY). */
+#define TLB_FAST_STEP 1
+#else
+#define TLB_FAST_STEP 2
+#endif
+
+/* The caller's words and return address, around a C call of the asm path. */
+.macro SAVE_ARGS
+    sd      ra, 1*8(sp)
+    sd      a0, 10*8(sp)
+    sd      a1, 11*8(sp)
+    sd      a2, 12*8(sp)
+    sd      a3, 13*8(sp)
+    sd      a4, 14*8(sp)
+    sd      a5, 15*8(sp)
+    sd      a7, 17*8(sp)
+.endm
+
+.macro LOAD_ARGS
+    ld      ra, 1*8(sp)
+    ld      a0, 10*8(sp)
+    ld      a1, 11*8(sp)
+    ld      a2, 12*8(sp)
+    ld      a3, 13*8(sp)
+    ld      a4, 14*8(sp)
+    ld      a5, 15*8(sp)
+    ld      a7, 17*8(sp)
+.endm
+
+/* A C call from the asm path, with only the caller's words kept. */
+.macro CALL_KEEPING_ARGS fn
+    SAVE_ARGS
+    call    \fn
+    LOAD_ARGS
+.endm
+
 ipc_entry:
+    /* sscratch is 0 while in the kernel; the user tp waits in the frame. */
+    csrrw   t0, sscratch, zero
+    sd      t0, 4*8(sp)
+#ifdef FASTPATH
+    /* ipc_fast's entry: tlb_enter_fast (bkl only), then kernel_enter. */
+#ifdef LOCKING_bkl
+    li      t0, 1
+    amoadd.w.aqrl zero, t0, (tp)     /* h->tlb_seq, before the lock (mm/tlb.h) */
+#if defined(LOCKDEBUG) || defined(INJECT)
+    CALL_KEEPING_ARGS kernel_enter
+#else
+    /* spin_lock(&bkl): test-and-set; the .aq orders the kernel's accesses after it. */
+    la      t6, bkl
+    li      t0, 1
+1:  amoswap.w.aq t0, t0, (t6)
+    bnez    t0, 1b
+#endif
+#endif
+#ifdef INJECT
+    /* call() and resp() start with inject_delay(). */
+    CALL_KEEPING_ARGS inject_delay
+#endif
+    addi    t0, a7, -SYS_IPC_RESP
+    beqz    t0, resp_fast
+    addi    t0, a7, -SYS_IPC_REQ
+    bnez    t0, ipc_slow
+
+/* req: call(t, tf, 0), when activation_push_parked() succeeds. */
+req_fast:
+    /* if (unlikely(pid <= 0)) E_INVAL */
+    blez    a0, ipc_slow
+    /* struct activation *a = &t->act; struct frame *f = &a->frame[a->depth + 1]; */
+    ld      t1, HART_CURRENT(tp)
+    lw      t2, T_DEPTH(t1)
+    /* if (a->depth + 1 >= ACT_MAX_DEPTH) return false; */
+    addi    t0, t2, 1 - ACT_MAX_DEPTH
+    bgez    t0, ipc_slow
+    slli    t3, t2, FRAME_SHIFT
+    add     t3, t3, t1
+    /*
+     * epoch_enter(): entry from user is never inside a section, so this is
+     * ck_epoch_begin's outer case. The store of active must be visible
+     * before the loads of the frame and the process below (store-load, as
+     * ck's full fence): a grace period that missed it must not see this
+     * hart read a process that teardown then frees.
+     */
+    addi    t4, tp, HART_EPOCH
+    li      t0, 1
+    sw      t0, EPOCH_REC_ACTIVE(t4)
+    fence   rw, rw
+    ld      t0, EPOCH_REC_GLOBAL(t4)
+    lw      t0, EPOCH_EPOCH(t0)
+    sw      t0, EPOCH_REC_EPOCH(t4)
+    /* find_callee(): f->state == FRAME_PARKED && f->proc->id == pid */
+    lw      t0, NEXT(F_STATE)(t3)
+    addi    t0, t0, -FRAME_PARKED
+    bnez    t0, req_out
+    ld      t5, NEXT(F_PROC)(t3)
+    ld      t0, P_ID(t5)
+    bne     t0, a0, req_out
+    /* f->base != activation_next_base(a): top->base - top->size */
+    ld      t0, TOP(F_BASE)(t3)
+    ld      t6, TOP(F_SIZE)(t3)
+    sub     t0, t0, t6
+    ld      t6, NEXT(F_BASE)(t3)
+    bne     t0, t6, req_out
+    /* f->size != callee->act_size */
+    ld      t0, NEXT(F_SIZE)(t3)
+    ld      t6, P_ACT_SIZE(t5)
+    bne     t0, t6, req_out
+    /*
+     * activation_count_active(callee, 1): one AMO with .aq and .rl, as the
+     * C's sequentially consistent add; its .aq orders the alive test
+     * below after the count (the killer's side is in activation.h).
+     */
+    lw      t0, HART_INDEX(tp)
+    slli    t0, t0, PCOUNT_SHIFT
+    ld      t6, P_ACTIVE(t5)
+    add     t6, t6, t0
+    li      t0, 1
+    amoadd.d.aqrl zero, t0, (t6)
+    /* if (unlikely(!proc_open(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE))) */
+    lw      t0, P_STATE(t5)
+    bnez    t0, req_refused
+    addi    t6, t3, NEXT(F_STATE)
+1:  lr.w.aqrl t0, (t6)
+    addi    t0, t0, -FRAME_PARKED
+    bnez    t0, req_refused
+    li      t0, FRAME_ACTIVE
+    sc.w.rl t0, t0, (t6)
+    bnez    t0, 1b
+    /*
+     * epoch_exit(): the section's loads come before active's store (the
+     * release fence, as ck_epoch_end); our ACTIVE frame in callee->inside
+     * now keeps callee from being freed.
+     */
+    fence   rw, w
+    sw      zero, EPOCH_REC_ACTIVE(t4)
+    /*
+     * Point of no return. eid = top->proc->id; f->eid, ret_pc, ret_sp;
+     * f->async = f->crit = 0; a->depth++.
+     */
+    ld      t0, TOP(F_PROC)(t3)
+    ld      a0, P_ID(t0)
+    sd      a0, NEXT(F_EID)(t3)
+    csrr    t0, sepc
+    addi    t0, t0, 4
+    sd      t0, NEXT(F_RET_PC)(t3)
+    ld      t0, HART_SCRATCH(tp)
+    sd      t0, NEXT(F_RET_SP)(t3)
+    sh      zero, NEXT(F_ASYNC)(t3)
+    addi    t2, t2, 1
+    sw      t2, T_DEPTH(t1)
+    /* enter _start(eid, tid, d0..d3) at callee->entry on the frame's base */
+    ld      a1, T_ID(t1)
+    ld      t0, P_ENTRY(t5)
+    csrw    sepc, t0
+    ld      t2, NEXT(F_BASE)(t3)
+    ld      t5, P_AS(t5)
+    j       ipc_depart
+
+/* Refused after the count: activation_reenter_failed(callee), in the section. */
+req_refused:
+    SAVE_ARGS
+    sd      t4, 6*8(sp)
+    mv      a0, t5
+    call    activation_reenter_failed
+    ld      t4, 6*8(sp)
+    LOAD_ARGS
+/* Nothing changed but the section: leave it, then the C path. */
+req_out:
+    fence   rw, w
+    sw      zero, EPOCH_REC_ACTIVE(t4)
+    j       ipc_slow
+
+/* resp: resp() in the common case. */
+resp_fast:
+    /* if (a->depth == 0) E_INVAL */
+    ld      t1, HART_CURRENT(tp)
+    lw      t2, T_DEPTH(t1)
+    beqz    t2, ipc_slow
+    slli    t3, t2, FRAME_SHIFT
+    add     t3, t3, t1
+    /* f = activation_top(a), below = f - 1: f->async, !proc_alive(below->proc) */
+    lbu     t0, TOP(F_ASYNC)(t3)
+    bnez    t0, ipc_slow
+    ld      t5, TOP(F_PROC - FRAME_SIZE)(t3)
+    lw      t0, P_STATE(t5)
+    sltiu   t0, t0, P_EXEC + 1
+    beqz    t0, ipc_slow
+    /* a->depth == 1 && t->proc->signals: the root frame takes its signals in C */
+    addi    t0, t2, -1
+    bnez    t0, 1f
+    ld      t0, T_PROC(t1)
+    ld      t0, P_SIGNALS(t0)
+    bnez    t0, ipc_slow
+1:  /* Point of no return: {0, f->proc->id, d0..d3} at f->ret_pc, f->ret_sp. */
+    ld      t0, TOP(F_RET_PC)(t3)
+    csrw    sepc, t0
+    ld      t4, TOP(F_PROC)(t3)
+    ld      a1, P_ID(t4)
+    li      a0, 0
+    /* activation_pop(): a->depth--; activation_park(f) */
+    addi    t2, t2, -1
+    sw      t2, T_DEPTH(t1)
+    ld      t2, TOP(F_RET_SP)(t3)
+    li      t0, FRAME_PARKED
+    sw      t0, TOP(F_STATE)(t3)
+    /*
+     * activation_count_active(p, -1): PARKED must be visible before the
+     * count drops (activation_park says why); the AMO's .rl orders the
+     * store before it, its .aq the state load after it.
+     */
+    lw      t0, HART_INDEX(tp)
+    slli    t0, t0, PCOUNT_SHIFT
+    ld      t6, P_ACTIVE(t4)
+    add     t6, t6, t0
+    li      t0, -1
+    amoadd.d.aqrl zero, t0, (t6)
+    /* if (unlikely(!proc_open(p))) proc_vacated(p); */
+    lw      t0, P_STATE(t4)
+    bnez    t0, resp_vacated
+resp_parked:
+    /* switch_to_top(t): the space of the process below */
+    ld      t5, P_AS(t5)
+    j       ipc_depart
+
+resp_vacated:
+    sd      a0, 10*8(sp)
+    sd      a1, 11*8(sp)
+    sd      a2, 12*8(sp)
+    sd      a3, 13*8(sp)
+    sd      a4, 14*8(sp)
+    sd      a5, 15*8(sp)
+    sd      t1, 6*8(sp)
+    sd      t2, 7*8(sp)
+    sd      t5, 28*8(sp)
+    mv      a0, t4
+    call    proc_vacated
+    ld      a0, 10*8(sp)
+    ld      a1, 11*8(sp)
+    ld      a2, 12*8(sp)
+    ld      a3, 13*8(sp)
+    ld      a4, 14*8(sp)
+    ld      a5, 15*8(sp)
+    ld      t1, 6*8(sp)
+    ld      t2, 7*8(sp)
+    ld      t5, 28*8(sp)
+    j       resp_parked
+
+/*
+ * Both paths leave here: t1 the thread, t5 the space to run in, t2 the
+ * new user sp, sepc and a0..a5 set.
+ */
+ipc_depart:
+    /* t->as = as; aspace_activate(as): satp, a full flush for ASID 0, cur_as by a release store */
+    sd      t5, T_AS(t1)
+    ld      t0, AS_SATP(t5)
+    csrw    satp, t0
+    lhu     t6, AS_ASID(t5)
+    bnez    t6, 1f
+    sfence.vma
+1:  fence   rw, w
+    sd      t5, HART_CUR_AS(tp)
+    /* if (ck_pr_load_32(&t->work) != 0): the full exit, with a whole frame */
+    lw      t0, T_WORK(t1)
+    bnez    t0, ipc_work
+    /*
+     * tlb_return_fast(): the count must be visible before the generation
+     * is read (mm/tlb.h, the store-buffering shape); the AMO's .rl also
+     * orders the cur_as store before it.
+     */
+    li      t0, TLB_FAST_STEP
+    amoadd.w.aqrl zero, t0, (tp)
+    ld      t0, AS_FLUSH_GEN(t5)
+    ld      t4, HART_TLB_SEEN(tp)
+    slli    a6, t6, 3
+    add     t4, t4, a6
+    ld      a6, 0(t4)
+    beq     a6, t0, 2f
+    sfence.vma zero, t6
+    sd      t0, 0(t4)
+2:  /* kernel_depart(): the big lock goes last (bkl only). */
+#if defined(FASTPATH) && defined(LOCKING_bkl)
+#if defined(LOCKDEBUG) || defined(INJECT)
+    sd      a0, 10*8(sp)
+    sd      a1, 11*8(sp)
+    sd      a2, 12*8(sp)
+    sd      a3, 13*8(sp)
+    sd      a4, 14*8(sp)
+    sd      a5, 15*8(sp)
+    sd      t2, 7*8(sp)
+    call    kernel_exit
+    ld      a0, 10*8(sp)
+    ld      a1, 11*8(sp)
+    ld      a2, 12*8(sp)
+    ld      a3, 13*8(sp)
+    ld      a4, 14*8(sp)
+    ld      a5, 15*8(sp)
+    ld      t2, 7*8(sp)
+#else
+    /* spin_unlock(&bkl): the release store orders the kernel's accesses before it. */
+    la      t6, bkl
+    amoswap.w.rl zero, zero, (t6)
+#endif
+#endif
+    csrw    sscratch, tp
+    mv      sp, t2
+    ZERO_TEMPS
+    li      t0, 0
+    li      ra, 0
+    li      gp, 0
+    li      tp, 0
+    li      s0, 0
+    li      s1, 0
+    li      s2, 0
+    li      s3, 0
+    li      s4, 0
+    li      s5, 0
+    li      s6, 0
+    li      s7, 0
+    li      s8, 0
+    li      s9, 0
+    li      s10, 0
+    li      s11, 0
+    sret
+
+/*
+ * Work is due on the migrated thread: the frame made whole for
+ * ipc_finish and the full exit (ipc_fast's IPC_FULL after a call), the
+ * new context in it and every other register zeroed (tf_scrub_migrated).
+ */
+ipc_work:
+    csrr    t0, sepc
+    sd      t0, 0(sp)
+    sd      t2, 2*8(sp)
+    sd      a0, 10*8(sp)
+    sd      a1, 11*8(sp)
+    sd      a2, 12*8(sp)
+    sd      a3, 13*8(sp)
+    sd      a4, 14*8(sp)
+    sd      a5, 15*8(sp)
+    sd      zero, 1*8(sp)
+    sd      zero, 3*8(sp)
+    sd      zero, 4*8(sp)
+    .irp r, 5, 6, 7, 8, 9, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    sd      zero, \r*8(sp)
+    .endr
+    csrr    t0, sstatus
+    sd      t0, TF_SSTATUS(sp)
+    /* tlb_fast_falls_back(): the full exit counts its return to user as one. */
+#if TLB_FAST_STEP == 2
+    li      t0, 1
+    amoadd.w.aqrl zero, t0, (tp)
+#endif
+    mv      a0, sp
+    call    ipc_finish
+    j       trap_exit
+#endif
+
+/* The C path: a partial frame of ra, sp, tp, pc and a0..a7. */
+ipc_slow:
     sd      ra, 1*8(sp)
     ld      t0, HART_SCRATCH(tp)
     sd      t0, 2*8(sp)
-    csrrw   t0, sscratch, zero
-    sd      t0, 4*8(sp)
     sd      a0, 10*8(sp)
     sd      a1, 11*8(sp)
     sd      a2, 12*8(sp)
@@ -171,7 +554,11 @@ ipc_entry:
     addi    t0, t0, 4
     sd      t0, 0(sp)
     mv      a0, sp
+#ifdef FASTPATH
+    call    ipc_entered
+#else
     call    ipc_fast
+#endif
 .if IPC_SAME != 0
 .error "the test below needs IPC_SAME == 0"
 .endif

@@ -27,7 +27,10 @@ void trap_entry(void);           /* stvec */
 
 /* C, called from trap.S. */
 void trap_handle(struct trapframe *tf);
+int ipc_entered(struct trapframe *tf);
+#ifndef FASTPATH
 int ipc_fast(struct trapframe *tf);
+#endif
 void ipc_finish(struct trapframe *tf);
 void entry_first_run(struct thread *prev);
 #endif

@@ -15,17 +15,13 @@
 /* The kernel image, bss included, must fit in this many 2 MiB pages. */
 #define KERNEL_MEGAS  16
 
-/* struct hart offsets the trap path and boot.S need; checked by static asserts. */
-#define HART_KSTACK   8
-#define HART_SCRATCH  16
-#define HART_HARTID   32
-#define HART_BOOT     40
+/*
+ * Sizes the C structs are built to (static asserts hold them): struct
+ * hart's, which boot.S steps through harts[] by, and the trap frame's
+ * (regs[0] holds sepc, regs[1..31] x1..x31). The assembly's field offsets
+ * come from the structs (asm-offsets.c).
+ */
 #define HART_SIZE     2048
-
-/* The trap frame: regs[0] holds sepc, regs[1..31] x1..x31. */
-#define TF_SSTATUS    256
-#define TF_SCAUSE     264
-#define TF_STVAL      272
 #define TF_SIZE       288
 
 #ifndef __ASSEMBLER__
