@@ -3,6 +3,7 @@
 #include <arch/layout.h>
 #include <arch/smp.h>
 #include <stddef.h>
+#include <sync/bkl.h>
 
 _Static_assert(sizeof(struct hart) == HART_SIZE, "boot.S size");
 
@@ -23,6 +24,9 @@ struct hart *hart_add(uint64_t hartid)
         return NULL;
     struct hart *h = &harts[nharts];
     h->index = nharts++;
+#ifdef LOCKING_bkl
+    h->bkl = &bkl;
+#endif
     h->hartid = hartid;
     h->tlb_seq = 1;              /* a hart starts in the kernel */
     return h;

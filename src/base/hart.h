@@ -58,6 +58,9 @@ struct hart {
     struct tlb_defer *tlb_deferred;  /* page-table pages this hart freed, waiting (mm/tlb.c) */
     uint64_t *tlb_seen;          /* by ASID: the flush generation this hart last flushed it for */
     ck_epoch_record_t epoch;
+#ifdef LOCKING_bkl
+    struct lock *bkl;            /* the big lock, one load away for trap.S's fast path */
+#endif
     uint32_t npcache;            /* free pages cached here, read racily by stats */
     uint64_t pcache[PCACHE_MAX]; /* their frame numbers */
     uint32_t nbcache[BCACHE_ORDERS];              /* free blocks of order 1 + i cached here, read racily */

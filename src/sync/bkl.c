@@ -10,7 +10,7 @@
  * The same test-and-set spinlock as every lock of the fine build
  * (sync/lock.h), so the comparison is fair.
  */
-/* Not static: trap.S's fast path takes and drops it inline (non-debug builds). */
+/* trap.S's fast path takes and drops it inline too (non-debug builds), through hart.bkl. */
 struct lock bkl = LOCK_INIT(LC_BKL);
 
 void kernel_enter(void)

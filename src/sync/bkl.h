@@ -15,6 +15,8 @@
 
 #ifdef LOCKING_bkl
 #define LOCKING_NAME "bkl"
+struct lock;
+extern struct lock bkl;
 void kernel_enter(void);
 void kernel_exit(void);
 #else

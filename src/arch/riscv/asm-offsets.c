@@ -39,6 +39,10 @@ void asm_offsets(void)
     FIELD(HART_CUR_AS, struct hart, cur_as);
     FIELD(HART_TLB_SEEN, struct hart, tlb_seen);
     FIELD(HART_EPOCH, struct hart, epoch);
+#ifdef LOCKING_bkl
+    FIELD(HART_BKL, struct hart, bkl);
+    FIELD(LOCK_WORD, struct lock, sl.value);
+#endif
 
     /* The trap frame. */
     FIELD(TF_SSTATUS, struct trapframe, sstatus);

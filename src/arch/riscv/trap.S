@@ -229,11 +229,14 @@ ipc_entry:
 #if defined(LOCKDEBUG) || defined(INJECT)
     CALL_KEEPING_ARGS kernel_enter
 #else
-    /* spin_lock(&bkl): test-and-set; the .aq orders the kernel's accesses after it. */
-    la      t6, bkl
-    li      t0, 1
-1:  amoswap.w.aq t0, t0, (t6)
-    bnez    t0, 1b
+    /*
+     * spin_lock(&bkl): test-and-set with t0 still 1; the .aq orders the
+     * kernel's accesses after it. A held lock is watched with loads.
+     */
+    ld      t6, HART_BKL(tp)
+bkl_try:
+    amoswap.w.aq t0, t0, LOCK_WORD(t6)
+    bnez    t0, bkl_spin
 #endif
 #endif
 #ifdef INJECT
@@ -338,6 +341,15 @@ req_fast:
     ld      t2, NEXT(F_BASE)(t3)
     ld      t5, P_AS(t5)
     j       ipc_depart
+
+#if defined(LOCKING_bkl) && !defined(LOCKDEBUG) && !defined(INJECT)
+/* The big lock is held: wait until it reads free, then try again. */
+bkl_spin:
+    lw      t0, LOCK_WORD(t6)
+    bnez    t0, bkl_spin
+    li      t0, 1
+    j       bkl_try
+#endif
 
 /* Refused after the count: activation_reenter_failed(callee), in the section. */
 req_refused:
@@ -479,9 +491,9 @@ ipc_depart:
     ld      a5, 15*8(sp)
     ld      t2, 7*8(sp)
 #else
-    /* spin_unlock(&bkl): the release store orders the kernel's accesses before it. */
-    la      t6, bkl
-    amoswap.w.rl zero, zero, (t6)
+    /* spin_unlock(&bkl): the release orders the kernel's accesses before it. */
+    ld      t6, HART_BKL(tp)
+    amoswap.w.rl zero, zero, LOCK_WORD(t6)
 #endif
 #endif
     csrw    sscratch, tp
