@@ -130,10 +130,24 @@ static long op_work(long hart, long i)
 	return ipc_req(svc[0], i, 0, 0, 0, &r) != 0 || r.d[0] != (work_expect ^ i);
 }
 
-const struct scenario sc_ipc_null = { "ipc-null", false, setup_one, op_null, kill_services, 1 };
+const struct scenario sc_ipc_null = {
+	.name = "ipc-null", .setup = setup_one, .op = op_null, .teardown = kill_services,
+	.calls = 1,
+};
 /* req into relay 0, fwd into relay 1, kick (a tail) into relay 2. */
-const struct scenario sc_ipc_chain = { "ipc-chain", false, setup_chain, op_chain, kill_services, 3 };
-const struct scenario sc_same_service = { "same-service", false, setup_one, op_shared, kill_services, 1 };
-const struct scenario sc_distinct_services = { "distinct-services", false, setup_per_hart, op_own,
-					       kill_services, 1 };
-const struct scenario sc_service_work = { "service-work", false, setup_work, op_work, kill_services, 1 };
+const struct scenario sc_ipc_chain = {
+	.name = "ipc-chain", .setup = setup_chain, .op = op_chain, .teardown = kill_services,
+	.calls = 3,
+};
+const struct scenario sc_same_service = {
+	.name = "same-service", .setup = setup_one, .op = op_shared, .teardown = kill_services,
+	.calls = 1,
+};
+const struct scenario sc_distinct_services = {
+	.name = "distinct-services", .setup = setup_per_hart, .op = op_own,
+	.teardown = kill_services, .calls = 1,
+};
+const struct scenario sc_service_work = {
+	.name = "service-work", .setup = setup_work, .op = op_work, .teardown = kill_services,
+	.calls = 1,
+};
