@@ -40,8 +40,8 @@
 #define LATENCY_WARMUP 500
 
 static const struct scenario *const scenarios[] = {
-	&sc_ipc_null, &sc_ipc_chain, &sc_same_service, &sc_distinct_services,
-	&sc_service_work, &sc_thread_churn, &sc_shm_churn, &sc_notify,
+	&sc_ipc_null, &sc_ipc_depth2, &sc_ipc_alt, &sc_first_call, &sc_ipc_chain, &sc_same_service,
+	&sc_distinct_services, &sc_service_work, &sc_thread_churn, &sc_shm_churn, &sc_notify,
 };
 
 /* Set before the workers start and only read while they run. */
@@ -360,8 +360,8 @@ static const struct scenario *find_scenario(const char *spec, long *delay)
 int main(void)
 {
 	char mode[16] = "throughput";
-	char list[CMDLINE_MAX] = "ipc-null,ipc-chain,same-service,distinct-services@500,service-work,"
-				 "thread-churn,shm-churn,notify";
+	char list[CMDLINE_MAX] = "ipc-null,ipc-depth2,ipc-alt,first-call,ipc-chain,same-service,"
+				 "distinct-services@500,service-work,thread-churn,shm-churn,notify";
 	struct mself me;
 	unsigned long hz;
 

@@ -48,8 +48,8 @@ struct scenario {
 	long lat_rounds, lat_warmup;
 };
 
-extern const struct scenario sc_ipc_null, sc_ipc_chain, sc_same_service, sc_distinct_services,
-	sc_service_work, sc_thread_churn, sc_shm_churn, sc_notify;
+extern const struct scenario sc_ipc_null, sc_ipc_depth2, sc_ipc_alt, sc_first_call, sc_ipc_chain,
+	sc_same_service, sc_distinct_services, sc_service_work, sc_thread_churn, sc_shm_churn, sc_notify;
 
 /* Instructions this hart has retired (exact under QEMU -icount; on hardware, instret). */
 static inline unsigned long bench_instret(void)
