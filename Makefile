@@ -332,10 +332,15 @@ wx-check:
 	$(PYTHON) tools/runtest.py --wxcheck --kernel build/fine-wxtest/migrant.bin --initrd $(UB)/test.cpio \
 	    --locking fine --log-dir build/fine-wxtest/logs --timeout 60
 
-# A static pattern rule: make skips implicit (pattern) rules for .PHONY targets.
+# The QEMU test suite in one lock build, run as make check's suite() runs it
+# (tools/check.sh): the same runner, kernel, label and 240 s per run; with
+# LOCKDEBUG=1 (or another variant knob) that variant's kernel, not the plain
+# one. ONLY=a,b runs just those tests. A static pattern rule: make skips
+# implicit (pattern) rules for .PHONY targets.
 test-fine test-bkl: test-%:
 	$(MAKE) --no-print-directory LOCKING=$* all
-	$(PYTHON) tools/runtest.py --kernel build/$*/migrant.bin --initrd $(UB)/test.cpio --locking $* --jobs $(JOBS)
+	$(PYTHON) tools/runtest.py --kernel build/$*$(SUFFIX)/migrant.bin --initrd $(UB)/test.cpio \
+	    --locking $*$(subst -,+,$(SUFFIX)) --jobs $(JOBS) --timeout 240 $(if $(ONLY),--only $(ONLY))
 
 check: deps
 	@JOBS=$(JOBS) tools/check.sh

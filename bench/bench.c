@@ -9,7 +9,9 @@
  * scenario's operation, pausing about DELAY instructions after each, for
  * a window of M ms of guest time (the timebase); a warm-up window first,
  * then R measured ones. Latency: N operations on this hart alone, counted
- * in retired instructions (exact under QEMU -icount; on hardware, instret).
+ * in retired instructions (exact under QEMU -icount; on hardware, instret);
+ * a scenario may count only a part of each (first-call: the call, not the
+ * spawn, kill and wait around it) and run fewer rounds (lat_rounds).
  * Ops: one worker per hart does W operations, waits for the others, then
  * does exactly N more between markers that the coherence plugin
  * (tools/coherence/, docs/coherence.md) counts inside; the same work on
@@ -38,8 +40,8 @@
 #define LATENCY_WARMUP 500
 
 static const struct scenario *const scenarios[] = {
-	&sc_ipc_null, &sc_ipc_chain, &sc_same_service, &sc_distinct_services,
-	&sc_service_work, &sc_thread_churn, &sc_shm_churn, &sc_notify,
+	&sc_ipc_null, &sc_ipc_depth2, &sc_ipc_alt, &sc_first_call, &sc_ipc_chain, &sc_same_service,
+	&sc_distinct_services, &sc_service_work, &sc_thread_churn, &sc_shm_churn, &sc_notify,
 };
 
 /* Set before the workers start and only read while they run. */
@@ -61,14 +63,6 @@ long bench_setup_none(long harts)
 void bench_teardown_none(long harts)
 {
 	(void)harts;
-}
-
-static inline unsigned long instret(void)
-{
-	unsigned long v;
-
-	__asm__ volatile("rdinstret %0" : "=r"(v));
-	return v;
 }
 
 /* The delay between operations: two instructions per turn. */
@@ -274,28 +268,73 @@ static void run_ops(const char *name, long harts, bool trace)
 	cur->teardown(harts);
 }
 
+/* What op_counted's own counting costs: instret read twice around nothing. */
+static unsigned long count_nothing(void)
+{
+	unsigned long start = bench_instret();
+
+	return bench_instret() - start;
+}
+
+/*
+ * A scenario that counts only part of its operation: the sum of those
+ * parts, less what reading the counter costs, averaged over the rounds.
+ */
+static void run_latency_counted(const char *name, long rounds, long warmup)
+{
+	unsigned long counted = 0, reads = 0;
+
+	for (long i = 0; i < warmup; i++)
+		if (cur->op_counted(i, &counted) != 0)
+			test_fail("%s: wrong result in warm-up", name);
+	counted = 0;
+	for (long i = 0; i < rounds; i++) {
+		reads += count_nothing();
+		if (cur->op_counted(warmup + i, &counted) != 0)
+			test_fail("%s: wrong result in round %ld", name, i);
+	}
+	if (counted <= reads)
+		test_fail("%s: counted %lu instructions in %ld rounds, no more than the counter's own %lu",
+			  name, counted, rounds, reads);
+	counted -= reads;
+	printf("BENCH %s harts=1 instructions=%lu.%02lu\n", name, counted / rounds,
+	       counted % rounds * 100 / rounds);
+}
+
 static void run_latency(const char *name, long rounds)
 {
 	unsigned long start, loop, total;
+	long warmup = LATENCY_WARMUP;
 
+	/* Heavy operations run fewer rounds; rounds=N still lowers it (iprofile's 3 and 103). */
+	if (cur->lat_rounds) {
+		warmup = cur->lat_warmup;
+		if (rounds > cur->lat_rounds)
+			rounds = cur->lat_rounds;
+	}
 	long err = cur->setup(1);
 
 	if (err < 0)
 		test_fail("%s: setup failed: %ld", name, err);
-	for (long i = 0; i < LATENCY_WARMUP; i++)
+	if (cur->op_counted) {
+		run_latency_counted(name, rounds, warmup);
+		cur->teardown(1);
+		return;
+	}
+	for (long i = 0; i < warmup; i++)
 		if (cur->op(0, i) != 0)
 			test_fail("%s: wrong result in warm-up", name);
 	/* The same loop calling an operation that does nothing. */
-	start = instret();
+	start = bench_instret();
 	for (long i = 0; i < rounds; i++)
 		if (calibrate(0, i) != 0)
 			test_fail("%s: calibration", name);
-	loop = instret() - start;
-	start = instret();
+	loop = bench_instret() - start;
+	start = bench_instret();
 	for (long i = 0; i < rounds; i++)
 		if (cur->op(0, i) != 0)
 			test_fail("%s: wrong result", name);
-	total = instret() - start - loop;
+	total = bench_instret() - start - loop;
 	printf("BENCH %s harts=1 instructions=%lu.%02lu\n", name, total / rounds,
 	       total % rounds * 100 / rounds);
 	cur->teardown(1);
@@ -321,8 +360,8 @@ static const struct scenario *find_scenario(const char *spec, long *delay)
 int main(void)
 {
 	char mode[16] = "throughput";
-	char list[CMDLINE_MAX] = "ipc-null,ipc-chain,same-service,distinct-services@500,service-work,"
-				 "thread-churn,shm-churn,notify";
+	char list[CMDLINE_MAX] = "ipc-null,ipc-depth2,ipc-alt,first-call,ipc-chain,same-service,"
+				 "distinct-services@500,service-work,thread-churn,shm-churn,notify";
 	struct mself me;
 	unsigned long hz;
 

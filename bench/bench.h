@@ -32,10 +32,33 @@ struct scenario {
 	 * migration slices by.
 	 */
 	long calls;
+	/*
+	 * Latency mode, for an operation of which only a part is the point
+	 * (first-call: the call, not the spawn, kill and wait around it): the
+	 * operation on hart 0, which adds the instructions that part retired
+	 * (bench_instret() before and after) to *counted. The driver then
+	 * averages those instead of the whole operation's. NULL: op, whole.
+	 */
+	long (*op_counted)(long i, unsigned long *counted);
+	/*
+	 * Latency mode: at most this many rounds, after lat_warmup operations,
+	 * for operations too heavy for the driver's default (5,000 rounds
+	 * after 500); 0: the driver's.
+	 */
+	long lat_rounds, lat_warmup;
 };
 
-extern const struct scenario sc_ipc_null, sc_ipc_chain, sc_same_service, sc_distinct_services,
-	sc_service_work, sc_thread_churn, sc_shm_churn, sc_notify;
+extern const struct scenario sc_ipc_null, sc_ipc_depth2, sc_ipc_alt, sc_first_call, sc_ipc_chain,
+	sc_same_service, sc_distinct_services, sc_service_work, sc_thread_churn, sc_shm_churn, sc_notify;
+
+/* Instructions this hart has retired (exact under QEMU -icount; on hardware, instret). */
+static inline unsigned long bench_instret(void)
+{
+	unsigned long v;
+
+	__asm__ volatile("rdinstret %0" : "=r"(v));
+	return v;
+}
 
 /* For scenarios with nothing to prepare or clean up. */
 long bench_setup_none(long harts);

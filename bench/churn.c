@@ -54,6 +54,10 @@ static void free_shm(long harts)
 		shm_free(shm[--nshm]);
 }
 
-const struct scenario sc_thread_churn = { "thread-churn", false, bench_setup_none, op_thread,
-					  bench_teardown_none, 0 };
-const struct scenario sc_shm_churn = { "shm-churn", false, setup_shm, op_shm, free_shm, 0 };
+const struct scenario sc_thread_churn = {
+	.name = "thread-churn", .setup = bench_setup_none, .op = op_thread,
+	.teardown = bench_teardown_none, .calls = 0,
+};
+const struct scenario sc_shm_churn = {
+	.name = "shm-churn", .setup = setup_shm, .op = op_shm, .teardown = free_shm, .calls = 0,
+};

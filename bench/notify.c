@@ -41,4 +41,7 @@ static long op_notify(long hart, long i)
 }
 
 /* Each operation's signal enters the handler once (the check above). */
-const struct scenario sc_notify = { "notify", true, setup_notify, op_notify, bench_teardown_none, 1 };
+const struct scenario sc_notify = {
+	.name = "notify", .own_process = true, .setup = setup_notify, .op = op_notify,
+	.teardown = bench_teardown_none, .calls = 1,
+};

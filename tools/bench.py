@@ -42,7 +42,9 @@ DELAYS = (500, 4000, 32000)
 THROUGHPUT = ["same-service", "distinct-services", "service-work", "thread-churn",
               "shm-churn", "notify"] + [f"{s}@{d}" for s in ("same-service", "distinct-services")
                                         for d in DELAYS]
-LATENCY = ["ipc-null", "ipc-chain", "notify", "thread-churn", "shm-churn"]
+# Scenarios measured only for latency: one call's instructions, not a scaling curve.
+LATENCY_ONLY = ["ipc-null", "ipc-depth2", "ipc-alt", "first-call", "ipc-chain"]
+LATENCY = LATENCY_ONLY + ["notify", "thread-churn", "shm-churn"]
 CMDLINE_MAX = 255  # include/migrant/syscall.h: CMDLINE_MAX, less its NUL
 
 BANNER_RE = re.compile(r"migrant: booting .* locking=(\w+)")
@@ -101,7 +103,7 @@ def measure(args, res):
     cores = len(os.sched_getaffinity(0))
     names = args.scenarios.split(",") if args.scenarios else THROUGHPUT
     lat_names = [n for n in LATENCY if not args.scenarios or n in names]
-    tput_names = [n for n in names if n not in ("ipc-null", "ipc-chain")]
+    tput_names = [n for n in names if n not in LATENCY_ONLY]
     per_boot_s = lambda n: n * (args.runs + 1) * (args.seconds + 0.05) + 60  # noqa: E731
     # Rounds repeat the whole plan, so slow spells of a shared host fall on every point alike.
     plan = [(b, h, c) for _ in range(args.rounds) for b in args.builds.split() for h in args.harts
@@ -127,6 +129,11 @@ def measure(args, res):
         if lat_names:
             boot(build, 1, f"test=bench harts=1 mode=latency scenarios={','.join(lat_names)}",
                  "-icount shift=0", 300, progress(build, 1))
+            # A boot that passed but left an op out would otherwise just lack its row.
+            missing = [n for n in lat_names if (n, build) not in res.latency]
+            if missing:
+                raise RuntimeError(f"latency boot ({build}) printed no instruction count for "
+                                   + ", ".join(missing))
     for build, harts, names_ in plan:
         line = (f"test=bench harts={harts} runs={args.runs} ms={int(args.seconds * 1000)} "
                 f"scenarios={','.join(names_)}")
@@ -216,6 +223,10 @@ def qemu_version():
 
 def plot(out, table):
     """One panel per scenario: ops/s against harts, fine and bkl, and the ideal line."""
+    if not table:
+        # Latency only (SCENARIOS=ipc-null,...): no curve to draw, and none left from before.
+        (out / "scaling.png").unlink(missing_ok=True)
+        return
     if not shutil.which("gnuplot"):
         print("bench: gnuplot not found; no scaling.png (tools/deps.sh installs gnuplot-nox)")
         return
@@ -271,14 +282,15 @@ def plot(out, table):
 
 
 def print_table(table, res, cores):
-    print()
-    print(f"{'scenario':24} {'locking':7} {'harts':>5} {'median ops/s':>13} {'min':>11} "
-          f"{'max':>11} {'speedup':>7}")
-    for r in table:
-        mark = "  oversubscribed" if r["oversubscribed"] else ""
-        print(f"{r['scenario']:24} {r['locking']:7} {r['harts']:5d} {r['ops_per_sec_median']:13,d} "
-              f"{r['ops_per_sec_min']:11,d} {r['ops_per_sec_max']:11,d} {r['speedup']:7.2f}{mark}")
-    print(f"(host cores: {cores}; speedup is against the same scenario and build at 1 hart)")
+    if table:
+        print()
+        print(f"{'scenario':24} {'locking':7} {'harts':>5} {'median ops/s':>13} {'min':>11} "
+              f"{'max':>11} {'speedup':>7}")
+        for r in table:
+            mark = "  oversubscribed" if r["oversubscribed"] else ""
+            print(f"{r['scenario']:24} {r['locking']:7} {r['harts']:5d} {r['ops_per_sec_median']:13,d} "
+                  f"{r['ops_per_sec_min']:11,d} {r['ops_per_sec_max']:11,d} {r['speedup']:7.2f}{mark}")
+        print(f"(host cores: {cores}; speedup is against the same scenario and build at 1 hart)")
     if res.latency:
         print()
         print(f"{'op (1 hart)':24} {'locking':7} {'instructions':>13}")
@@ -315,7 +327,8 @@ def main():
     table = rows(res, cores)
     write_outputs(Path(args.out), table, res, cores, args)
     print_table(table, res, cores)
-    print(f"\nbench: wrote {args.out}/results.csv, latency.csv, results.json, scaling.png")
+    print(f"\nbench: wrote {args.out}/results.csv, latency.csv, results.json"
+          + (", scaling.png" if table else ""))
     return 0
 
 
