@@ -99,7 +99,7 @@ def write_hotspots(path, lines, title, variant):
                             for k in ("kernel", "user", "idle")) + "\n")
         f.write("# The kernel runs with interrupts off, so a tick inside a kernel path is taken\n"
                 "# at its exit and counted for the path's handler (the syscall's sys_* function,\n"
-                "# ipc_fast for migrations, trap_handle for faults and interrupts); user samples\n"
+                "# ipc_entered for migrations, trap_handle for faults and interrupts); user samples\n"
                 "# are exact pcs in the program the thread was running.\n")
         f.write(f"{'share':>7} {'samples':>8}  {'side':6} {'program':14} function\n")
         for (side, prog, fn), n in counts.most_common(TOP):

@@ -84,7 +84,7 @@ static inline __attribute__((always_inline)) void tlb_return_user(struct hart *h
 }
 
 /*
- * The migration fast path (ipc_fast) is short and waits for no hart in
+ * The migration path (trap.S, ipc_entered) is short and waits for no hart in
  * user mode, so in the fine build it does not count its entry: it counts
  * as still in user mode, and a flusher that picks it waits for its way
  * out, which moves the count by two. A satp switch on the way publishes

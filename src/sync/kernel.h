@@ -2,7 +2,7 @@
 /*
  * The kernel's boundary as the locks see it. kernel_enter() is called at
  * every entry point: a trap from user mode (sys/entry.c), the migration
- * fast path (ipc_fast), an interrupt taken in the idle loop, the idle
+ * path (trap.S's ipc_entry, or ipc_fast), an interrupt taken in the idle loop, the idle
  * loop's wake-up, and each hart's boot. kernel_depart() is the last step
  * of every way out, and the only place the big lock is released.
  */

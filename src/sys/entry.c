@@ -107,7 +107,7 @@ void entry_fault(struct trapframe *tf, long cause)
     kernel_leave(tf, (uintptr_t)entry_fault);
 }
 
-/* The rest of an IPC syscall that found work due; its kernel_enter was ipc_fast's. */
+/* The rest of an IPC syscall that found work due; its kernel_enter was the migration entry's (trap.S or ipc_fast). */
 void ipc_finish(struct trapframe *tf)
 {
     kernel_leave(tf, (uintptr_t)ipc_finish);

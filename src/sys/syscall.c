@@ -51,7 +51,7 @@ uintptr_t syscall_handler(uint64_t nr)
     return nr < SYS_COUNT ? (uintptr_t)table[nr] : 0;
 }
 
-/* req, fwd, tail, kick and resp never come here: trap.S sends them to ipc_fast. */
+/* req, fwd, tail, kick and resp never come here: trap.S takes them (ipc_entry, then ipc_entered in C). */
 void syscall_dispatch(struct trapframe *tf)
 {
     uint64_t nr = TF_SYSNO(tf);
