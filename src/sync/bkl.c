@@ -8,9 +8,9 @@
  * Protects all kernel state in the bkl build; class big kernel lock, rank 0,
  * irqs off. Its rank is never checked: it is the only lock of its build.
  * The same test-and-set spinlock as every lock of the fine build
- * (sync/lock.h), so the comparison is fair.
+ * (sync/lock.h), so the comparison is fair; trap.S's fast path takes and
+ * drops it inline (non-debug builds), through hart.bkl.
  */
-/* trap.S's fast path takes and drops it inline too (non-debug builds), through hart.bkl. */
 struct lock bkl = LOCK_INIT(LC_BKL);
 
 void kernel_enter(void)

@@ -76,6 +76,44 @@
     ld      x31, 31*8(sp)
 .endm
 
+/* The words a migration hands over, a0..a5, at their places in the frame. */
+.macro SAVE_WORDS
+    sd      a0, 10*8(sp)
+    sd      a1, 11*8(sp)
+    sd      a2, 12*8(sp)
+    sd      a3, 13*8(sp)
+    sd      a4, 14*8(sp)
+    sd      a5, 15*8(sp)
+.endm
+
+.macro LOAD_WORDS
+    ld      a0, 10*8(sp)
+    ld      a1, 11*8(sp)
+    ld      a2, 12*8(sp)
+    ld      a3, 13*8(sp)
+    ld      a4, 14*8(sp)
+    ld      a5, 15*8(sp)
+.endm
+
+/* What a migrated context never inherits: ra, gp, tp and s0-s11. */
+.macro ZERO_SAVED
+    li      ra, 0
+    li      gp, 0
+    li      tp, 0
+    li      s0, 0
+    li      s1, 0
+    li      s2, 0
+    li      s3, 0
+    li      s4, 0
+    li      s5, 0
+    li      s6, 0
+    li      s7, 0
+    li      s8, 0
+    li      s9, 0
+    li      s10, 0
+    li      s11, 0
+.endm
+
 .macro ZERO_TEMPS
     li      t1, 0
     li      t2, 0
@@ -190,23 +228,13 @@ trap_exit:
 /* The caller's words and return address, around a C call of the asm path. */
 .macro SAVE_ARGS
     sd      ra, 1*8(sp)
-    sd      a0, 10*8(sp)
-    sd      a1, 11*8(sp)
-    sd      a2, 12*8(sp)
-    sd      a3, 13*8(sp)
-    sd      a4, 14*8(sp)
-    sd      a5, 15*8(sp)
+    SAVE_WORDS
     sd      a7, 17*8(sp)
 .endm
 
 .macro LOAD_ARGS
     ld      ra, 1*8(sp)
-    ld      a0, 10*8(sp)
-    ld      a1, 11*8(sp)
-    ld      a2, 12*8(sp)
-    ld      a3, 13*8(sp)
-    ld      a4, 14*8(sp)
-    ld      a5, 15*8(sp)
+    LOAD_WORDS
     ld      a7, 17*8(sp)
 .endm
 
@@ -418,23 +446,13 @@ resp_parked:
     j       ipc_depart
 
 resp_vacated:
-    sd      a0, 10*8(sp)
-    sd      a1, 11*8(sp)
-    sd      a2, 12*8(sp)
-    sd      a3, 13*8(sp)
-    sd      a4, 14*8(sp)
-    sd      a5, 15*8(sp)
+    SAVE_WORDS
     sd      t1, 6*8(sp)
     sd      t2, 7*8(sp)
     sd      t5, 28*8(sp)
     mv      a0, t4
     call    proc_vacated
-    ld      a0, 10*8(sp)
-    ld      a1, 11*8(sp)
-    ld      a2, 12*8(sp)
-    ld      a3, 13*8(sp)
-    ld      a4, 14*8(sp)
-    ld      a5, 15*8(sp)
+    LOAD_WORDS
     ld      t1, 6*8(sp)
     ld      t2, 7*8(sp)
     ld      t5, 28*8(sp)
@@ -475,20 +493,10 @@ ipc_depart:
 2:  /* kernel_depart(): the big lock goes last (bkl only). */
 #if defined(FASTPATH) && defined(LOCKING_bkl)
 #if defined(LOCKDEBUG) || defined(INJECT)
-    sd      a0, 10*8(sp)
-    sd      a1, 11*8(sp)
-    sd      a2, 12*8(sp)
-    sd      a3, 13*8(sp)
-    sd      a4, 14*8(sp)
-    sd      a5, 15*8(sp)
+    SAVE_WORDS
     sd      t2, 7*8(sp)
     call    kernel_exit
-    ld      a0, 10*8(sp)
-    ld      a1, 11*8(sp)
-    ld      a2, 12*8(sp)
-    ld      a3, 13*8(sp)
-    ld      a4, 14*8(sp)
-    ld      a5, 15*8(sp)
+    LOAD_WORDS
     ld      t2, 7*8(sp)
 #else
     /* spin_unlock(&bkl): the release orders the kernel's accesses before it. */
@@ -500,21 +508,7 @@ ipc_depart:
     mv      sp, t2
     ZERO_TEMPS
     li      t0, 0
-    li      ra, 0
-    li      gp, 0
-    li      tp, 0
-    li      s0, 0
-    li      s1, 0
-    li      s2, 0
-    li      s3, 0
-    li      s4, 0
-    li      s5, 0
-    li      s6, 0
-    li      s7, 0
-    li      s8, 0
-    li      s9, 0
-    li      s10, 0
-    li      s11, 0
+    ZERO_SAVED
     sret
 
 /*
@@ -526,12 +520,7 @@ ipc_work:
     csrr    t0, sepc
     sd      t0, 0(sp)
     sd      t2, 2*8(sp)
-    sd      a0, 10*8(sp)
-    sd      a1, 11*8(sp)
-    sd      a2, 12*8(sp)
-    sd      a3, 13*8(sp)
-    sd      a4, 14*8(sp)
-    sd      a5, 15*8(sp)
+    SAVE_WORDS
     sd      zero, 1*8(sp)
     sd      zero, 3*8(sp)
     sd      zero, 4*8(sp)
@@ -555,12 +544,7 @@ ipc_slow:
     sd      ra, 1*8(sp)
     ld      t0, HART_SCRATCH(tp)
     sd      t0, 2*8(sp)
-    sd      a0, 10*8(sp)
-    sd      a1, 11*8(sp)
-    sd      a2, 12*8(sp)
-    sd      a3, 13*8(sp)
-    sd      a4, 14*8(sp)
-    sd      a5, 15*8(sp)
+    SAVE_WORDS
     sd      a7, 17*8(sp)
     csrr    t0, sepc
     addi    t0, t0, 4
@@ -613,12 +597,7 @@ ipc_exit_same:
     ld      t0, 0(sp)
     csrw    sepc, t0
     ld      ra, 1*8(sp)
-    ld      a0, 10*8(sp)
-    ld      a1, 11*8(sp)
-    ld      a2, 12*8(sp)
-    ld      a3, 13*8(sp)
-    ld      a4, 14*8(sp)
-    ld      a5, 15*8(sp)
+    LOAD_WORDS
     ZERO_TEMPS
     li      t0, 0
     csrw    sscratch, tp
@@ -630,29 +609,10 @@ ipc_exit_same:
 ipc_exit_light:
     ld      t0, 0(sp)
     csrw    sepc, t0
-    ld      a0, 10*8(sp)
-    ld      a1, 11*8(sp)
-    ld      a2, 12*8(sp)
-    ld      a3, 13*8(sp)
-    ld      a4, 14*8(sp)
-    ld      a5, 15*8(sp)
+    LOAD_WORDS
     csrw    sscratch, tp
     ZERO_TEMPS
-    li      ra, 0
-    li      gp, 0
-    li      tp, 0
-    li      s0, 0
-    li      s1, 0
-    li      s2, 0
-    li      s3, 0
-    li      s4, 0
-    li      s5, 0
-    li      s6, 0
-    li      s7, 0
-    li      s8, 0
-    li      s9, 0
-    li      s10, 0
-    li      s11, 0
+    ZERO_SAVED
     li      t0, 0
     ld      sp, 2*8(sp)
     sret
