@@ -14,7 +14,8 @@
  * mem_alloc gets. A call makes the service's exec fail with E_BUSY; the
  * test then fills ALLOC bytes of fresh memory with a pattern, has the
  * service exit, and checks that every word is still its own. Each round
- * also checks free pages, processes and threads come back.
+ * also checks free pages, processes and threads come back. Each step
+ * says so on the console, so a run that hangs shows which one it was in.
  */
 #include <test.h>
 #include "proto/execbusy.h"
@@ -55,9 +56,11 @@ static void run_round(long round)
 	stats_snapshot(&before);
 	pid = sys_spawn("/svc_execbusy", R_NOTIFY);
 	CHECK(pid > 0);
+	printf("exec_fail_root: round %ld: service %ld up\n", round, pid);
 	CHECK_EQ(ipc_req(pid, EB_CALL, 0, 0, 0, &r), 0);
 	CHECK(r.d[0] > 0);
 	CHECK_EQ(exec_result(pid), E_BUSY);
+	printf("exec_fail_root: round %ld: its exec failed with E_BUSY\n", round);
 	m = (volatile unsigned long *)sys_mem_alloc(ALLOC);
 	CHECK((long)m > 0);
 	for (unsigned long i = 0; i < ALLOC / 8; i++)
@@ -65,6 +68,7 @@ static void run_round(long round)
 	CHECK_EQ(sys_notify(pid, EB_SIG_EXIT), 0);
 	CHECK_EQ(sys_wait(pid, &status), 0);
 	CHECK_EQ(status, EB_EXITED);
+	printf("exec_fail_root: round %ld: it exited\n", round);
 	for (unsigned long i = 0; i < ALLOC / 8; i++)
 		if (m[i] != pattern(round, i))
 			test_fail("round %ld: word %lu of fresh memory (page %lu, offset %lu) changed to "

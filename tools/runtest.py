@@ -24,7 +24,9 @@ import concurrent.futures
 import dataclasses
 import os
 import re
+import shlex
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -33,6 +35,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import guest  # noqa: E402  (sibling modules, need the path above)
 import qemu  # noqa: E402
+from monitor import Monitor  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TAIL_LINES = 20
@@ -47,6 +50,7 @@ class Result:
     ok: bool
     reason: str = ""
     log: str = ""  # console text, for the failure tail
+    where: tuple = ()  # on a timeout: each hart's pcs (Monitor.where)
 
 
 # ---------------------------------------------------------------- classify
@@ -82,11 +86,18 @@ def run_pair(test, harts, cfg, timeout_s):
     if cfg.uboot:
         disk = f"{stem}.img"
         qemu.make_boot_disk(disk, cfg.kernel, cfg.initrd, cmdline, cfg.uboot)
-    con = guest.boot(cfg.kernel, cfg.initrd, cmdline, harts, cfg.mem, extra=cfg.extra_qemu,
-                     boot_disk=disk, timeout=timeout_s, log=f"{stem}.log", input_text=data,
-                     machine=cfg.machine)
+    where = []
+    # The monitor's socket lives in a short temporary folder: a log folder's
+    # path can be longer than a unix socket's name may be.
+    with tempfile.TemporaryDirectory(prefix="migrant-mon-") as tmp:
+        monitor = Monitor(tmp, cfg.kernel)
+        con = guest.boot(cfg.kernel, cfg.initrd, cmdline, harts, cfg.mem,
+                         extra=shlex.split(cfg.extra_qemu) + monitor.args(), boot_disk=disk,
+                         timeout=timeout_s, log=f"{stem}.log", input_text=data,
+                         machine=cfg.machine, before_kill=lambda _: where.extend(monitor.where()))
     reason = guest.judge(con.lines, con.exit, con.stopped, test=test)
-    return Result(label(test, cfg), harts, reason is None, reason or "", "\n".join(con.lines))
+    return Result(label(test, cfg), harts, reason is None, reason or "", "\n".join(con.lines),
+                  tuple(where))
 
 
 def result_line(r, locking):
@@ -203,6 +214,9 @@ def run_tests(cfg):
             print(result_line(r, cfg.locking), flush=True)
             if not r.ok:
                 print(log_tail(r.log), flush=True)
+            if r.where:
+                print(f"    where the harts were, {Monitor.SAMPLES} samples {Monitor.GAP_S} s apart:")
+                print("\n".join("    " + l for l in r.where), flush=True)
 
     results = run_all([(t, h, cfg.timeout) for t, h in pairs], cfg, report)
     # Every declared pair must have exactly one result line; a pair the pool
@@ -233,6 +247,9 @@ def run_selfcheck(cfg):
          f"SELFCHECK caught failing test: {fail.reason}", "failing test"),
         (not hang.ok and hang.reason.startswith("timeout"), hang,
          f"SELFCHECK caught hanging test: {hang.reason}", "hanging test"),
+        # A timeout says where the harts were (the monitor answered).
+        (bool(hang.where) and "did not answer" not in hang.where[0], hang,
+         "SELFCHECK hang located: " + "; ".join(hang.where), "hang's location"),
         (ctrl.ok, ctrl, "SELFCHECK control passed", "control boot"),
     ]
     problems = []
