@@ -81,7 +81,7 @@ KSRC := $(filter-out src/arch/riscv/asm-offsets.c,$(shell find src -name '*.c' -
 LSRC := $(wildcard lib/*.c)
 KOBJ := $(patsubst src/%,$(B)/k/%.o,$(KSRC)) $(patsubst lib/%,$(B)/lib/%.o,$(LSRC)) $(B)/k/ck_epoch.o
 
-ULIB_SRC := user/crt0.S user/ipc.S user/start.c user/printf.c user/test.c user/memhog.c lib/fmt.c lib/string.c
+ULIB_SRC := user/crt0.S user/start.c user/printf.c user/test.c user/memhog.c lib/fmt.c lib/string.c
 ULIB_OBJ := $(patsubst %,$(UB)/lib/%.o,$(ULIB_SRC))
 # bench/*.c link into one driver program, /bench; bench/svc/*.c are its services.
 BENCH_SRC   := $(wildcard bench/*.c)

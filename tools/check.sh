@@ -145,7 +145,7 @@ ipc_c_path() {
     make --no-print-directory LOCKING=fine FASTPATH=0 kernel >"$log.build" 2>&1 || { cat "$log.build"; return 1; }
     python3 tools/runtest.py --kernel build/fine-nofast/migrant.bin --initrd build/user/test.cpio \
         --locking fine --jobs "$jobs" --timeout 240 --harts "1 4" \
-        --only ipc_req,ipc_fwd,ipc_tail,ipc_kick,ipc_resp_pid,ipc_dying_target,notify_timer,notify_signal,notify_tail
+        --only ipc_req,ipc_fwd,ipc_tail,ipc_kick,ipc_resp_pid,register_contract,ipc_dying_target,notify_timer,notify_signal,notify_tail
 }
 stage "tests, FASTPATH=0" ipc_c_path
 count "tests FASTPATH=0"

@@ -18,9 +18,11 @@ _start:
 	.option norelax
 	la	gp, __global_pointer$
 	.option pop
-	/* A zero frame pointer and return address end every backtrace here. */
-	li	s0, 0
-	li	ra, 0
+	/*
+	 * s0 and ra are zero, which ends every backtrace here: the kernel
+	 * enters every thread with every register zero but sp and a0..a5
+	 * (docs/ipc.md, "The register contract").
+	 */
 	call	migrant_entry
 	/* migrant_entry never returns; trap rather than run off the end. */
 	unimp

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <migrant/layout.h>
 #include <migrant/syscall.h>
+#include <arch/kept.h>
 
 struct proc;
 struct thread;
@@ -46,6 +47,16 @@ struct activation {
     uint64_t root_va;            /* slot address of frame 0 (a forked child keeps its parent's, and holds that slot) */
     uint64_t pages[ACT_PAGES];   /* physical pages, by offset in the slot's stack */
     struct frame frame[ACT_MAX_DEPTH + 1];   /* one spare for tail calls */
+    /*
+     * kept[d]: the registers frame d's caller context keeps while it waits
+     * in a call to frame d + 1 (tf_keep at the call, tf_give_back at the
+     * return). A tail call replaces frame d + 1 and leaves kept[d] alone:
+     * the reply goes to the same caller.
+     */
+    struct kept_regs kept[ACT_MAX_DEPTH];
 };
+
+_Static_assert(sizeof(struct kept_regs) == sizeof(struct frame),
+               "trap.S reaches kept[depth] and frame[depth] from one depth * FRAME_SIZE");
 
 #endif

@@ -18,11 +18,11 @@
 #define KSTACK_ORDER 2           /* 16 KiB */
 
 /*
- * A thread object holds its activation records and two saved contexts, more
- * than a slab page, so each one is a block of its own from the page
- * allocator.
+ * A thread object holds its activation records, the registers each
+ * waiting caller keeps and two saved contexts, more than a slab page, so
+ * each one is a block of its own from the page allocator.
  */
-#define THREAD_ORDER 1
+#define THREAD_ORDER 2
 _Static_assert(sizeof(struct thread) <= (PAGE_SIZE << THREAD_ORDER), "struct thread outgrew its block");
 
 struct idtable thread_table;

@@ -38,9 +38,9 @@ static inline __attribute__((always_inline)) void switch_to_top(struct thread *t
 
 /*
  * Pops the top frame. A migrated call's caller resumes with {status, pid,
- * d} and the other registers unspecified (the exit path zeroes them); a
- * notification's handler gives back the whole context it interrupted.
- * Returns whether the frame was a call.
+ * d} and the registers it kept (tf_give_back); the temporaries are its
+ * exit's to zero. A notification's handler gives back the whole context
+ * it interrupted. Returns whether the frame was a call.
  */
 static bool pop_frame(struct thread *t, struct trapframe *tf, long status, long pid, const uint64_t d[4])
 {
@@ -49,6 +49,7 @@ static bool pop_frame(struct thread *t, struct trapframe *tf, long status, long 
     if (call) {
         TF_PC(tf) = f->ret_pc;
         TF_SP(tf) = f->ret_sp;
+        tf_give_back(tf, &t->act.kept[t->act.depth - 1]);
         set_words(tf, status, pid, d);
     } else {
         *tf = t->async_tf[f->async - 1];
@@ -144,7 +145,16 @@ static int call(struct thread *t, struct trapframe *tf, unsigned kind)
         set_words(tf, err, 0, (const uint64_t[4]){ 0 });
         return IPC_SAME;
     }
-    /* Point of no return: the frame is in; enter _start(eid, tid, d0..d3), d0..d3 already in a2..a5. */
+    /*
+     * Point of no return: the frame is in. A call that returns here keeps
+     * the caller's registers (a tail's caller kept its own already); the
+     * callee enters _start(eid, tid, d0..d3) with d0..d3 already in a2..a5
+     * and nothing else of ours (the temporaries are the exit's to zero,
+     * ipc_entered's on the full exit).
+     */
+    if (!(kind & CALL_TAIL))
+        tf_keep(tf, &a->kept[a->depth - 1]);
+    tf_clear_kept(tf);
     TF_PC(tf) = callee->entry;
     TF_SP(tf) = activation_top(a)->base;
     TF_ARG(tf, 1) = (uint64_t)t->id;
@@ -178,6 +188,7 @@ static int resp(struct thread *t, struct trapframe *tf)
     /* Point of no return: the words stay in a2..a5. */
     TF_PC(tf) = f->ret_pc;
     TF_SP(tf) = f->ret_sp;
+    tf_give_back(tf, &a->kept[a->depth - 1]);
     TF_ARG(tf, 1) = (uint64_t)f->proc->id;
     TF_ARG(tf, 0) = 0;
     trace_migrate_out(t);
@@ -203,7 +214,7 @@ int ipc_entered(struct trapframe *tf)
                                     : nr == SYS_IPC_TAIL ? CALL_TAIL : CALL_FWD | CALL_TAIL);
     if (unlikely(ck_pr_load_32(&t->work) != 0)) {
         if (how == IPC_LIGHT)
-            tf_scrub_migrated(tf);
+            tf_scrub_temps(tf);
         how = how == IPC_SAME ? IPC_INCOMPLETE : IPC_FULL;
     }
     /* A full exit leaves through ipc_finish (sys/entry.c), which departs there. */
@@ -244,14 +255,14 @@ void migrate_check(struct thread *t, struct trapframe *tf)
         while (a->depth > 1)
             pop_frame(t, tf, E_ABORTED, 0, zero);
         if (a->depth == 1 && return_down(t, tf, E_ABORTED, activation_top(a)->proc->id, zero))
-            tf_scrub_migrated(tf);
+            tf_scrub_temps(tf);
     }
     if (w & WORK_UNWIND) {
         ck_pr_and_32(&t->work, ~WORK_UNWIND);
         struct proc *top = activation_top(a)->proc;
         if (a->depth > 0 && !proc_alive(top) &&
             return_down(t, tf, E_DIED, top->id, zero))
-            tf_scrub_migrated(tf);
+            tf_scrub_temps(tf);
     }
     if (a->depth == 0 && ((w & WORK_KILL) || !proc_alive(t->proc)))
         thread_exit(EXIT_KILLED);

@@ -48,7 +48,10 @@ struct sysret {
 
 /*
  * The one trap into the kernel. a0..a5 are in-out because the kernel
- * may return results in any of them; every other register is preserved.
+ * may return results in any of them. A migration call (ipc_call below)
+ * also zeroes t0-t6, a6 and a7, which a raw one (badargs, the fuzzer)
+ * may be, so they are clobbered here too; every other register is
+ * preserved.
  */
 static inline struct sysret syscall6(long nr, long a0, long a1, long a2,
 				     long a3, long a4, long a5)
@@ -62,9 +65,9 @@ static inline struct sysret syscall6(long nr, long a0, long a1, long a2,
 	register long r7 __asm__("a7") = nr;
 
 	__asm__ volatile("ecall"
-			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5)
-			 : "r"(r7)
-			 : "memory");
+			 : "+r"(r0), "+r"(r1), "+r"(r2), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r7)
+			 :
+			 : "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a6", "memory");
 	return (struct sysret){ r0, r1, r2, r3, r4, r5 };
 }
 
@@ -269,12 +272,72 @@ struct ipc_reply {
 	long d[4];
 };
 
-long ipc_req(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
-long ipc_fwd(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
-long ipc_tail(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
-long ipc_kick(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r);
-/* Returns only on error: E_INVAL in the root frame. */
-long ipc_resp(long d0, long d1, long d2, long d3);
+/*
+ * One migration call, inline. The kernel keeps ra, gp, tp, sp and s0-s11
+ * across it and gives back a0 (status), a1 (the pid that responded) and
+ * a2..a5 (d0..d3); t0-t6, a6 and a7 come back zero (docs/ipc.md, "The
+ * register contract"). So the asm names only those as clobbered and the
+ * compiler keeps everything else live in registers: there is no stub
+ * and nothing saved. The words go in a2..a5, as the kernel takes them.
+ * Taking the address of ipc_req and the others gives an ordinary
+ * function, for function pointers.
+ */
+static inline long ipc_call(long nr, long pid, long d0, long d1, long d2, long d3,
+			    struct ipc_reply *r)
+{
+	register long a0 __asm__("a0") = pid;
+	register long a1 __asm__("a1");
+	register long a2 __asm__("a2") = d0;
+	register long a3 __asm__("a3") = d1;
+	register long a4 __asm__("a4") = d2;
+	register long a5 __asm__("a5") = d3;
+	register long a7 __asm__("a7") = nr;
+
+	__asm__ volatile("ecall"
+			 : "+r"(a0), "=r"(a1), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a7)
+			 :
+			 : "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a6", "memory");
+	if (r)
+		*r = (struct ipc_reply){ a1, { a2, a3, a4, a5 } };
+	return a0;
+}
+
+static inline long ipc_req(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r)
+{
+	return ipc_call(SYS_IPC_REQ, pid, d0, d1, d2, d3, r);
+}
+
+static inline long ipc_fwd(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r)
+{
+	return ipc_call(SYS_IPC_FWD, pid, d0, d1, d2, d3, r);
+}
+
+static inline long ipc_tail(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r)
+{
+	return ipc_call(SYS_IPC_TAIL, pid, d0, d1, d2, d3, r);
+}
+
+static inline long ipc_kick(long pid, long d0, long d1, long d2, long d3, struct ipc_reply *r)
+{
+	return ipc_call(SYS_IPC_KICK, pid, d0, d1, d2, d3, r);
+}
+
+/* Returns only on error: E_INVAL in the root frame. The kernel reads a2..a5 and nothing else. */
+static inline long ipc_resp(long d0, long d1, long d2, long d3)
+{
+	register long a0 __asm__("a0");
+	register long a2 __asm__("a2") = d0;
+	register long a3 __asm__("a3") = d1;
+	register long a4 __asm__("a4") = d2;
+	register long a5 __asm__("a5") = d3;
+	register long a7 __asm__("a7") = SYS_IPC_RESP;
+
+	__asm__ volatile("ecall"
+			 : "=r"(a0), "+r"(a2), "+r"(a3), "+r"(a4), "+r"(a5), "+r"(a7)
+			 :
+			 : "a1", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "a6", "memory");
+	return a0;
+}
 
 /*
  * Called for every entry that is not the kernel starting main or a

@@ -64,6 +64,11 @@ void asm_offsets(void)
     OFFSET(T_FRAME0, offsetof(struct thread, act) + offsetof(struct activation, frame));
     OFFSET(FRAME_SHIFT, log2_exact(sizeof(struct frame)));
     OFFSET(FRAME_SIZE, sizeof(struct frame));
+    OFFSET(T_KEPT0, offsetof(struct thread, act) + offsetof(struct activation, kept));
+    FIELD(K_RA, struct kept_regs, ra);
+    FIELD(K_GP, struct kept_regs, gp);
+    FIELD(K_TP, struct kept_regs, tp);
+    FIELD(K_S0, struct kept_regs, s);
     OFFSET(ACT_MAX_DEPTH, ACT_MAX_DEPTH);
     FIELD(F_STATE, struct frame, state);
     FIELD(F_PROC, struct frame, proc);

@@ -95,11 +95,13 @@
     ld      a5, 15*8(sp)
 .endm
 
-/* What a migrated context never inherits: ra, gp, tp and s0-s11. */
-.macro ZERO_SAVED
+/*
+ * The kept registers but tp, zeroed for a callee (tp still holds the hart
+ * until the last instruction; the callee's zero goes through the frame).
+ */
+.macro ZERO_KEPT
     li      ra, 0
     li      gp, 0
-    li      tp, 0
     li      s0, 0
     li      s1, 0
     li      s2, 0
@@ -187,10 +189,12 @@ trap_exit:
     sret
 
 /*
- * The migration path: req, fwd, tail, kick and resp. The user stubs
- * (user/ipc.S) keep their own callee-saved registers, so s0-s11 and gp stay
- * live in their registers, which C preserves; a call that migrates leaves
- * with every register but pc, sp and a0..a5 zeroed.
+ * The migration path: req, fwd, tail, kick and resp. The kernel keeps a
+ * caller's ra, gp, tp and s0-s11 (struct kept_regs, in kept[depth] beside
+ * the frames) from its call to the call's return, so user code saves
+ * nothing around a call (docs/ipc.md, "The register contract"): a callee
+ * enters with pc, sp and a0..a5 and every other register zero; a caller
+ * resumes with its kept registers, sp, a0..a5, and t0-t6, a6, a7 zero.
  *
  * With FASTPATH (the default), the common request (req into the frame this
  * depth parked last time) and the common response are done here, with the
@@ -214,6 +218,40 @@ trap_exit:
 .if NEXT(F_CRIT) > 2047 || TOP(F_STATE) < 0
 .error "frame fields out of reach of a load's offset"
 .endif
+/*
+ * kept[depth] lies T_KEPT0 past the thread plus depth * FRAME_SIZE (the
+ * two arrays have one stride), beyond a load's reach: one lui of
+ * KEPT_BIAS (a multiple of 4096) on top of t3 brings it back in.
+ * KEPT(field) is then field of kept[depth], UNDER(field) of kept[depth - 1].
+ */
+#define KEPT_BIAS   ((T_KEPT0 + 2048) & ~4095)
+#define KEPT(field) (T_KEPT0 - KEPT_BIAS + (field))
+#define UNDER(field) (KEPT(field) - FRAME_SIZE)
+.if UNDER(K_RA) < -2048 || KEPT(K_S0 + 11 * 8) > 2047
+.error "kept registers out of reach of a load's offset"
+.endif
+
+/* tf_keep(): the caller's kept registers into kept[depth] at \base; its tp is in the frame. */
+.macro KEEP_REGS base
+    sd      ra, KEPT(K_RA)(\base)
+    sd      gp, KEPT(K_GP)(\base)
+    ld      t0, 4*8(sp)
+    sd      t0, KEPT(K_TP)(\base)
+    .irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+    sd      s\i, KEPT(K_S0 + \i * 8)(\base)
+    .endr
+.endm
+
+/* tf_give_back(): the registers kept[depth - 1] at \base holds; tp goes to the frame, for the exit. */
+.macro GIVE_BACK base
+    ld      ra, UNDER(K_RA)(\base)
+    ld      gp, UNDER(K_GP)(\base)
+    ld      t0, UNDER(K_TP)(\base)
+    sd      t0, 4*8(sp)
+    .irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
+    ld      s\i, UNDER(K_S0 + \i * 8)(\base)
+    .endr
+.endm
 .if F_CRIT != F_ASYNC + 1 || HART_TLB_SEQ != 0 || P_ALIVE != 0
 .error "trap.S assumes async and crit adjacent, tlb_seq first in struct hart, P_ALIVE zero"
 .endif
@@ -360,6 +398,15 @@ req_fast:
     ld      t0, HART_SCRATCH(tp)
     sd      t0, NEXT(F_RET_SP)(t3)
     sh      zero, NEXT(F_ASYNC)(t3)
+    /*
+     * tf_keep(tf, &a->kept[a->depth - 1]), then tf_clear_kept(tf):
+     * kept[depth], the depth before the push.
+     */
+    lui     t4, KEPT_BIAS >> 12
+    add     t4, t4, t3
+    KEEP_REGS t4
+    ZERO_KEPT
+    sd      zero, 4*8(sp)
     addi    t2, t2, 1
     sw      t2, T_DEPTH(t1)
     /* enter _start(eid, tid, d0..d3) at callee->entry on the frame's base */
@@ -441,6 +488,10 @@ resp_fast:
     lw      t0, P_STATE(t4)
     bnez    t0, resp_vacated
 resp_parked:
+    /* tf_give_back(tf, &a->kept[a->depth - 1]), the depth before the pop */
+    lui     t4, KEPT_BIAS >> 12
+    add     t4, t4, t3
+    GIVE_BACK t4
     /* switch_to_top(t): the space of the process below */
     ld      t5, P_AS(t5)
     j       ipc_depart
@@ -449,18 +500,21 @@ resp_vacated:
     SAVE_WORDS
     sd      t1, 6*8(sp)
     sd      t2, 7*8(sp)
+    sd      t3, 29*8(sp)
     sd      t5, 28*8(sp)
     mv      a0, t4
     call    proc_vacated
     LOAD_WORDS
     ld      t1, 6*8(sp)
     ld      t2, 7*8(sp)
+    ld      t3, 29*8(sp)
     ld      t5, 28*8(sp)
     j       resp_parked
 
 /*
  * Both paths leave here: t1 the thread, t5 the space to run in, t2 the
- * new user sp, sepc and a0..a5 set.
+ * new user sp, sepc, a0..a5 and the kept registers set, the user tp in
+ * the frame.
  */
 ipc_depart:
     /* t->as = as; aspace_activate(as): satp, a full flush for ASID 0, cur_as by a release store */
@@ -494,9 +548,11 @@ ipc_depart:
 #if defined(FASTPATH) && defined(LOCKING_bkl)
 #if defined(LOCKDEBUG) || defined(INJECT)
     SAVE_WORDS
+    sd      ra, 1*8(sp)
     sd      t2, 7*8(sp)
     call    kernel_exit
     LOAD_WORDS
+    ld      ra, 1*8(sp)
     ld      t2, 7*8(sp)
 #else
     /* spin_unlock(&bkl): the release orders the kernel's accesses before it. */
@@ -505,26 +561,31 @@ ipc_depart:
 #endif
 #endif
     csrw    sscratch, tp
+    ld      tp, 4*8(sp)
     mv      sp, t2
     ZERO_TEMPS
     li      t0, 0
-    ZERO_SAVED
     sret
 
 /*
  * Work is due on the migrated thread: the frame made whole for
- * ipc_finish and the full exit (ipc_fast's IPC_FULL after a call), the
- * new context in it and every other register zeroed (tf_scrub_migrated).
+ * ipc_finish and the full exit (ipc_entered's IPC_FULL after a
+ * migration): the new context, its kept registers (zero for a callee)
+ * and the temporaries zeroed (tf_scrub_temps).
  */
 ipc_work:
     csrr    t0, sepc
     sd      t0, 0(sp)
     sd      t2, 2*8(sp)
     SAVE_WORDS
-    sd      zero, 1*8(sp)
-    sd      zero, 3*8(sp)
-    sd      zero, 4*8(sp)
-    .irp r, 5, 6, 7, 8, 9, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+    sd      ra, 1*8(sp)
+    sd      gp, 3*8(sp)
+    sd      s0, 8*8(sp)
+    sd      s1, 9*8(sp)
+    .irp r, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+    sd      x\r, \r*8(sp)
+    .endr
+    .irp r, 5, 6, 7, 16, 17, 28, 29, 30, 31
     sd      zero, \r*8(sp)
     .endr
     csrr    t0, sstatus
@@ -539,13 +600,22 @@ ipc_work:
     j       trap_exit
 #endif
 
-/* The C path: a partial frame of ra, sp, tp, pc and a0..a7. */
+/*
+ * The C path: a frame of pc, sp, a0..a7 and the kept registers, which C
+ * takes from it (tf_keep) and gives back in it (tf_give_back).
+ */
 ipc_slow:
     sd      ra, 1*8(sp)
     ld      t0, HART_SCRATCH(tp)
     sd      t0, 2*8(sp)
     SAVE_WORDS
     sd      a7, 17*8(sp)
+    sd      gp, 3*8(sp)
+    sd      s0, 8*8(sp)
+    sd      s1, 9*8(sp)
+    .irp r, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+    sd      x\r, \r*8(sp)
+    .endr
     csrr    t0, sepc
     addi    t0, t0, 4
     sd      t0, 0(sp)
@@ -563,20 +633,7 @@ ipc_slow:
     beqz    a0, ipc_exit_light
     addi    a0, a0, IPC_LIGHT - IPC_INCOMPLETE
     bnez    a0, 4f                   /* IPC_FULL */
-    /* Work is due after a failed call: make the frame whole first. */
-    sd      gp, 3*8(sp)
-    sd      s0, 8*8(sp)
-    sd      s1, 9*8(sp)
-    sd      s2, 18*8(sp)
-    sd      s3, 19*8(sp)
-    sd      s4, 20*8(sp)
-    sd      s5, 21*8(sp)
-    sd      s6, 22*8(sp)
-    sd      s7, 23*8(sp)
-    sd      s8, 24*8(sp)
-    sd      s9, 25*8(sp)
-    sd      s10, 26*8(sp)
-    sd      s11, 27*8(sp)
+    /* Work is due after a failed call: the temporaries complete the frame. */
     sd      zero, 6*8(sp)
     sd      zero, 7*8(sp)
     sd      zero, 16*8(sp)
@@ -605,14 +662,21 @@ ipc_exit_same:
     ld      sp, 2*8(sp)
     sret
 
-/* Migrated: pc, sp and a0..a5 are the new context's; nothing else crosses. */
+/* Migrated: pc, sp, a0..a5 and the kept registers are the new context's; the temporaries are zero. */
 ipc_exit_light:
     ld      t0, 0(sp)
     csrw    sepc, t0
     LOAD_WORDS
+    ld      ra, 1*8(sp)
+    ld      gp, 3*8(sp)
+    ld      s0, 8*8(sp)
+    ld      s1, 9*8(sp)
+    .irp r, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+    ld      x\r, \r*8(sp)
+    .endr
     csrw    sscratch, tp
+    ld      tp, 4*8(sp)
     ZERO_TEMPS
-    ZERO_SAVED
     li      t0, 0
     ld      sp, 2*8(sp)
     sret

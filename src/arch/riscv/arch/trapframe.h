@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <arch/csr.h>
 #include <arch/layout.h>
+#include <arch/kept.h>
 
 /* Callee-saved registers at a context switch (context_switch in trap.S). */
 struct context {
@@ -53,16 +54,43 @@ static inline void tf_init_user(struct trapframe *tf, uint64_t pc, uint64_t sp, 
 /* What a syscall returns in a0 (a forked child's 0, say). */
 static inline void tf_set_return(struct trapframe *tf, long v) { TF_ARG(tf, 0) = (uint64_t)v; }
 
-/*
- * A migration hands over pc, sp and a0..a5 only; every other register
- * starts at zero, so neither side sees the other's values.
- */
-static inline void tf_scrub_migrated(struct trapframe *tf)
+/* tf_keep and tf_give_back move the registers of struct kept_regs (arch/kept.h). */
+
+/* Register numbers of s2..s11 start at 18; s0 and s1 are x8 and x9. */
+#define TF_S(tf, i)   ((tf)->regs[(i) < 2 ? 8 + (i) : 16 + (i)])
+
+static inline void tf_keep(const struct trapframe *tf, struct kept_regs *k)
+{
+    k->ra = tf->regs[1];
+    k->gp = tf->regs[3];
+    k->tp = tf->regs[4];
+    for (int i = 0; i < 12; i++)
+        k->s[i] = TF_S(tf, i);
+}
+
+static inline void tf_give_back(struct trapframe *tf, const struct kept_regs *k)
+{
+    tf->regs[1] = k->ra;
+    tf->regs[3] = k->gp;
+    tf->regs[4] = k->tp;
+    for (int i = 0; i < 12; i++)
+        TF_S(tf, i) = k->s[i];
+}
+
+/* What a migration never hands over: t0-t6, a6 and a7 come back zero. */
+static inline void tf_scrub_temps(struct trapframe *tf)
 {
     uint64_t *r = tf->regs;
-    r[1] = r[3] = r[4] = r[5] = r[6] = r[7] = r[8] = r[9] = 0;
-    r[16] = r[17] = r[18] = r[19] = r[20] = r[21] = r[22] = r[23] = 0;
-    r[24] = r[25] = r[26] = r[27] = r[28] = r[29] = r[30] = r[31] = 0;
+    r[5] = r[6] = r[7] = r[16] = r[17] = r[28] = r[29] = r[30] = r[31] = 0;
+}
+
+/*
+ * A callee's kept registers: none of its caller's. With the temporaries
+ * zeroed too, a callee gets pc, sp and a0..a5 and nothing else.
+ */
+static inline void tf_clear_kept(struct trapframe *tf)
+{
+    tf_give_back(tf, &(const struct kept_regs){ 0 });
 }
 
 #endif
