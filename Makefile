@@ -121,7 +121,7 @@ $(B)/k/%.S.o: src/%.S $(B)/gen/asm-offsets.h $(DEPS) Makefile
 # `@@asm-offset NAME VALUE` line of asm-offsets.c's assembly is a #define.
 $(B)/gen/asm-offsets.h: src/arch/riscv/asm-offsets.c $(DEPS) Makefile
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(KCFLAGS) -S $< -o $(B)/gen/asm-offsets.s
+	$(Q)$(CC) $(KCFLAGS) -MT $@ -S $< -o $(B)/gen/asm-offsets.s
 	$(Q){ echo '/* Generated from src/arch/riscv/asm-offsets.c: do not edit. */'; \
 	  echo '#ifndef ASM_OFFSETS_H'; echo '#define ASM_OFFSETS_H'; \
 	  sed -n 's/^@@asm-offset \([A-Z0-9_]*\) \(-\{0,1\}[0-9][0-9]*\)$$/#define \1 \2/p' $(B)/gen/asm-offsets.s; \
@@ -351,9 +351,12 @@ clean:
 
 # Dependency files, but only those whose source still exists: a source that
 # moved leaves one behind naming it, which make would then fail to find.
-# build/<v>/k/X.d is src/X's, build/<v>/lib/X.d lib/X's, build/user/lib/X.d X's.
+# build/<v>/k/X.d is src/X's, build/<v>/lib/X.d lib/X's, build/user/lib/X.d X's;
+# build/<v>/gen/asm-offsets.d is asm-offsets.c's, and names the header it
+# makes, so a struct that changes in any header regenerates the offsets.
 -include $(shell find build -name '*.d' 2>/dev/null | awk '{ s = $$0; sub(/\.d$$/, "", s); \
     if (!sub(/^build\/user\/lib\//, "", s) && !sub(/^build\/[^/]+\/k\//, "src/", s) && \
-        !sub(/^build\/[^/]+\/lib\//, "lib/", s)) next; \
+        !sub(/^build\/[^/]+\/lib\//, "lib/", s) && \
+        !sub(/^build\/[^/]+\/gen\/asm-offsets$$/, "src/arch/riscv/asm-offsets.c", s)) next; \
     if ((getline line < s) >= 0) print $$0; close(s) }')
 .SECONDARY:
