@@ -12,7 +12,7 @@
 #include "stress.h"
 
 static long driver;
-static long signals;
+static unsigned long signals;
 static char buf[FUZZ_BUF] __attribute__((aligned(4096)));
 
 /* What the root loop does next (set by migrant_signal), and what went wrong outside calls. */
@@ -440,13 +440,20 @@ static __attribute__((noreturn)) void root_loop(void)
 
 	sys_self(&me);
 	loop_tid = me.tid;
+	/*
+	 * The wanted words are set by handlers, and one may run between their
+	 * test and the wait: the wait is on the handlers' count, as it was
+	 * before the test, so it returns at once if one ran meanwhile.
+	 */
 	for (;;) {
-		sys_notify_wait();
+		unsigned long seen = __atomic_load_n(&signals, __ATOMIC_ACQUIRE);
+
 		bits = __atomic_exchange_n(&fork_wanted, 0, __ATOMIC_ACQ_REL);
 		if (bits)
 			fork_step(bits);
 		if (__atomic_exchange_n(&exec_wanted, 0, __ATOMIC_ACQ_REL))
 			sys_exec("/svc_stress");
+		sys_notify_wait_while(&signals, seen);
 	}
 }
 

@@ -34,7 +34,8 @@ static const long case_frame[NCASES] = { 8192, 65536, ACT_DEFAULT, ACT_DEFAULT }
 static const char *const case_name[NCASES] = { "call", "deep", "slot", "slot" };
 
 static struct mstats baseline;
-static volatile long prev_tid, slot_child, go_signal, release_threads;
+static volatile long prev_tid, slot_child, release_threads;
+static volatile unsigned long go_signal;
 
 /* Calls into this process, parent or child, are answered with d0 + 1. */
 void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
@@ -49,7 +50,7 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 
 void migrant_signal(unsigned long bits)
 {
-	go_signal |= (long)bits;
+	go_signal |= bits;
 }
 
 static void wait_child(long pass, int which, long pid, long want)
@@ -128,8 +129,9 @@ static __attribute__((noreturn)) void slot_child_main(void)
 {
 	long tid[SLOT_THREADS], v = 0;
 
-	while (!go_signal)
-		sys_notify_wait();
+	/* Not a plain wait: a handler between the test and the wait would be missed. */
+	for (unsigned long seen; !(seen = go_signal);)
+		sys_notify_wait_while(&go_signal, seen);
 	for (int i = 0; i < SLOT_THREADS; i++) {
 		tid[i] = thread_spawn(HART_ANY, hold_slot, 0);
 		if (tid[i] < 0) {

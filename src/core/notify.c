@@ -115,11 +115,28 @@ long notify_signal(long pid, uint64_t bits)
     return r;
 }
 
-/* Blocks t, the calling thread, until a notification is due; it is delivered on the way out. */
-long notify_wait(struct thread *t)
+/*
+ * Blocks t, the calling thread, until a notification is due; it is
+ * delivered on the way out. With a word (uva not 0) it returns at once,
+ * with 0, when the word in t's space no longer reads `value`, checked
+ * before every block: a handler of t runs only on a way out of the kernel,
+ * never between this check and the block, so a flag that one of t's
+ * handlers set after the caller last looked (a tick or a preemption
+ * between its test and its ecall) is never missed, as a plain wait would
+ * miss it. E_FAULT if the word cannot be read.
+ */
+long notify_wait(struct thread *t, uint64_t uva, uint64_t value)
 {
-    while (!notify_pending(t) && !thread_interrupted(t))
+    for (;;) {
+        uint64_t now;
+        if (uva && copy_from_user(t->as, &now, uva, sizeof(now)))
+            return E_FAULT;
+        if (uva && now != value)
+            return 0;
+        if (notify_pending(t) || thread_interrupted(t))
+            break;
         sched_block();
+    }
     return thread_interrupted(t) ? E_KILLED : 0;
 }
 

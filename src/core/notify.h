@@ -22,7 +22,7 @@ bool notify_timers(void);
 bool notify_irq(unsigned src);
 void notify_thread_exit(struct thread *t);
 long notify_signal(long pid, uint64_t bits);
-long notify_wait(struct thread *t);
+long notify_wait(struct thread *t, uint64_t uva, uint64_t value);
 void timer_arm(struct thread *t, long pid, uint64_t delay, uint64_t period);
 bool irq_valid(uint64_t src);
 long irq_bind(struct thread *t, long pid, uint32_t src);

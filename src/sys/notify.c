@@ -18,10 +18,10 @@ long sys_notify(struct trapframe *tf)
     return notify_signal(pid, bits);
 }
 
+/* The word (a0, or 0 for none) is read in notify_wait, before every block. */
 long sys_notify_wait(struct trapframe *tf)
 {
-    (void)tf;
-    return notify_wait(caller());
+    return notify_wait(caller(), TF_ARG(tf, 0), TF_ARG(tf, 1));
 }
 
 /* The handler is the current process's; delay 0 disarms whatever the period. */

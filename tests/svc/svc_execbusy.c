@@ -7,11 +7,23 @@
 static volatile unsigned long got;
 static volatile long exec_status = EB_PENDING;
 
+/*
+ * Waits, without missing a signal, until a handler has set `bit` in got: a
+ * handler that runs between the test and the wait (a tick there delivers
+ * it) changes got, and the wait then returns at once.
+ */
+static void wait_for(unsigned long bit)
+{
+	unsigned long seen;
+
+	while (!((seen = got) & bit))
+		sys_notify_wait_while(&got, seen);
+}
+
 /* Either thread may be the one a signal wakes: whichever sees EB_SIG_EXIT ends the process. */
 static __attribute__((noreturn)) void wait_exit(void)
 {
-	while (!(got & EB_SIG_EXIT))
-		sys_notify_wait();
+	wait_for(EB_SIG_EXIT);
 	sys_exit(EB_EXITED);
 }
 
@@ -51,8 +63,7 @@ int main(void)
 {
 	/* On hart 0 with the test: the pages exec frees are the next the test gets. */
 	sys_thread_pin(0);
-	while (!(got & EB_SIG_EXEC))
-		sys_notify_wait();
+	wait_for(EB_SIG_EXEC);
 	exec_status = sys_exec("/svc_null");
 	wait_exit();
 }

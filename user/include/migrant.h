@@ -384,6 +384,24 @@ static inline long sys_notify_wait(void)
 	return syscall0(SYS_NOTIFY_WAIT);
 }
 
+/*
+ * The same, but returns 0 at once, without blocking, when *word no longer
+ * reads value; the kernel checks it before every block. So a loop that
+ * waits for a flag its own handlers set,
+ *
+ *	unsigned long seen;
+ *	while (!((seen = flag) & BIT))
+ *		sys_notify_wait_while(&flag, seen);
+ *
+ * cannot miss a handler that ran between its test and its wait (a tick or
+ * a preemption there delivers it), which a plain sys_notify_wait would
+ * sleep through. E_FAULT if the word cannot be read.
+ */
+static inline long sys_notify_wait_while(const volatile unsigned long *word, unsigned long value)
+{
+	return syscall2(SYS_NOTIFY_WAIT, (long)word, (long)value);
+}
+
 /* Enters this process's migrant_timer after delay ticks, then every period (0: once). */
 static inline long sys_timer(unsigned long delay, unsigned long period)
 {
