@@ -14,7 +14,8 @@
  * neither the thread itself (calling back into that process) nor another
  * thread of ours probing that process from another hart (after it had
  * read the parked pages there, so its TLB may hold them) can reach the
- * live activation. The services are /svc_peek.
+ * live activation. And what a process left on an activation is gone
+ * before the next process gets those pages. The services are /svc_peek.
  */
 #include <test.h>
 
@@ -202,6 +203,29 @@ int main(void)
 			expect_status(p, LOAD_FAULT, "another thread's load from a parked activation");
 		}
 		CHECK_EQ(v, 0);
+		CHECK_EQ(sys_kill(a), 0);
+		expect_status(a, EXIT_KILLED, "a");
+		CHECK_EQ(sys_kill(b), 0);
+		expect_status(b, EXIT_KILLED, "b");
+	}
+
+	/*
+	 * What a process left on its activation does not reach the next
+	 * process that gets those pages: a fills 8 KiB of its depth-1
+	 * activation with PEEK_SECRET and returns; b then runs at depth 1 on
+	 * the same part of our stack and reads 12 KiB below its sp.
+	 */
+	{
+		long a = spawn_peek(), b = spawn_peek();
+
+		for (int i = 0; i < 3; i++) {
+			CHECK_EQ(ipc_req(a, PEEK_SPIN, 0, 0, 0, &r), 0);
+			CHECK_EQ(r.d[0], 1);
+			CHECK_EQ(ipc_req(b, PEEK_SCAN, 12 * 1024, 0, 0, &r), 0);
+			if (r.d[0] != 0)
+				test_fail("b found %ld words of what a left on the activation they shared",
+					  r.d[0]);
+		}
 		CHECK_EQ(sys_kill(a), 0);
 		expect_status(a, EXIT_KILLED, "a");
 		CHECK_EQ(sys_kill(b), 0);

@@ -77,11 +77,50 @@ static uint64_t frame_slot_top(const struct activation *a, const struct frame *f
     return f == &a->frame[0] ? a->root_va : activation_slot_va(a->slot);
 }
 
+/* The index in a->pages of f's lowest page. */
+static unsigned frame_first_page(const struct activation *a, const struct frame *f)
+{
+    uint64_t top = frame_slot_top(a, f);
+    return (unsigned)(ACT_PAGES - (top - (f->base - f->size)) / PAGE_SIZE);
+}
+
 /* f's pages, in the order of its addresses. Activations never cross 2 MiB. */
 static const uint64_t *frame_pages(const struct activation *a, const struct frame *f)
 {
-    uint64_t top = frame_slot_top(a, f);
-    return &a->pages[ACT_PAGES - (top - (f->base - f->size)) / PAGE_SIZE];
+    return &a->pages[frame_first_page(a, f)];
+}
+
+/*
+ * Makes f's pages p's: a page that last held another process's data (a
+ * callee that ran at this depth before, a deeper frame a larger one now
+ * overlaps, a tail's own stack) is zeroed first, so no process reads what
+ * another left on the thread's stack. A page already p's, or still zero,
+ * is left as it is, so a call back into the same process keeps costing
+ * nothing. The pages are reachable by no other process now: every frame
+ * that mapped them elsewhere was taken back and shot down (dispose), but
+ * a tail's own frame, which the caller runs on until the tail cannot fail,
+ * so it runs only once the callee accepted the call.
+ */
+static void own_pages(struct activation *a, const struct frame *f, long pid)
+{
+    unsigned first = frame_first_page(a, f), n = (unsigned)(f->size / PAGE_SIZE);
+    bool zeroed = false;
+    for (unsigned i = first; i < first + n; i++) {
+        if (a->page_owner[i] && a->page_owner[i] != pid) {
+            memset(pa_to_va(a->pages[i]), 0, PAGE_SIZE);
+            zeroed = true;
+        }
+        a->page_owner[i] = pid;
+    }
+    /*
+     * The zeros must be visible before the entries the caller then writes:
+     * another thread of p may walk them at once, on another hart, and read
+     * the page. RVWMO lets a later store to another address (the entry)
+     * become visible first; ck_pr_fence_store is a full fence in ck's GCC
+     * port, which orders every store above before every later one.
+     */
+    if (zeroed)
+        ck_pr_fence_store();
 }
 
 /* Maps f's activation into `as` at f's addresses, its entries in *run. Caller holds the owner's act_lock. */
@@ -185,7 +224,11 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
 {
     activation_count_active(p, 1);
     lock_acquire(&p->act_lock);
-    int err = proc_open(p) ? map_frame(&t->act, f, p->as) : refusal(p);
+    int err = proc_open(p) ? 0 : refusal(p);
+    if (!err) {
+        own_pages(&t->act, f, p->id);
+        err = map_frame(&t->act, f, p->as);
+    }
     if (!err) {
         link_inside(p, f);
         assert(f->state == FRAME_FREE);   /* a new frame: FREE -> ACTIVE, no process knew it before */
@@ -289,6 +332,7 @@ int activation_map_root(struct thread *t, struct aspace *as)
 {
     struct proc *root = t->proc;
     lock_acquire(&root->act_lock);
+    own_pages(&t->act, &t->act.frame[0], root->id);
     int err = map_frame(&t->act, &t->act.frame[0], as);
     lock_release(&root->act_lock);
     return err;
@@ -352,11 +396,21 @@ void activation_fini(struct thread *t)
     memset(a, 0, sizeof(*a));
 }
 
-/* fork: the child's stack holds the same bytes as the parent's, page for page (activation_init placed it). */
+/*
+ * fork: the child's stack holds the same bytes as the parent's, page for
+ * page (activation_init placed it), with the same owners, but for the
+ * root activation's pages, which are the child's to resume on.
+ */
 void activation_copy(struct thread *dst, const struct thread *src)
 {
-    for (int i = 0; i < ACT_PAGES; i++)
-        memcpy(pa_to_va(dst->act.pages[i]), pa_to_va(src->act.pages[i]), PAGE_SIZE);
+    struct activation *a = &dst->act;
+    for (int i = 0; i < ACT_PAGES; i++) {
+        memcpy(pa_to_va(a->pages[i]), pa_to_va(src->act.pages[i]), PAGE_SIZE);
+        a->page_owner[i] = src->act.page_owner[i];
+    }
+    unsigned first = frame_first_page(a, &a->frame[0]);
+    for (unsigned i = first; i < first + a->frame[0].size / PAGE_SIZE; i++)
+        a->page_owner[i] = dst->proc->id;
 }
 
 

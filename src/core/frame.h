@@ -46,6 +46,7 @@ struct activation {
     uint32_t slot;               /* this thread's slot in the activation window */
     uint64_t root_va;            /* slot address of frame 0 (a forked child keeps its parent's, and holds that slot) */
     uint64_t pages[ACT_PAGES];   /* physical pages, by offset in the slot's stack */
+    long page_owner[ACT_PAGES];  /* pid whose data pages[i] may hold, 0 while it is zero (fresh) */
     struct frame frame[ACT_MAX_DEPTH + 1];   /* one spare for tail calls */
     /*
      * kept[d]: the registers frame d's caller context keeps while it waits

@@ -20,6 +20,8 @@
  *       spins d1 ms with PEEK_STATUS saying so, responds 1 if the buffer is
  *       intact.
  *   PEEK_STATUS: responds (calls spinning now, 0, 0, 0).
+ *   PEEK_SCAN (d1 = bytes): responds (how many words from sp - d1 up to
+ *       sp hold PEEK_SECRET, 0, 0, 0), reading only.
  * Any other d0 is answered (E_NOSYS, 0, 0, 0).
  */
 #ifndef TESTS_PROTO_PEEK_H
@@ -35,6 +37,7 @@
 #define PEEK_CALL_SP     0x78
 #define PEEK_SPIN        0x79
 #define PEEK_STATUS      0x7a
+#define PEEK_SCAN        0x7b
 
 #define PEEK_SECRET 0x5ec2e7l
 

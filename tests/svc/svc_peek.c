@@ -65,6 +65,17 @@ static void spin(long ms)
 	ipc_resp(ok, 0, 0, 0);
 }
 
+/* Counts the words below sp, down to sp - bytes, that hold PEEK_SECRET; reads only. */
+static void scan(long bytes)
+{
+	const volatile long *w = (const volatile long *)(current_sp() - bytes);
+	long found = 0;
+
+	for (long i = 0; i < bytes / 8; i++)
+		found += w[i] == PEEK_SECRET;
+	ipc_resp(found, 0, 0, 0);
+}
+
 void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 {
 	long p;
@@ -102,6 +113,9 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 		break;
 	case PEEK_SPIN:
 		spin(d1);
+		break;
+	case PEEK_SCAN:
+		scan(d1);
 		break;
 	case PEEK_STATUS:
 		ipc_resp(__atomic_load_n(&spinning, __ATOMIC_SEQ_CST), 0, 0, 0);
