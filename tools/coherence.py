@@ -58,7 +58,7 @@ LINE_RE = re.compile(r"^line (0x[0-9a-f]+) ([\d.]+) ([\d.]+) ")
 SPLIT_RE = re.compile(r"^split op_bound_per_op=([\d.]+) tick_bound_per_op=([\d.]+)")
 # A line row's fixed columns (the plugin's), and a site row's; attribute appends a symbol.
 LINE_COLUMNS = 14
-SITE_RE = re.compile(r"^site (0x[0-9a-f]+) (\d+) (\d+) (\d+)$")
+SITE_RE = re.compile(r"^site (0x[0-9a-f]+) (\d+) (\d+) (\d+) (\d+)$")
 # The code that puts a hart in tick context (docs/coherence.md, "Attribution"): the interrupt
 # entry, whose timer tick polls epochs, TLBs and pages and may reschedule,
 # and the idle loop, which polls the same; tick context lasts to the hart's next sret.
@@ -67,6 +67,8 @@ TICK_ENTRIES = ("entry_interrupt", "sched_idle")
 SLAB_CODE = ("slab_alloc", "new_slab")
 # Where OpenSBI's fw_dynamic on QEMU virt loads the kernel (docs/hardware.md).
 KERNEL_PHYS = 0x80200000
+# Below it, from the start of RAM, OpenSBI: its code runs at physical pcs.
+FIRMWARE_PHYS = 0x80000000
 FINE_MAX = 0.05
 # A bkl round trip enters the kernel twice and each entry must take the big
 # lock's line from the hart that dropped it last: 2 per round trip on the
@@ -115,6 +117,9 @@ class Layout:
         for p in map(str.split, out.splitlines()):
             if len(p) == 3 and p[2] == "__image_end":
                 end = int(p[0], 16)
+            # trap.S's functions have no size.
+            if len(p) == 3:
+                p = [p[0], "0"] + p[1:]
             if len(p) != 4:
                 continue
             entry = (int(p[0], 16), int(p[1], 16), p[3])
@@ -138,16 +143,21 @@ class Layout:
         addr, _, name = self.data[i]
         return f"{name}+0x{va - addr:x}"
 
-    def line_symbol(self, pa, slab_tag, user):
-        """What the 64-byte line at pa holds: kernel data, a slab cache's page, user, heap."""
+    def line_symbol(self, pa, slab_tag, user, offset=0):
+        """What the 64-byte line at pa holds: kernel data, a slab cache's page, user, heap.
+
+        offset: where in the line its hottest site accesses, which names it.
+        """
+        if FIRMWARE_PHYS <= pa < self.phys:
+            return "firmware"
         va = self.virt(pa)
         if va is not None:
-            name = self.data_at(va) or f"image+0x{va - self.base:x}"
-            # Smaller objects that share the line: the false sharing perf c2c shows.
-            lo = bisect.bisect_right(self.data_addrs, va)
+            name = self.data_at(va + offset) or f"image+0x{va + offset - self.base:x}"
+            # The other objects that share the line: the false sharing perf c2c shows.
+            lo = bisect.bisect_right(self.data_addrs, va) - 1
             hi = bisect.bisect_left(self.data_addrs, va + 64)
-            more = [n for _, _, n in self.data[lo:hi]]
-            return name + (f" (also {', '.join(more)})" if more else "")
+            more = [n for _, _, n in self.data[max(lo, 0):hi] if n != name.split("+")[0]]
+            return name + (f" (line also {', '.join(more)})" if more else "")
         if user:
             return "user"
         cache = self.virt(slab_tag) if slab_tag else None
@@ -158,7 +168,9 @@ class Layout:
         return f"heap page+0x{pa & 0xfff:x}"
 
     def site(self, pc):
-        """A code site: `function+0xoff` in the kernel, or user."""
+        """A code site: `function+0xoff` in the kernel, firmware, or user."""
+        if FIRMWARE_PHYS <= pc < self.phys:
+            return "firmware"
         if pc < self.base:
             return "user"
         i = bisect.bisect_right(self.text_addrs, pc) - 1
@@ -190,9 +202,10 @@ def attribute(text, layout):
                 m = SITE_RE.match(nxt)
                 if not m:
                     break
-                sites.append(int(m.group(1), 16))
-            user = any(pc < layout.base for pc in sites)
-            row += " " + layout.line_symbol(int(p[1], 16), int(p[13], 16), user)
+                sites.append((int(m.group(1), 16), int(m.group(5))))
+            user = any(layout.site(pc) == "user" for pc, _ in sites)
+            offset = sites[0][1] if sites else 0
+            row += " " + layout.line_symbol(int(p[1], 16), int(p[13], 16), user, offset)
         elif SITE_RE.match(row):
             row += " " + layout.site(int(p[1], 16))
         out.append(row)

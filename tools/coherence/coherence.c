@@ -72,6 +72,7 @@ enum { CTX_TICK = 1, CTX_SRET = 2 };
 struct site {
 	uint64_t pc;
 	uint32_t reads, writes, tick; /* tick: of reads + writes, those in tick context */
+	uint32_t offset;              /* in the line, of the site's first access: the field */
 };
 
 struct line {
@@ -266,7 +267,7 @@ static void watch_slab(struct hart *h, uint64_t pa, bool store)
 }
 
 /* Under the line's stripe lock. */
-static void site_count(struct line *l, uint64_t pc, bool store, bool tick)
+static void site_count(struct line *l, uint64_t pc, uint64_t pa, bool store, bool tick)
 {
 	struct site *s = l->sites;
 	uint32_t i = 0;
@@ -283,7 +284,7 @@ static void site_count(struct line *l, uint64_t pc, bool store, bool tick)
 			l->sites = s;
 			l->capsites = cap;
 		}
-		s[l->nsites++] = (struct site){ .pc = pc };
+		s[l->nsites++] = (struct site){ .pc = pc, .offset = pa & ((1u << LINE_SHIFT) - 1) };
 	}
 	s[i].reads += !store;
 	s[i].writes += store;
@@ -357,7 +358,7 @@ static void on_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
 		l->tick_transfers += transfer && h->in_tick;
 		/* Only the rare access that moves a line pays for its site. */
 		if (transfer || invalidation)
-			site_count(l, ud & ~(uintptr_t)UD_SLAB, store, h->in_tick);
+			site_count(l, ud & ~(uintptr_t)UD_SLAB, pa, store, h->in_tick);
 	}
 	stripe_unlock(ln);
 	if (!counted)
@@ -558,8 +559,8 @@ static void report_line(FILE *f, const struct ranked *r, double bound, unsigned 
 		line_tick(l) ? "tick" : "op", slab);
 	qsort(l->sites, l->nsites, sizeof(*l->sites), by_moves);
 	for (uint32_t i = 0; i < l->nsites && i < SITES_SHOWN; i++)
-		fprintf(f, "site 0x%" PRIx64 " %u %u %u\n", l->sites[i].pc, l->sites[i].reads,
-			l->sites[i].writes, l->sites[i].tick);
+		fprintf(f, "site 0x%" PRIx64 " %u %u %u %u\n", l->sites[i].pc, l->sites[i].reads,
+			l->sites[i].writes, l->sites[i].tick, l->sites[i].offset);
 }
 
 static void report(FILE *f)
@@ -630,7 +631,7 @@ static void report(FILE *f)
 	/* The per-line bound is divided like the total, so the lines sum to it. */
 	fprintf(f, "lines addr bound_per_op share transfers accesses stores invalidations touchers writers "
 		   "tick_accesses tick_transfers path slab_tag\n");
-	fprintf(f, "sites pc reads writes tick\n");
+	fprintf(f, "sites pc reads writes tick offset\n");
 	for (size_t i = 0; i < nlines && i < top_lines; i++)
 		report_line(f, &lines[i], bound, active);
 	free(lines);
