@@ -11,9 +11,12 @@ schedules the harts. Prints progress as it goes, then a table, and writes
 to --out:
 
   results.csv   scenario,locking,harts,ops,accesses_per_op,transfers_per_op_bound,
-                transfers_per_op_observed,hottest_line,hottest_share
+                transfers_per_op_observed,hottest_line,hottest_share,op_bound_per_op,
+                tick_bound_per_op,hottest_symbol
   results.json  the same, plus git revision, QEMU version, host cores
-  lines-<scenario>-<locking>-<harts>.txt  the plugin's report: per hart, then per line
+  lines-<scenario>-<locking>-<harts>.txt  the plugin's report: per hart, the op-path and
+                tick-driven split, then per line with the code sites that moved it,
+                each line and site symbolized here (attribute)
   coherence.png transfers per op (bound) against harts, one panel per scenario (gnuplot)
 
 With --check it is `make check`'s regression check instead: same-service
@@ -27,6 +30,7 @@ Usage: coherence.py --plugin SO [--harts "1 2 4 8"] [--scenarios a,b] [--builds 
                     [--ops N] [--warmup W] [--out DIR] [--check]
 """
 import argparse
+import bisect
 import csv
 import datetime
 import json
@@ -46,12 +50,25 @@ import qemu  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 CSV_HEADER = ["scenario", "locking", "harts", "ops", "accesses_per_op", "transfers_per_op_bound",
-              "transfers_per_op_observed", "hottest_line", "hottest_share"]
+              "transfers_per_op_observed", "hottest_line", "hottest_share", "op_bound_per_op",
+              "tick_bound_per_op", "hottest_symbol"]
 TOTAL_RE = re.compile(r"^total ops=(\d+) accesses=(\d+) .* bound_per_op=([\d.]+) "
                       r"observed_per_op=([\d.]+)")
 LINE_RE = re.compile(r"^line (0x[0-9a-f]+) ([\d.]+) ([\d.]+) ")
+SPLIT_RE = re.compile(r"^split op_bound_per_op=([\d.]+) tick_bound_per_op=([\d.]+)")
+# A line row's fixed columns (the plugin's), and a site row's; attribute appends a symbol.
+LINE_COLUMNS = 14
+SITE_RE = re.compile(r"^site (0x[0-9a-f]+) (\d+) (\d+) (\d+) (\d+)$")
+# The code that puts a hart in tick context (docs/coherence.md, "Attribution"): the interrupt
+# entry, whose timer tick polls epochs, TLBs and pages and may reschedule,
+# and the idle loop, which polls the same; tick context lasts to the hart's next sret.
+TICK_ENTRIES = ("entry_interrupt", "sched_idle")
+# The slab allocator's code that stores a new slab's header (src/mm/slab.c).
+SLAB_CODE = ("slab_alloc", "new_slab")
 # Where OpenSBI's fw_dynamic on QEMU virt loads the kernel (docs/hardware.md).
 KERNEL_PHYS = 0x80200000
+# Below it, from the start of RAM, OpenSBI: its code runs at physical pcs.
+FIRMWARE_PHYS = 0x80000000
 FINE_MAX = 0.05
 # A bkl round trip enters the kernel twice and each entry must take the big
 # lock's line from the hart that dropped it last: 2 per round trip on the
@@ -68,10 +85,131 @@ def parse_report(text):
         raise RuntimeError("the plugin's report has no total line")
     ops, accesses, bound, observed = total.groups()
     hottest = next((m for m in map(LINE_RE.match, text.splitlines()) if m), None)
-    return {"ops": int(ops), "accesses_per_op": round(int(accesses) / max(int(ops), 1), 1),
+    split = next((m for m in map(SPLIT_RE.match, text.splitlines()) if m), None)
+    row = next((r for r in text.splitlines() if r.startswith("line ")), "").split(None, LINE_COLUMNS)
+    return {"op_bound_per_op": float(split.group(1)) if split else 0.0,
+            "tick_bound_per_op": float(split.group(2)) if split else 0.0,
+            "hottest_symbol": row[LINE_COLUMNS] if len(row) > LINE_COLUMNS else "",
+            "ops": int(ops), "accesses_per_op": round(int(accesses) / max(int(ops), 1), 1),
             "transfers_per_op_bound": float(bound), "transfers_per_op_observed": float(observed),
             "hottest_line": hottest.group(1) if hottest else "",
             "hottest_share": float(hottest.group(3)) if hottest else 0.0}
+
+
+class Layout:
+    """The kernel's symbols and where its image lies, to name guest addresses.
+
+    data and text are (virtual address, size, name) lists; base is the
+    image's link address, phys where it is loaded, end its virtual end.
+    """
+
+    def __init__(self, data, text, base, end, phys=KERNEL_PHYS):
+        self.data, self.text = sorted(data), sorted(text)
+        self.data_addrs = [a for a, _, _ in self.data]
+        self.text_addrs = [a for a, _, _ in self.text]
+        self.base, self.end, self.phys = base, end, phys
+
+    @classmethod
+    def from_elf(cls, elf):
+        out = subprocess.run([qemu.cross_tool("nm"), "-n", "-S", str(elf)], capture_output=True,
+                             text=True, check=True).stdout
+        data, text, end = [], [], None
+        for p in map(str.split, out.splitlines()):
+            if len(p) == 3 and p[2] == "__image_end":
+                end = int(p[0], 16)
+            # trap.S's functions have no size.
+            if len(p) == 3:
+                p = [p[0], "0"] + p[1:]
+            if len(p) != 4:
+                continue
+            entry = (int(p[0], 16), int(p[1], 16), p[3])
+            if p[2] in "tTwW":
+                text.append(entry)
+            elif p[2] in "bBdDrRgGsS":
+                data.append(entry)
+        base = guest.kernel_base(elf)
+        return cls(data, text, base, end or max(a + n for a, n, _ in data), KERNEL_PHYS)
+
+    def virt(self, pa):
+        """The kernel virtual address of physical pa, or None outside the image."""
+        va = pa - self.phys + self.base
+        return va if self.base <= va < self.end else None
+
+    def data_at(self, va):
+        """`name+0xoff` of the data symbol at or below va, or None."""
+        i = bisect.bisect_right(self.data_addrs, va) - 1
+        if i < 0:
+            return None
+        addr, _, name = self.data[i]
+        return f"{name}+0x{va - addr:x}"
+
+    def line_symbol(self, pa, slab_tag, user, offset=0):
+        """What the 64-byte line at pa holds: kernel data, a slab cache's page, user, heap.
+
+        offset: where in the line its hottest site accesses, which names it.
+        """
+        if FIRMWARE_PHYS <= pa < self.phys:
+            return "firmware"
+        va = self.virt(pa)
+        if va is not None:
+            name = self.data_at(va + offset) or f"image+0x{va + offset - self.base:x}"
+            # The other objects that share the line: the false sharing perf c2c shows.
+            lo = bisect.bisect_right(self.data_addrs, va) - 1
+            hi = bisect.bisect_left(self.data_addrs, va + 64)
+            more = [n for _, _, n in self.data[max(lo, 0):hi] if n != name.split("+")[0]]
+            return name + (f" (line also {', '.join(more)})" if more else "")
+        if user:
+            return "user"
+        cache = self.virt(slab_tag) if slab_tag else None
+        if cache is not None:
+            i = bisect.bisect_right(self.data_addrs, cache) - 1
+            if i >= 0:
+                return f"heap: {self.data[i][2]} page+0x{pa & 0xfff:x}"
+        return f"heap page+0x{pa & 0xfff:x}"
+
+    def site(self, pc):
+        """A code site: `function+0xoff` in the kernel, firmware, or user."""
+        if FIRMWARE_PHYS <= pc < self.phys:
+            return "firmware"
+        if pc < self.base:
+            return "user"
+        i = bisect.bisect_right(self.text_addrs, pc) - 1
+        if i < 0:
+            return f"0x{pc:x}"
+        addr, _, name = self.text[i]
+        return f"{name}+0x{pc - addr:x}"
+
+    def text_symbol(self, name):
+        """(address, size) of function `name`, or None."""
+        return next(((a, n) for a, n, s in self.text if s == name), None)
+
+    def plugin_args(self):
+        """The plugin's tick= and slab= arguments for this kernel."""
+        return [f"{arg}=0x{f[0]:x}-0x{f[0] + f[1]:x}"
+                for arg, names in (("tick", TICK_ENTRIES), ("slab", SLAB_CODE))
+                for f in map(self.text_symbol, names) if f]
+
+
+def attribute(text, layout):
+    """The report with each line row and site row given its symbol at the end."""
+    rows = text.splitlines()
+    out = []
+    for i, row in enumerate(rows):
+        p = row.split()
+        if row.startswith("line ") and len(p) == LINE_COLUMNS:
+            sites = []
+            for nxt in rows[i + 1:]:
+                m = SITE_RE.match(nxt)
+                if not m:
+                    break
+                sites.append((int(m.group(1), 16), int(m.group(5))))
+            user = any(layout.site(pc) == "user" for pc, _ in sites)
+            offset = sites[0][1] if sites else 0
+            row += " " + layout.line_symbol(int(p[1], 16), int(p[13], 16), user, offset)
+        elif SITE_RE.match(row):
+            row += " " + layout.site(int(p[1], 16))
+        out.append(row)
+    return "\n".join(out) + "\n"
 
 
 def line_bounds(text):
@@ -86,6 +224,18 @@ def symbol_line(elf, name):
     addr = next(int(p[0], 16) for p in map(str.split, out.splitlines())
                 if len(p) == 3 and p[2] == name)
     return (addr - guest.kernel_base(elf) + KERNEL_PHYS) & ~63
+
+
+def hottest(row):
+    """The hottest line, with its symbol."""
+    if not row["hottest_line"]:
+        return "-"
+    return f"{row['hottest_line']} {row['hottest_symbol']}".rstrip()
+
+
+def split_summary(row):
+    """A run's bound split into its op path and its tick-driven lines."""
+    return f"op path {row['op_bound_per_op']:.4f}, tick-driven {row['tick_bound_per_op']:.4f}"
 
 
 def check(args, out):
@@ -109,7 +259,7 @@ def check(args, out):
                 ok, rule, what = v >= BKL_MIN, f">= {BKL_MIN}", f"big lock line 0x{lock_line:x}"
             print(f"{'PASS' if ok else 'FAIL'} coherence/same-service {build} harts={harts}: "
                   f"{what} {v:.4f} transfers per round trip, want {rule} "
-                  f"(hottest {row['hottest_line'] or '-'})", flush=True)
+                  f"(hottest {hottest(row)}; {split_summary(row)})", flush=True)
             passed, failed = passed + ok, failed + (not ok)
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
@@ -120,9 +270,11 @@ def measure_one(args, scenario, build, harts, report):
     cmdline = (f"test=bench harts={harts} mode=ops ops={args.ops} warmup={args.warmup} "
                f"scenarios={scenario}")
     report.unlink(missing_ok=True)
+    layout = Layout.from_elf(REPO / "build" / build / "migrant.elf")
+    plugin = ",".join([str(Path(args.plugin).resolve()), f"out={report}"] + layout.plugin_args())
     con = guest.boot(str(REPO / "build" / build / "migrant.bin"),
                      str(REPO / "build" / "user" / "test.cpio"), cmdline, harts,
-                     extra=["-plugin", f"{Path(args.plugin).resolve()},out={report}"],
+                     extra=["-plugin", plugin],
                      timeout=args.timeout + args.timeout_per_hart * harts)
     reason = guest.judge(con.lines, con.exit, con.stopped, test="bench")
     if reason:
@@ -130,6 +282,7 @@ def measure_one(args, scenario, build, harts, report):
                            + "\n  ".join(con.lines[-20:]))
     if not report.exists():
         raise RuntimeError(f"the plugin wrote no report ({scenario}, {build}, harts={harts})")
+    report.write_text(attribute(report.read_text(), layout))
     row = {"scenario": scenario, "locking": build, "harts": harts}
     row.update(parse_report(report.read_text()))
     if row["ops"] != args.ops * harts:
@@ -256,7 +409,7 @@ def main():
         print(f"coherence: [{i:3d}/{len(plan)}] {time.monotonic() - start:5.0f}s {build:4} "
               f"harts={harts:<2} {scenario}: {row['transfers_per_op_bound']:.4f} transfers/op "
               f"(bound), {row['transfers_per_op_observed']:.4f} observed, hottest "
-              f"{row['hottest_line'] or '-'}", flush=True)
+              f"{hottest(row)}; {split_summary(row)}", flush=True)
     if not table:
         return 1
     print_table(table, cores)

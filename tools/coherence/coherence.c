@@ -13,8 +13,18 @@
  * a line into episodes, from which the exit report computes the bound: the
  * transfers per op if all harts ran at one rate, finely interleaved.
  *
+ * Attribution (perf c2c style): each line keeps the code sites (guest pc of
+ * the load or store) that took a transfer on it or invalidated other
+ * harts' copies, and its accesses and transfers made in tick context: from
+ * a tick entry (the kernel's interrupt entry, its idle loop) to the hart's
+ * next sret. Each page keeps a tag for the slab allocator: the address of
+ * the last load slab code made before it stored the page's first word, its
+ * slab header's cache pointer, so the tag lies in the slab_cache.
+ *
  * Arguments: out=FILE (required), top=N lines in the report (default 20),
- * gap=G accesses to other lines that end an episode (default 32).
+ * gap=G accesses to other lines that end an episode (default 32),
+ * tick=LO-HI (up to 8) code that starts tick context, slab=LO-HI (up to 8)
+ * slab code's pcs.
  *
  * vCPUs run in parallel host threads (multi-threaded TCG): line state is
  * guarded by a striped lock array; everything per hart is touched only by
@@ -39,6 +49,15 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define CHUNK_LINES (1u << CHUNK_SHIFT)
 #define DIR_SIZE (1u << (40 - LINE_SHIFT - CHUNK_SHIFT))
 #define STRIPES 4096
+/* Page tags: 256 MiB of guest memory per chunk. */
+#define PAGE_SHIFT 12
+#define PCHUNK_SHIFT 16
+#define PDIR_SIZE (1u << (40 - PAGE_SHIFT - PCHUNK_SHIFT))
+#define MAX_RANGES 8
+/* Instruction udata: its pc, with bit 0 (pcs are 2-byte aligned) for slab code. */
+#define UD_SLAB 1u
+/* A RISC-V sret: the hart leaves the kernel's trap context. */
+#define INSN_SRET 0x10200073u
 
 /*
  * The driver's markers: `slti x0, x0, IMM`, a HINT (rd = x0) that the ISA
@@ -46,12 +65,24 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
  */
 #define MARK(imm) ((uint32_t)(imm) << 20 | 0x2013u)
 enum mark { MARK_START = 0x7c1, MARK_OP = 0x7c2, MARK_STOP = 0x7c3 };
+/* Tick context starts and ends, passed to on_mark like the markers. */
+enum { CTX_TICK = 1, CTX_SRET = 2 };
+
+/* A code site that moved the line: loads that took a transfer, stores that took or caused one. */
+struct site {
+	uint64_t pc;
+	uint32_t reads, writes, tick; /* tick: of reads + writes, those in tick context */
+	uint32_t offset;              /* in the line, of the site's first access: the field */
+};
 
 struct line {
 	uint64_t sharers[SHARER_WORDS]; /* harts that touched it since the last write */
 	int32_t writer;                 /* -1: not written since tracking began */
 	/* In-window counts, for the per-line table. */
 	uint32_t accesses, stores, transfers, invalidations;
+	uint32_t tick_accesses, tick_transfers;
+	uint32_t nsites, capsites;
+	struct site *sites;
 	/* Filled by the exit report only. */
 	double wsum, bound;
 	uint32_t touchers, writers;
@@ -67,6 +98,8 @@ struct episode {
 
 struct hart {
 	bool in_window;
+	bool in_tick;        /* since a tick entry, until the next sret */
+	uint64_t slab_load;  /* physical address of slab code's last load, + 1 */
 	uint64_t ops, accesses, stores, transfers, invalidations, mmio;
 	uint64_t seq;
 	struct episode *tab;
@@ -87,6 +120,9 @@ static int open_windows;
 static const char *out_path;
 static unsigned top_lines = 20;
 static uint64_t gap = 32;
+static uint64_t *pages[PDIR_SIZE];
+static uint64_t tick_lo[MAX_RANGES], tick_hi[MAX_RANGES], slab_lo[MAX_RANGES], slab_hi[MAX_RANGES];
+static unsigned nticks, nslab;
 
 static void stripe_lock(uint64_t ln)
 {
@@ -186,6 +222,75 @@ static void touch_episode(struct hart *h, uint64_t ln, bool store)
 	e->last_seq = h->seq;
 }
 
+/* The tag slot of the page holding physical address pa (allocated on first use). */
+static uint64_t *page_tag(uint64_t pa)
+{
+	uint64_t pn = pa >> PAGE_SHIFT, d = pn >> PCHUNK_SHIFT;
+
+	if (d >= PDIR_SIZE)
+		return NULL;
+	uint64_t *chunk = __atomic_load_n(&pages[d], __ATOMIC_ACQUIRE), *expected = NULL;
+
+	if (!chunk) {
+		uint64_t *fresh = calloc(1u << PCHUNK_SHIFT, sizeof(*fresh));
+
+		if (!fresh)
+			abort();
+		if (__atomic_compare_exchange_n(&pages[d], &expected, fresh, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+			chunk = fresh;
+		} else {
+			free(fresh);
+			chunk = expected;
+		}
+	}
+	return &chunk[pn & ((1u << PCHUNK_SHIFT) - 1)];
+}
+
+/*
+ * Slab code's accesses, watched in and out of windows since slabs are
+ * made at boot: the store to a page's first word is new_slab's
+ * `s->cache = c`, and the load before it read the cache (c->perslab).
+ */
+static void watch_slab(struct hart *h, uint64_t pa, bool store)
+{
+	if (!store) {
+		h->slab_load = pa + 1;
+		return;
+	}
+	if (pa & ((1u << PAGE_SHIFT) - 1) || !h->slab_load)
+		return;
+	uint64_t *tag = page_tag(pa);
+
+	if (tag)
+		__atomic_store_n(tag, h->slab_load, __ATOMIC_RELAXED);
+}
+
+/* Under the line's stripe lock. */
+static void site_count(struct line *l, uint64_t pc, uint64_t pa, bool store, bool tick)
+{
+	struct site *s = l->sites;
+	uint32_t i = 0;
+
+	while (i < l->nsites && s[i].pc != pc)
+		i++;
+	if (i == l->nsites) {
+		if (l->nsites == l->capsites) {
+			uint32_t cap = l->capsites ? 2 * l->capsites : 4;
+
+			s = realloc(l->sites, cap * sizeof(*s));
+			if (!s)
+				abort();
+			l->sites = s;
+			l->capsites = cap;
+		}
+		s[l->nsites++] = (struct site){ .pc = pc, .offset = pa & ((1u << LINE_SHIFT) - 1) };
+	}
+	s[i].reads += !store;
+	s[i].writes += store;
+	s[i].tick += tick;
+}
+
 static bool sharers_other(const struct line *l, unsigned h)
 {
 	for (unsigned w = 0; w < SHARER_WORDS; w++) {
@@ -201,8 +306,10 @@ static bool sharers_other(const struct line *l, unsigned h)
 
 static void on_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr, void *udata)
 {
-	(void)udata;
-	if (!__atomic_load_n(&open_windows, __ATOMIC_RELAXED) || vcpu >= nharts)
+	uintptr_t ud = (uintptr_t)udata;
+	bool slab = ud & UD_SLAB;
+
+	if (vcpu >= nharts || (!slab && !__atomic_load_n(&open_windows, __ATOMIC_RELAXED)))
 		return;
 	struct hart *h = &harts[vcpu];
 	struct qemu_plugin_hwaddr *hw = qemu_plugin_get_hwaddr(info, vaddr);
@@ -214,7 +321,19 @@ static void on_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
 		h->mmio += counted;
 		return;
 	}
-	uint64_t ln = qemu_plugin_hwaddr_phys_addr(hw) >> LINE_SHIFT;
+	uint64_t pa = qemu_plugin_hwaddr_phys_addr(hw), ln = pa >> LINE_SHIFT;
+
+	if (slab) {
+		watch_slab(h, pa, store);
+		if (!__atomic_load_n(&open_windows, __ATOMIC_RELAXED))
+			return;
+	} else if (store && !(pa & ((1u << PAGE_SHIFT) - 1))) {
+		/* Other code reused the page: it holds no slab now. */
+		uint64_t *tag = page_tag(pa);
+
+		if (tag && __atomic_load_n(tag, __ATOMIC_RELAXED))
+			__atomic_store_n(tag, 0, __ATOMIC_RELAXED);
+	}
 	struct line *l = line_get(ln);
 
 	if (!l)
@@ -235,6 +354,11 @@ static void on_mem(unsigned int vcpu, qemu_plugin_meminfo_t info, uint64_t vaddr
 		l->stores += store;
 		l->transfers += transfer;
 		l->invalidations += invalidation;
+		l->tick_accesses += h->in_tick;
+		l->tick_transfers += transfer && h->in_tick;
+		/* Only the rare access that moves a line pays for its site. */
+		if (transfer || invalidation)
+			site_count(l, ud & ~(uintptr_t)UD_SLAB, pa, store, h->in_tick);
 	}
 	stripe_unlock(ln);
 	if (!counted)
@@ -252,7 +376,13 @@ static void on_mark(unsigned int vcpu, void *udata)
 		return;
 	struct hart *h = &harts[vcpu];
 
-	switch ((enum mark)(uintptr_t)udata) {
+	switch ((uintptr_t)udata) {
+	case CTX_TICK:
+		h->in_tick = true;
+		break;
+	case CTX_SRET:
+		h->in_tick = false;
+		break;
 	case MARK_START:
 		if (!h->in_window) {
 			h->in_window = true;
@@ -271,22 +401,54 @@ static void on_mark(unsigned int vcpu, void *udata)
 	}
 }
 
+static bool in_ranges(uint64_t pc, const uint64_t *lo, const uint64_t *hi, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		if (pc >= lo[i] && pc < hi[i])
+			return true;
+	return false;
+}
+
+/* LO-HI into the next of up to MAX_RANGES ranges; false when they are full. */
+static bool parse_range(const char *arg, uint64_t *lo, uint64_t *hi, unsigned *n)
+{
+	char *end;
+
+	if (*n == MAX_RANGES)
+		return false;
+	lo[*n] = strtoull(arg, &end, 0);
+	hi[*n] = *end == '-' ? strtoull(end + 1, NULL, 0) : 0;
+	++*n;
+	return true;
+}
+
+static void mark_insn(struct qemu_plugin_insn *insn, uintptr_t what)
+{
+	qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, QEMU_PLUGIN_CB_NO_REGS, (void *)what);
+}
+
 static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 {
 	(void)id;
 	for (size_t i = 0, n = qemu_plugin_tb_n_insns(tb); i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		uint64_t pc = qemu_plugin_insn_vaddr(insn);
 		uint32_t word;
 
 		qemu_plugin_register_vcpu_mem_cb(insn, on_mem, QEMU_PLUGIN_CB_NO_REGS,
-						 QEMU_PLUGIN_MEM_RW, NULL);
+						 QEMU_PLUGIN_MEM_RW,
+						 (void *)(uintptr_t)(pc | (in_ranges(pc, slab_lo, slab_hi, nslab) ? UD_SLAB : 0)));
+		/* Every instruction, not the entry only: the idle loop goes round after an sret. */
+		if (in_ranges(pc, tick_lo, tick_hi, nticks))
+			mark_insn(insn, CTX_TICK);
 		if (qemu_plugin_insn_size(insn) != 4)
 			continue;
 		memcpy(&word, qemu_plugin_insn_data(insn), 4);
+		if (word == INSN_SRET)
+			mark_insn(insn, CTX_SRET);
 		for (uintptr_t m = MARK_START; m <= MARK_STOP; m++)
 			if (word == MARK(m))
-				qemu_plugin_register_vcpu_insn_exec_cb(insn, on_mark, QEMU_PLUGIN_CB_NO_REGS,
-								       (void *)m);
+				mark_insn(insn, m);
 	}
 }
 
@@ -360,6 +522,47 @@ static void compute_bound(double *total, unsigned *active)
 		*total /= *active;
 }
 
+static int by_moves(const void *a, const void *b)
+{
+	const struct site *x = a, *y = b;
+	uint64_t mx = (uint64_t)x->reads + x->writes, my = (uint64_t)y->reads + y->writes;
+
+	if (mx != my)
+		return mx < my ? 1 : -1;
+	return (x->pc > y->pc) - (x->pc < y->pc);
+}
+
+/*
+ * Tick-driven: most of its transfers (or, if it took none, most of its
+ * accesses) came in tick context. Everything else is on the op path.
+ */
+static bool line_tick(const struct line *l)
+{
+	if (l->transfers)
+		return 2ull * l->tick_transfers > l->transfers;
+	return 2ull * l->tick_accesses > l->accesses;
+}
+
+/* A line's sites, most moves first; SITES_SHOWN of them in the report. */
+#define SITES_SHOWN 8
+
+static void report_line(FILE *f, const struct ranked *r, double bound, unsigned active)
+{
+	struct line *l = r->l;
+	double b = active ? l->bound / active : 0;
+	uint64_t *tag = page_tag(r->addr);
+	uint64_t slab = tag && *tag ? *tag - 1 : 0;
+
+	fprintf(f, "line 0x%" PRIx64 " %.4f %.3f %u %u %u %u %u %u %u %u %s 0x%" PRIx64 "\n",
+		r->addr, b, bound > 0 ? b / bound : 0.0, l->transfers, l->accesses, l->stores,
+		l->invalidations, l->touchers, l->writers, l->tick_accesses, l->tick_transfers,
+		line_tick(l) ? "tick" : "op", slab);
+	qsort(l->sites, l->nsites, sizeof(*l->sites), by_moves);
+	for (uint32_t i = 0; i < l->nsites && i < SITES_SHOWN; i++)
+		fprintf(f, "site 0x%" PRIx64 " %u %u %u %u\n", l->sites[i].pc, l->sites[i].reads,
+			l->sites[i].writes, l->sites[i].tick, l->sites[i].offset);
+}
+
 static void report(FILE *f)
 {
 	double bound;
@@ -414,16 +617,23 @@ static void report(FILE *f)
 		}
 	}
 	qsort(lines, nlines, sizeof(*lines), by_bound);
-	/* The per-line bound is divided like the total, so the lines sum to it. */
-	fprintf(f, "lines addr bound_per_op share transfers accesses stores invalidations touchers writers\n");
-	for (size_t i = 0; i < nlines && i < top_lines; i++) {
-		struct line *l = lines[i].l;
-		double b = active ? l->bound / active : 0;
+	double split[2] = { 0, 0 };
+	size_t count[2] = { 0, 0 };
 
-		fprintf(f, "line 0x%" PRIx64 " %.4f %.3f %u %u %u %u %u %u\n", lines[i].addr, b,
-			bound > 0 ? b / bound : 0.0, l->transfers, l->accesses, l->stores,
-			l->invalidations, l->touchers, l->writers);
+	for (size_t i = 0; i < nlines; i++) {
+		bool tick = line_tick(lines[i].l);
+
+		split[tick] += active ? lines[i].l->bound / active : 0;
+		count[tick]++;
 	}
+	fprintf(f, "split op_bound_per_op=%.4f tick_bound_per_op=%.4f op_lines=%zu tick_lines=%zu\n",
+		split[0], split[1], count[0], count[1]);
+	/* The per-line bound is divided like the total, so the lines sum to it. */
+	fprintf(f, "lines addr bound_per_op share transfers accesses stores invalidations touchers writers "
+		   "tick_accesses tick_transfers path slab_tag\n");
+	fprintf(f, "sites pc reads writes tick offset\n");
+	for (size_t i = 0; i < nlines && i < top_lines; i++)
+		report_line(f, &lines[i], bound, active);
 	free(lines);
 }
 
@@ -451,6 +661,11 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			top_lines = (unsigned)strtoul(argv[i] + 4, NULL, 0);
 		else if (!strncmp(argv[i], "gap=", 4))
 			gap = strtoull(argv[i] + 4, NULL, 0);
+		else if (!strncmp(argv[i], "tick=", 5) &&
+			 parse_range(argv[i] + 5, tick_lo, tick_hi, &nticks))
+			;
+		else if (!strncmp(argv[i], "slab=", 5) && parse_range(argv[i] + 5, slab_lo, slab_hi, &nslab))
+			;
 		else {
 			fprintf(stderr, "coherence: unknown argument %s\n", argv[i]);
 			return 1;
