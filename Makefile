@@ -220,7 +220,8 @@ coherence: $(COH_SO)
 	$(MAKE) --no-print-directory LOCKING=bkl kernel
 	$(PYTHON) tools/coherence.py --harts "$(COH_HARTS)" --plugin $(COH_SO) \
 	    $(if $(SCENARIOS),--scenarios $(SCENARIOS)) \
-	    $(if $(filter command line,$(origin LOCKING)),--builds $(LOCKING)) $(if $(OPS),--ops $(OPS))
+	    $(if $(filter command line,$(origin LOCKING)),--builds $(LOCKING)) $(if $(OPS),--ops $(OPS)) \
+	    $(if $(C2C_NS),--c2c-ns $(C2C_NS))
 
 # One scenario under a PROFILE=1 kernel: build/profile/{locks,hotspots,pmu}.txt.
 profile:

@@ -936,15 +936,19 @@ static long join_for(long tid)
 
 /*
  * A second waiter for the same child, and a second joiner of the same
- * thread, get E_BUSY. The first one is a thread on this hart (HART_ANY),
- * so yielding lets it run until it blocks in its wait.
+ * thread, get E_BUSY. The first one is a thread on this hart, queued
+ * behind whatever else runs here, so our yield puts us behind it and it
+ * blocks in its wait before we call ours. (HART_ANY let the kernel put it
+ * on another hart, where it could come second: then this thread was the
+ * one that waited, for a child that spins for ever, and the test hung,
+ * once, in a bkl+lockdebug run at 4 harts.)
  */
 static void check_second_waiter(void)
 {
-	long child = sys_spawn(spinner_path, 0), target, waiter;
+	long here = get_self().hart, child = sys_spawn(spinner_path, 0), target, waiter;
 
 	CHECK_OK(child);
-	waiter = thread_spawn(HART_ANY, wait_for, child);
+	waiter = thread_spawn(here, wait_for, child);
 	CHECK_OK(waiter);
 	sys_yield();
 	expect("wait with another waiter", SYS_WAIT, sys_wait(child, NULL), E_BUSY);
@@ -953,7 +957,7 @@ static void check_second_waiter(void)
 
 	target = thread_spawn(HART_ANY, spin_forever, 0);
 	CHECK_OK(target);
-	waiter = thread_spawn(HART_ANY, join_for, target);
+	waiter = thread_spawn(here, join_for, target);
 	CHECK_OK(waiter);
 	sys_yield();
 	expect("thread_join with another joiner", SYS_THREAD_JOIN, sys_thread_join(target, NULL), E_BUSY);

@@ -12,7 +12,7 @@ to --out:
 
   results.csv   scenario,locking,harts,ops,accesses_per_op,transfers_per_op_bound,
                 transfers_per_op_observed,hottest_line,hottest_share,op_bound_per_op,
-                tick_bound_per_op,hottest_symbol
+                tick_bound_per_op,hottest_symbol,ceiling_model_ops_per_s
   results.json  the same, plus git revision, QEMU version, host cores
   lines-<scenario>-<locking>-<harts>.txt  the plugin's report: per hart, the op-path and
                 tick-driven split, then per line with the code sites that moved it,
@@ -26,8 +26,15 @@ FINE_MAX transfers per round trip (the whole bound, tick-driven lines
 included, so its op path is under it too); the bkl build's big lock line
 must carry at least BKL_MIN, which shows the tool sees contention.
 
+A model, not a measurement: one cache line moves between cores at most once
+per --c2c-ns nanoseconds (a cache-to-cache transfer; 100 by default), so a
+hottest line that moves T times per op caps the whole machine at
+1e9 / (T * c2c_ns) ops/s whatever the hart count. That is printed and
+written as "ceiling (model)" (ceiling_model_ops_per_s; empty when the
+hottest line never moves), so nobody takes it for throughput.
+
 Usage: coherence.py --plugin SO [--harts "1 2 4 8"] [--scenarios a,b] [--builds "fine bkl"]
-                    [--ops N] [--warmup W] [--out DIR] [--check]
+                    [--ops N] [--warmup W] [--c2c-ns NS] [--out DIR] [--check]
 """
 import argparse
 import bisect
@@ -51,7 +58,7 @@ import qemu  # noqa: E402
 REPO = Path(__file__).resolve().parent.parent
 CSV_HEADER = ["scenario", "locking", "harts", "ops", "accesses_per_op", "transfers_per_op_bound",
               "transfers_per_op_observed", "hottest_line", "hottest_share", "op_bound_per_op",
-              "tick_bound_per_op", "hottest_symbol"]
+              "tick_bound_per_op", "hottest_symbol", "ceiling_model_ops_per_s"]
 TOTAL_RE = re.compile(r"^total ops=(\d+) accesses=(\d+) .* bound_per_op=([\d.]+) "
                       r"observed_per_op=([\d.]+)")
 LINE_RE = re.compile(r"^line (0x[0-9a-f]+) ([\d.]+) ([\d.]+) ")
@@ -93,6 +100,7 @@ def parse_report(text):
             "ops": int(ops), "accesses_per_op": round(int(accesses) / max(int(ops), 1), 1),
             "transfers_per_op_bound": float(bound), "transfers_per_op_observed": float(observed),
             "hottest_line": hottest.group(1) if hottest else "",
+            "hottest_bound_per_op": float(hottest.group(2)) if hottest else 0.0,
             "hottest_share": float(hottest.group(3)) if hottest else 0.0}
 
 
@@ -287,6 +295,7 @@ def measure_one(args, scenario, build, harts, report):
     row.update(parse_report(report.read_text()))
     if row["ops"] != args.ops * harts:
         raise RuntimeError(f"the plugin counted {row['ops']} ops, not {args.ops} x {harts}")
+    row["ceiling_model_ops_per_s"] = ceiling(row, args.c2c_ns)
     return row
 
 
@@ -344,26 +353,35 @@ def write_outputs(out, table, cores, args):
         "qemu_version": bench.qemu_version(),
         "host_cores": cores,
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-        "ops_per_hart": args.ops, "warmup_per_hart": args.warmup,
+        "ops_per_hart": args.ops, "warmup_per_hart": args.warmup, "c2c_ns": args.c2c_ns,
         "note": "transfers_per_op_observed depends on how the host interleaves vCPUs; "
-                "the bound does not (docs/coherence.md)",
+                "the bound does not; ceiling_model_ops_per_s is a model, one move of the "
+                "hottest line per c2c_ns, not a measurement (docs/coherence.md)",
         "results": table,
     }
     (out / "results.json").write_text(json.dumps(meta, indent=2) + "\n")
     plot(out, table)
 
 
-def print_table(table, cores):
+def ceiling(row, c2c_ns):
+    """Ops/s the hottest line allows if it moves once per c2c_ns (a model), or None."""
+    moves = row["hottest_bound_per_op"]
+    return round(1e9 / (moves * c2c_ns)) if moves > 0 else None
+
+
+def print_table(table, cores, c2c_ns):
     print()
     print(f"{'scenario':20} {'locking':7} {'harts':>5} {'ops':>7} {'acc/op':>8} {'bound/op':>9} "
-          f"{'observed':>9} {'hottest line':>12} {'share':>6}")
+          f"{'observed':>9} {'hottest line':>12} {'share':>6} {'ceiling (model)':>16}")
     for r in table:
+        cap = r["ceiling_model_ops_per_s"]
         print(f"{r['scenario']:20} {r['locking']:7} {r['harts']:5d} {r['ops']:7d} "
               f"{r['accesses_per_op']:8.1f} {r['transfers_per_op_bound']:9.4f} "
               f"{r['transfers_per_op_observed']:9.4f} {r['hottest_line']:>12} "
-              f"{r['hottest_share']:6.3f}")
+              f"{r['hottest_share']:6.3f} {f'{cap:,} ops/s' if cap else 'none':>16}")
     print(f"(host cores: {cores}; bound/op is the headline, observed depends on the host's "
-          "interleaving: docs/coherence.md)")
+          f"interleaving; ceiling (model) assumes one move of the hottest line per {c2c_ns} ns, "
+          "it is not a measurement: docs/coherence.md)")
 
 
 def main():
@@ -377,6 +395,8 @@ def main():
     # The bkl build at 32 harts on 2 host cores: every hart spins on one lock.
     ap.add_argument("--timeout", type=int, default=120, help="seconds per boot, plus...")
     ap.add_argument("--timeout-per-hart", type=int, default=30, help="...this many per hart")
+    ap.add_argument("--c2c-ns", type=float, default=100.0,
+                    help="nanoseconds per move of one line, for the ceiling (model)")
     ap.add_argument("--out", default=str(REPO / "build" / "coherence"))
     ap.add_argument("--check", action="store_true", help="make check's regression check")
     args = ap.parse_args()
@@ -412,7 +432,7 @@ def main():
               f"{hottest(row)}; {split_summary(row)}", flush=True)
     if not table:
         return 1
-    print_table(table, cores)
+    print_table(table, cores, args.c2c_ns)
     print(f"\ncoherence: wrote {out}/results.csv, results.json, lines-*.txt, coherence.png")
     if failed:
         print(f"coherence: {len(failed)} boot(s) failed: {', '.join(failed)}")

@@ -4,16 +4,11 @@
 
 #define PAGE 4096l
 
-void memhog_take(struct memhog *h, long singles)
+/* mem_alloc's all, in halving chunks. */
+static void take_chunks(struct memhog *h)
 {
 	long size = MEM_ALLOC_MAX;
 
-	CHECK(singles <= MEMHOG_SINGLES);
-	while (h->nsingle < singles) {
-		h->single[h->nsingle] = sys_mem_alloc(PAGE);
-		CHECK(h->single[h->nsingle] > 0);
-		h->nsingle++;
-	}
 	while (size >= PAGE) {
 		long va = sys_mem_alloc(size);
 
@@ -27,6 +22,38 @@ void memhog_take(struct memhog *h, long singles)
 		h->chunk_va[h->nchunks] = va;
 		h->chunk_len[h->nchunks++] = size;
 	}
+}
+
+/*
+ * Waits until no free is deferred and every hart has had a few ticks:
+ * memory keeps coming back for a while after mem_alloc first fails. A
+ * failed allocation asks every hart to give its page caches back, which
+ * each does at its next tick, and frees wait for a grace period.
+ */
+static void let_memory_return(void)
+{
+	unsigned long hz, t0 = sys_clock(&hz);
+	struct mstats s;
+
+	do {
+		sys_yield();
+		sys_stats(&s);
+	} while ((s.deferred || sys_clock(NULL) - t0 < hz / 25) && sys_clock(NULL) - t0 < 2 * hz);
+}
+
+void memhog_take(struct memhog *h, long singles)
+{
+	CHECK(singles <= MEMHOG_SINGLES);
+	while (h->nsingle < singles) {
+		h->single[h->nsingle] = sys_mem_alloc(PAGE);
+		CHECK(h->single[h->nsingle] > 0);
+		h->nsingle++;
+	}
+	/* Twice: the second pass takes what the harts' caches and the deferred frees gave back. */
+	let_memory_return();
+	take_chunks(h);
+	let_memory_return();
+	take_chunks(h);
 }
 
 void memhog_give_singles(struct memhog *h, long keep)

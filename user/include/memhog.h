@@ -3,7 +3,9 @@
  * Taking all free memory, for tests of what the kernel does when it runs
  * out. An address space has only 64 regions, so the hog cannot go page
  * by page: it takes a few single pages first, which a test can hand back
- * one at a time, then the rest in halving chunks.
+ * one at a time, then the rest in halving chunks, twice over: memory
+ * keeps coming back for a while after the first allocation fails (the
+ * harts' page caches, deferred frees).
  */
 #ifndef MIGRANT_MEMHOG_H
 #define MIGRANT_MEMHOG_H
