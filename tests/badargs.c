@@ -934,35 +934,75 @@ static long join_for(long tid)
 	return r ? r : value;
 }
 
+static long (*racing_call)(long);
+static long racing_arg;
+static volatile long raced[2];
+
+static long race0(long unused)
+{
+	(void)unused;
+	raced[0] = racing_call(racing_arg);
+	return 0;
+}
+
+static long race1(long unused)
+{
+	(void)unused;
+	raced[1] = racing_call(racing_arg);
+	return 0;
+}
+
 /*
- * A second waiter for the same child, and a second joiner of the same
- * thread, get E_BUSY. The first one is a thread on this hart, queued
- * behind whatever else runs here, so our yield puts us behind it and it
- * blocks in its wait before we call ours. (HART_ANY let the kernel put it
- * on another hart, where it could come second: then this thread was the
- * one that waited, for a child that spins for ever, and the test hung,
- * once, in a bkl+lockdebug run at 4 harts.)
+ * Two threads make the same blocking call (fn(arg)); returns the result of
+ * the first to come back, the one that found the other already waiting.
+ * Neither order nor hart is assumed: a yield does not make another hart's
+ * thread run first, and the test thread itself never waits, so it cannot
+ * be the one left waiting for a child that spins for ever (which hung this
+ * test once in a few dozen bkl+lockdebug boots at 4 harts).
  */
+static long race_second(long (*fn)(long), long arg, long tids[2])
+{
+	unsigned long hz, t0 = sys_clock(&hz);
+
+	racing_call = fn;
+	racing_arg = arg;
+	raced[0] = raced[1] = UNSET;
+	tids[0] = thread_spawn(HART_ANY, race0, 0);
+	tids[1] = thread_spawn(HART_ANY, race1, 0);
+	CHECK_OK(tids[0]);
+	CHECK_OK(tids[1]);
+	while (raced[0] == UNSET && raced[1] == UNSET) {
+		if (sys_clock(NULL) - t0 > 5 * hz)
+			test_fail("neither of two threads making the same wait came back");
+		sys_yield();
+	}
+	return raced[0] != UNSET ? raced[0] : raced[1];
+}
+
+/* The other racer, once what it waits for is gone: its result. */
+static long race_last(const long tids[2])
+{
+	CHECK_EQ(sys_thread_join(tids[0], NULL), 0);
+	CHECK_EQ(sys_thread_join(tids[1], NULL), 0);
+	return raced[0] == E_BUSY ? raced[1] : raced[0];
+}
+
+/* A second waiter for the same child, and a second joiner of the same thread, get E_BUSY. */
 static void check_second_waiter(void)
 {
-	long here = get_self().hart, child = sys_spawn(spinner_path, 0), target, waiter;
+	long child = sys_spawn(spinner_path, 0), target, tids[2];
 
 	CHECK_OK(child);
-	waiter = thread_spawn(here, wait_for, child);
-	CHECK_OK(waiter);
-	sys_yield();
-	expect("wait with another waiter", SYS_WAIT, sys_wait(child, NULL), E_BUSY);
+	expect("wait with another waiter", SYS_WAIT, race_second(wait_for, child, tids), E_BUSY);
 	CHECK_EQ(sys_kill(child), 0);
-	CHECK_EQ(join_for(waiter), EXIT_KILLED);
+	CHECK_EQ(race_last(tids), EXIT_KILLED);
 
 	target = thread_spawn(HART_ANY, spin_forever, 0);
 	CHECK_OK(target);
-	waiter = thread_spawn(here, join_for, target);
-	CHECK_OK(waiter);
-	sys_yield();
-	expect("thread_join with another joiner", SYS_THREAD_JOIN, sys_thread_join(target, NULL), E_BUSY);
+	expect("thread_join with another joiner", SYS_THREAD_JOIN, race_second(join_for, target, tids),
+	       E_BUSY);
 	CHECK_EQ(sys_thread_kill(target), 0);
-	CHECK_EQ(join_for(waiter), EXIT_KILLED);
+	CHECK_EQ(race_last(tids), EXIT_KILLED);
 }
 
 /* A thread with a timer armed or an interrupt bound may not move. */

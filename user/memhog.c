@@ -4,10 +4,10 @@
 
 #define PAGE 4096l
 
-/* mem_alloc's all, in halving chunks. */
-static void take_chunks(struct memhog *h)
+/* mem_alloc's all, in halving chunks; how many it took. */
+static long take_chunks(struct memhog *h)
 {
-	long size = MEM_ALLOC_MAX;
+	long size = MEM_ALLOC_MAX, taken = 0;
 
 	while (size >= PAGE) {
 		long va = sys_mem_alloc(size);
@@ -17,11 +17,13 @@ static void take_chunks(struct memhog *h)
 			continue;
 		}
 		CHECK(va > 0);
-		if (h->nchunks == MEMHOG_CHUNKS)
-			test_fail("still memory after %d chunks", MEMHOG_CHUNKS);
+		if (h->nchunks == MEMHOG_CHUNKS || h->nsingle + h->nchunks == MEMHOG_REGIONS)
+			test_fail("still memory after %ld chunks", h->nchunks);
 		h->chunk_va[h->nchunks] = va;
 		h->chunk_len[h->nchunks++] = size;
+		taken++;
 	}
+	return taken;
 }
 
 /*
@@ -38,7 +40,7 @@ static void let_memory_return(void)
 	do {
 		sys_yield();
 		sys_stats(&s);
-	} while ((s.deferred || sys_clock(NULL) - t0 < hz / 25) && sys_clock(NULL) - t0 < 2 * hz);
+	} while ((s.deferred || sys_clock(NULL) - t0 < hz / 10) && sys_clock(NULL) - t0 < 2 * hz);
 }
 
 void memhog_take(struct memhog *h, long singles)
@@ -49,11 +51,14 @@ void memhog_take(struct memhog *h, long singles)
 		CHECK(h->single[h->nsingle] > 0);
 		h->nsingle++;
 	}
-	/* Twice: the second pass takes what the harts' caches and the deferred frees gave back. */
+	/* Again until a pass finds nothing: the harts' caches and the deferred frees give back. */
 	let_memory_return();
 	take_chunks(h);
-	let_memory_return();
-	take_chunks(h);
+	for (int pass = 0; pass < 8; pass++) {
+		let_memory_return();
+		if (!take_chunks(h))
+			break;
+	}
 }
 
 void memhog_give_singles(struct memhog *h, long keep)

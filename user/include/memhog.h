@@ -3,15 +3,16 @@
  * Taking all free memory, for tests of what the kernel does when it runs
  * out. An address space has only 64 regions, so the hog cannot go page
  * by page: it takes a few single pages first, which a test can hand back
- * one at a time, then the rest in halving chunks, twice over: memory
- * keeps coming back for a while after the first allocation fails (the
- * harts' page caches, deferred frees).
+ * one at a time, then the rest in halving chunks, again until a pass
+ * finds nothing: memory keeps coming back for a while after the first
+ * allocation fails (the harts' page caches, deferred frees).
  */
 #ifndef MIGRANT_MEMHOG_H
 #define MIGRANT_MEMHOG_H
 
 #define MEMHOG_SINGLES 40
-#define MEMHOG_CHUNKS 24        /* with the singles and a test's image, within 64 regions */
+#define MEMHOG_CHUNKS 56
+#define MEMHOG_REGIONS 58       /* singles and chunks: with a test's image, within 64 regions */
 
 struct memhog {
 	long single[MEMHOG_SINGLES], nsingle;
