@@ -116,6 +116,27 @@
     li      s11, 0
 .endm
 
+/* The kept registers but tp (swapped with sscratch) at their places in the frame. */
+.macro SAVE_KEPT
+    sd      ra, 1*8(sp)
+    sd      gp, 3*8(sp)
+    sd      s0, 8*8(sp)
+    sd      s1, 9*8(sp)
+    .irp r, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+    sd      x\r, \r*8(sp)
+    .endr
+.endm
+
+.macro LOAD_KEPT
+    ld      ra, 1*8(sp)
+    ld      gp, 3*8(sp)
+    ld      s0, 8*8(sp)
+    ld      s1, 9*8(sp)
+    .irp r, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
+    ld      x\r, \r*8(sp)
+    .endr
+.endm
+
 .macro ZERO_TEMPS
     li      t1, 0
     li      t2, 0
@@ -578,13 +599,7 @@ ipc_work:
     sd      t0, 0(sp)
     sd      t2, 2*8(sp)
     SAVE_WORDS
-    sd      ra, 1*8(sp)
-    sd      gp, 3*8(sp)
-    sd      s0, 8*8(sp)
-    sd      s1, 9*8(sp)
-    .irp r, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-    sd      x\r, \r*8(sp)
-    .endr
+    SAVE_KEPT
     .irp r, 5, 6, 7, 16, 17, 28, 29, 30, 31
     sd      zero, \r*8(sp)
     .endr
@@ -605,17 +620,11 @@ ipc_work:
  * takes from it (tf_keep) and gives back in it (tf_give_back).
  */
 ipc_slow:
-    sd      ra, 1*8(sp)
     ld      t0, HART_SCRATCH(tp)
     sd      t0, 2*8(sp)
     SAVE_WORDS
     sd      a7, 17*8(sp)
-    sd      gp, 3*8(sp)
-    sd      s0, 8*8(sp)
-    sd      s1, 9*8(sp)
-    .irp r, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-    sd      x\r, \r*8(sp)
-    .endr
+    SAVE_KEPT
     csrr    t0, sepc
     addi    t0, t0, 4
     sd      t0, 0(sp)
@@ -667,13 +676,7 @@ ipc_exit_light:
     ld      t0, 0(sp)
     csrw    sepc, t0
     LOAD_WORDS
-    ld      ra, 1*8(sp)
-    ld      gp, 3*8(sp)
-    ld      s0, 8*8(sp)
-    ld      s1, 9*8(sp)
-    .irp r, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27
-    ld      x\r, \r*8(sp)
-    .endr
+    LOAD_KEPT
     csrw    sscratch, tp
     ld      tp, 4*8(sp)
     ZERO_TEMPS
