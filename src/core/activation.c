@@ -331,6 +331,8 @@ int activation_init(struct thread *t, struct proc *root, const struct thread *fo
 int activation_map_root(struct thread *t, struct aspace *as)
 {
     struct proc *root = t->proc;
+    if (t->act.frame[0].run)
+        return 0;   /* a spare's root: mapped since an earlier thread (activation_unstash) */
     lock_acquire(&root->act_lock);
     own_pages(&t->act, &t->act.frame[0], root->id);
     int err = map_frame(&t->act, &t->act.frame[0], as);
@@ -372,28 +374,207 @@ static void dispose_above(struct activation *a, int from)
             dispose(&a->frame[d]);
 }
 
+/* The root activation's entries go, and every hart forgets them before its pages can. */
+static void unmap_root(struct thread *t)
+{
+    struct activation *a = &t->act;
+    struct proc *root = t->proc;
+    /* A thread undone before its root frame was mapped (out of memory for a page table) has no run. */
+    if (!a->frame[0].run || !root->as)
+        return;
+    lock_acquire(&root->act_lock);
+    unmap_frame(&a->frame[0], root->as);
+    lock_release(&root->act_lock);
+    /* Other threads of the process may have used this stack; its pages are about to go. */
+    aspace_flush(root->as, 0);
+}
+
+/* The stack's pages and slots go back; nothing maps them any more. */
+static void free_stack(uint32_t slot, uint64_t root_va, const uint64_t pages[ACT_PAGES])
+{
+    for (int i = 0; i < ACT_PAGES; i++)
+        if (pages[i])
+            page_free(pages[i]);
+    if (root_va != activation_slot_va(slot))
+        slot_put(slot_of_root(root_va));
+    slot_put(slot);
+}
+
 /* The thread is dead and back at its root: give everything back. */
 void activation_fini(struct thread *t)
 {
     struct activation *a = &t->act;
-    struct proc *root = t->proc;
     assert(a->depth == 0);   /* only a thread back at its root frame gives its stack back */
     dispose_above(a, 1);
-    /* A thread undone before its root frame was mapped (out of memory for a page table) has no run. */
-    if (a->frame[0].run && root->as) {
-        lock_acquire(&root->act_lock);
-        unmap_frame(&a->frame[0], root->as);
-        lock_release(&root->act_lock);
-        /* Other threads of the process may have used this stack; its pages are about to go. */
-        aspace_flush(root->as, 0);
-    }
-    for (int i = 0; i < ACT_PAGES; i++)
-        if (a->pages[i])
-            page_free(a->pages[i]);
-    if (a->root_va != activation_slot_va(a->slot))
-        slot_put(slot_of_root(a->root_va));
-    slot_put(a->slot);
+    unmap_root(t);
+    free_stack(a->slot, a->root_va, a->pages);
     memset(a, 0, sizeof(*a));
+}
+
+/*
+ * Spare roots. A thread that exits from a living process leaves its root
+ * activation mapped there, its slot and its pages with it, and the
+ * process hands them to its next thread_create: so creating and joining
+ * threads maps, unmaps and shoots down nothing. The record of a spare
+ * lives at the bottom of the dead thread's kernel stack block, which the
+ * new thread takes as its own kernel stack too. Only the end of the
+ * process's space (teardown, exec), whose ASID dies with every entry,
+ * gives them back, without an unmap or a shootdown.
+ *
+ * A new thread's stack thus holds what an earlier thread of the same
+ * process left there: nothing another process could not already read,
+ * since that stack was mapped in this process all along. Pages that a
+ * callee wrote keep their owner, and are zeroed before this process maps
+ * them again (own_pages).
+ *
+ * A process keeps at most nharts of them, enough for a thread being made
+ * on every hart at once; the rest exit the old way.
+ */
+struct spare_root {
+    struct spare_root *next;
+    uint32_t slot;
+    uint64_t size;               /* the root activation's reservation */
+    void *run;                   /* its entries in the process's space */
+    uint64_t pages[ACT_PAGES];
+    long page_owner[ACT_PAGES];
+};
+_Static_assert(sizeof(struct spare_root) <= (PAGE_SIZE << KSTACK_ORDER) / 2,
+               "a spare's record fits the bottom of a kernel stack block");
+
+/* Reserves a place among root's spares for t's root activation; false: it must go now. */
+static bool keep_root(struct thread *t)
+{
+    struct activation *a = &t->act;
+    struct proc *root = t->proc;
+    if (!a->frame[0].run || a->root_va != activation_slot_va(a->slot) || !proc_alive(root))
+        return false;
+    lock_acquire(&root->act_lock);
+    bool keep = root->nkept < nharts;
+    if (keep)
+        root->nkept++;
+    lock_release(&root->act_lock);
+    if (!keep)
+        return false;
+    /*
+     * No exec can pass between here and the end of thread_exit: it needs
+     * this thread to have left nlive (only_thread), which it does after
+     * this. So the mapping is in the space of this image.
+     */
+    a->root_kept = true;
+    a->root_image = ck_pr_load_32(&root->execs);
+    return true;
+}
+
+/*
+ * thread_exit, back at the root frame: what is parked elsewhere is taken
+ * back, and the root activation is kept for a spare (activation_stash,
+ * once the thread is off its hart) or given back.
+ */
+void activation_retire(struct thread *t)
+{
+    struct activation *a = &t->act;
+    assert(a->depth == 0);   /* only a thread back at its root frame gives its stack back */
+    dispose_above(a, 1);
+    if (!keep_root(t))
+        activation_fini(t);
+}
+
+static void free_spare(struct spare_root *r)
+{
+    free_stack(r->slot, activation_slot_va(r->slot), r->pages);
+    page_free_order(va_to_pa(r), KSTACK_ORDER);
+}
+
+/*
+ * thread_release: t is off its hart for good. A kept root becomes a spare
+ * of its process, recorded in `block` (t's kernel stack block, taken over:
+ * true), unless an exec replaced the space that maps it meanwhile: then
+ * the entries died with that space and only the memory goes back (false).
+ * Under the process lock, which exec holds to count its images.
+ */
+bool activation_stash(struct thread *t, void *block)
+{
+    struct activation *a = &t->act;
+    struct proc *p = t->proc;
+    if (!a->root_kept)
+        return false;
+    lock_assert_held(&p->lock);
+    struct spare_root *r = block;
+    *r = (struct spare_root){ .slot = a->slot, .size = a->frame[0].size, .run = a->frame[0].run };
+    memcpy(r->pages, a->pages, sizeof(r->pages));
+    memcpy(r->page_owner, a->page_owner, sizeof(r->page_owner));
+    bool same = a->root_image == p->execs;
+    lock_acquire(&p->act_lock);
+    if (same) {
+        r->next = p->spares;
+        p->spares = r;
+    } else {
+        p->nkept--;
+    }
+    lock_release(&p->act_lock);
+    if (!same)
+        free_stack(r->slot, activation_slot_va(r->slot), r->pages);
+    memset(a, 0, sizeof(*a));
+    return same;
+}
+
+/*
+ * A new thread of p takes a spare: its activation stack is the spare's,
+ * its root frame mapped already (activation_map_root does nothing), and
+ * the block returned is to be its kernel stack. NULL: none fits, the
+ * thread builds its own (activation_init). A spare of another size (p
+ * changed its reservation) goes back the old way.
+ */
+void *activation_unstash(struct thread *t, struct proc *p)
+{
+    struct activation *a = &t->act;
+    uint64_t size = ck_pr_load_64(&p->act_size);
+    for (;;) {
+        lock_acquire(&p->act_lock);
+        struct spare_root *r = p->spares;
+        if (r) {
+            p->spares = r->next;
+            p->nkept--;
+        }
+        lock_release(&p->act_lock);
+        if (!r)
+            return NULL;
+        *a = (struct activation){ .slot = r->slot, .root_va = activation_slot_va(r->slot) };
+        memcpy(a->pages, r->pages, sizeof(a->pages));
+        memcpy(a->page_owner, r->page_owner, sizeof(a->page_owner));
+        a->frame[0] = (struct frame){ .proc = p, .base = a->root_va, .size = r->size, .run = r->run, .thread = t };
+        if (r->size == size)
+            return r;
+        activation_fini(t);
+        page_free_order(va_to_pa(r), KSTACK_ORDER);
+    }
+}
+
+/*
+ * The end of p's space (teardown, or exec's old image): its spares go
+ * back. Their entries die with the space, and no thread runs there any
+ * more, so nothing is unmapped or shot down (the ASID is flushed before
+ * it is used again: mm/tlb.c).
+ */
+void activation_drain(struct proc *p)
+{
+    lock_acquire(&p->act_lock);
+    struct spare_root *r = p->spares;
+    for (struct spare_root *x = r; x; x = x->next)
+        p->nkept--;
+    p->spares = NULL;
+    lock_release(&p->act_lock);
+    while (r) {
+        struct spare_root *next = r->next;
+        free_spare(r);
+        r = next;
+    }
+}
+
+/* The pages p keeps for its next threads: its spares' stacks and their kernel stack blocks. */
+long activation_spare_pages(struct proc *p)
+{
+    return (long)ck_pr_load_int(&p->nkept) * (ACT_PAGES + (1 << KSTACK_ORDER));
 }
 
 /*

@@ -7,6 +7,7 @@
 #ifndef CORE_FRAME_H
 #define CORE_FRAME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <migrant/layout.h>
 #include <migrant/syscall.h>
@@ -45,6 +46,8 @@ struct activation {
     int depth;                   /* index of the top frame; frame[0] is the root */
     uint32_t slot;               /* this thread's slot in the activation window */
     uint64_t root_va;            /* slot address of frame 0 (a forked child keeps its parent's, and holds that slot) */
+    bool root_kept;              /* exited with its root left mapped, for a spare (activation_retire) */
+    uint32_t root_image;         /* the process's execs then: the image whose space holds the mapping */
     uint64_t pages[ACT_PAGES];   /* physical pages, by offset in the slot's stack */
     long page_owner[ACT_PAGES];  /* pid whose data pages[i] may hold, 0 while it is zero (fresh) */
     struct frame frame[ACT_MAX_DEPTH + 1];   /* one spare for tail calls */

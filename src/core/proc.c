@@ -367,10 +367,12 @@ long proc_exec(struct proc *p, const char *path)
     activation_move_root(t, root_run);
     lock_acquire(&p->lock);
     p->as = as;
+    p->execs++;   /* a root kept in the old space from now on is not a spare (activation_stash) */
     lock_release(&p->lock);
     t->as = as;
     aspace_activate(as);
     activation_evict(p, old);
+    activation_drain(p);
     aspace_destroy(old);
     copy_name(p->name, basename_of(path), sizeof(p->name));
     p->entry = (uint64_t)entry;
@@ -529,6 +531,7 @@ void proc_release(struct proc *p)
         return;
     reap_zombie_threads(p);
     activation_evict(p, p->as);
+    activation_drain(p);
     release_shms(p);
     aspace_destroy(p->as);
     p->as = NULL;

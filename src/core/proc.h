@@ -18,6 +18,7 @@ struct thread;
 struct aspace;
 struct frame;
 struct shm;
+struct spare_root;
 
 /* The two live states come first, so proc_alive is one compare. */
 enum pstate {
@@ -62,10 +63,13 @@ struct proc {
     long status;
     bool torn;                   /* teardown has started */
     struct shm *shms;            /* shared regions it owns */
+    uint32_t execs;              /* images it replaced (exec): which space a kept root is in */
 
     /* Protects inside and the activation window of as; class act, rank 25, irqs off. */
     struct lock act_lock __attribute__((aligned(64)));
     struct frame *inside;        /* frames of other threads' calls, active or parked */
+    struct spare_root *spares;   /* its exited threads' root activations, kept for new threads */
+    int nkept;                   /* roots kept: on spares, or on their way there (activation_retire) */
 
     /* Protected by family_lock. */
     struct proc *parent;

@@ -15,8 +15,6 @@
 #include <base/printk.h>
 #include <ck_pr.h>
 
-#define KSTACK_ORDER 2           /* 16 KiB */
-
 /*
  * A thread object holds its activation records, the registers each
  * waiting caller keeps and two saved contexts, more than a slab page, so
@@ -71,24 +69,27 @@ static struct thread *alloc_thread(struct proc *p, int hart, const struct thread
     struct thread *t = thread_alloc();
     if (!t)
         return NULL;
-    uint64_t stack_pa = page_alloc_order(KSTACK_ORDER);
-    if (!stack_pa) {
-        thread_free(t);
-        return NULL;
-    }
-    t->kstack = (uint64_t)pa_to_va(stack_pa);
-    t->kstack_top = t->kstack + ((uint64_t)PAGE_SIZE << KSTACK_ORDER);
     t->proc = p;
     t->as = p->as;
     t->hart = hart;
-    /* A failed activation_init has undone itself; only a stack that was built is given back here. */
-    int err = activation_init(t, p, fork_of);
+    /* A fresh thread may take a spare root (and its kernel stack) its process kept. */
+    void *stack = fork_of ? NULL : activation_unstash(t, p);
+    int err = 0;
+    if (!stack) {
+        uint64_t stack_pa = page_alloc_order(KSTACK_ORDER);
+        stack = stack_pa ? pa_to_va(stack_pa) : NULL;
+        /* A failed activation_init has undone itself; only a stack that was built is given back here. */
+        err = !stack ? E_NOMEM : activation_init(t, p, fork_of);
+    }
+    t->kstack = (uint64_t)stack;
+    t->kstack_top = t->kstack + ((uint64_t)PAGE_SIZE << KSTACK_ORDER);
     if (!err && idtable_insert(&thread_table, (struct idobj *)t) < 0) {
         activation_fini(t);
         err = E_NOMEM;
     }
     if (err) {
-        page_free_order(stack_pa, KSTACK_ORDER);
+        if (stack)
+            page_free_order(va_to_pa(stack), KSTACK_ORDER);
         thread_free(t);
         return NULL;
     }
@@ -188,10 +189,12 @@ void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6])
 void thread_release(struct thread *t)
 {
     struct proc *p = t->proc;
-    page_free_order(va_to_pa((void *)t->kstack), KSTACK_ORDER);
-    t->kstack = 0;
     epoch_enter();
     lock_acquire(&p->lock);
+    /* A kept root becomes a spare of p before p can be torn down (nheld, below). */
+    if (!activation_stash(t, (void *)t->kstack))
+        page_free_order(va_to_pa((void *)t->kstack), KSTACK_ORDER);
+    t->kstack = 0;
     t->zombie = t->zombie_pending;
     bool reap = !t->zombie;
     struct thread *joiner = t->joiner;
@@ -233,7 +236,7 @@ void thread_exit(long value)
     struct thread *t = hart_self()->current;
     struct proc *p = t->proc;
     notify_thread_exit(t);
-    activation_fini(t);
+    activation_retire(t);
     lock_acquire(&p->lock);
     t->exit_value = value;
     bool last = --p->nlive == 0;

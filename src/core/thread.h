@@ -17,6 +17,8 @@
 struct proc;
 struct aspace;
 
+#define KSTACK_ORDER 2           /* a kernel stack: 16 KiB */
+
 enum tstate {
     T_RUNNING,
     T_RUNNABLE,
@@ -33,7 +35,7 @@ enum tstate {
 struct thread {
     long id;                     /* first: struct idobj */
     struct context ctx;          /* private to the hart running it */
-    uint64_t kstack;             /* base of its 16 KiB kernel stack */
+    uint64_t kstack;             /* base of its kernel stack, a block of KSTACK_ORDER */
     uint64_t kstack_top;
     struct proc *proc;           /* root process; fixed */
     struct aspace *as;           /* address space it runs in now: its top frame's */

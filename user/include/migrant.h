@@ -26,6 +26,7 @@ struct mstats {
 	long threads;
 	long harts;
 	long deferred;		/* object frees still waiting for an epoch */
+	long kept;		/* pages this process keeps for its next threads */
 };
 
 /* What SYS_SELF reports: hart is the index, hartid the hardware id. */
@@ -214,7 +215,7 @@ static inline void sys_stats(struct mstats *s)
 {
 	struct sysret r = syscall6(SYS_STATS, 0, 0, 0, 0, 0, 0);
 
-	*s = (struct mstats){ r.a0, r.a1, r.a2, r.a3, r.a4 };
+	*s = (struct mstats){ r.a0, r.a1, r.a2, r.a3, r.a4, r.a5 };
 }
 
 static inline void sys_self(struct mself *me)
