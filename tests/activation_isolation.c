@@ -82,17 +82,23 @@ static long prober(long unused)
 
 /*
  * a (4 KiB) calls p at depth 2, where p's 16 KiB activation parks; then
- * b (16 KiB) at depth 1 spans the upper part of it. Returns p's sp then.
+ * `other` takes depth 1's other way (a stays parked in its own), so that
+ * b (16 KiB) at depth 1 next takes a's way and spans the upper part of
+ * p's. Returns p's sp then.
  */
-static long park_deep(long a, long p)
+static long park_deep(long a, long p, long other)
 {
 	struct ipc_reply r;
+	long sp;
 
 	CHECK_EQ(ipc_req(a, PEEK_CALL_SP, p, 0, 0, &r), 0);
 	CHECK_EQ(r.d[0], 0);
 	CHECK_EQ(r.d[1], p);
 	CHECK_EQ(r.d[3], 2);
-	return r.d[2];
+	sp = r.d[2];
+	CHECK_EQ(ipc_req(other, PEEK_OWN, 0, 0, 0, &r), 0);
+	CHECK_EQ(r.d[0], 1);
+	return sp;
 }
 
 int main(void)
@@ -147,14 +153,26 @@ int main(void)
 
 	/*
 	 * An activation p used before: p runs at depth 1 and notes its sp;
-	 * then q runs at depth 1 on the same pages and calls p at depth 2,
-	 * which reads at its old sp, now inside q's live activation.
+	 * a third service takes depth 1's other way, keeping p's frame
+	 * parked; then q runs at depth 1, which takes p's place (a depth keeps
+	 * two), on the same pages, and calls p at depth 2, which reads at its
+	 * old sp, now inside q's live activation.
 	 */
 	p = spawn_peek();
 	CHECK_EQ(ipc_req(p, PEEK_SP, 0, 0, 0, &r), 0);
 	sp1 = r.d[0];
 	CHECK_EQ(ipc_req(p, PEEK_SP, 0, 0, 0, &r), 0);
 	CHECK_EQ(r.d[0], sp1);
+	{
+		long third = spawn_peek();
+
+		CHECK_EQ(ipc_req(third, PEEK_SP, 0, 0, 0, &r), 0);
+		CHECK(r.d[0] != sp1);
+		CHECK_EQ(ipc_req(q, PEEK_SP, 0, 0, 0, &r), 0);
+		CHECK_EQ(r.d[0], sp1);
+		CHECK_EQ(sys_kill(third), 0);
+		expect_status(third, EXIT_KILLED, "the third service");
+	}
 	st = ipc_req(q, PEEK_CALL_LOAD, p, sp1, 0, &r);
 	CHECK_EQ(st, 0);
 	if (r.d[0] != E_DIED || r.d[1] != p)
@@ -164,11 +182,11 @@ int main(void)
 
 	/* An activation parked deeper, overlapped by a later one up: the thread itself. */
 	{
-		long a = spawn_peek(), b = spawn_peek(), sp2, tid, v = -1;
+		long a = spawn_peek(), b = spawn_peek(), c = spawn_peek(), sp2, tid, v = -1;
 
 		CHECK_EQ(ipc_req(a, PEEK_FRAME, 4096, 0, 0, &r), 0);
 		p = spawn_peek();
-		sp2 = park_deep(a, p);
+		sp2 = park_deep(a, p, c);
 		st = ipc_req(b, PEEK_CALL_LOAD, p, sp2, 0, &r);
 		CHECK_EQ(st, 0);
 		if (r.d[0] != E_DIED || r.d[1] != p)
@@ -178,7 +196,7 @@ int main(void)
 
 		/* The same from another thread, on another hart where there is one. */
 		p = spawn_peek();
-		sp2 = park_deep(a, p);
+		sp2 = park_deep(a, p, c);
 		probe_target = p, probe_addr = sp2, probe_spinner = b;
 		tid = thread_spawn(test_harts() > 1 ? 1 : 0, prober, 0);
 		CHECK_OK(tid);
@@ -207,20 +225,24 @@ int main(void)
 		expect_status(a, EXIT_KILLED, "a");
 		CHECK_EQ(sys_kill(b), 0);
 		expect_status(b, EXIT_KILLED, "b");
+		CHECK_EQ(sys_kill(c), 0);
+		expect_status(c, EXIT_KILLED, "c");
 	}
 
 	/*
 	 * What a process left on its activation does not reach the next
 	 * process that gets those pages: a fills 8 KiB of its depth-1
-	 * activation with PEEK_SECRET and returns; b then runs at depth 1 on
-	 * the same part of our stack and reads 12 KiB below its sp.
+	 * activation with PEEK_SECRET and returns; c takes depth 1's other way
+	 * (a stays parked); b then takes a's place, on the same pages, and
+	 * reads 12 KiB below its sp.
 	 */
 	{
-		long a = spawn_peek(), b = spawn_peek();
+		long a = spawn_peek(), b = spawn_peek(), c = spawn_peek();
 
 		for (int i = 0; i < 3; i++) {
 			CHECK_EQ(ipc_req(a, PEEK_SPIN, 0, 0, 0, &r), 0);
 			CHECK_EQ(r.d[0], 1);
+			CHECK_EQ(ipc_req(c, PEEK_OWN, 0, 0, 0, &r), 0);
 			CHECK_EQ(ipc_req(b, PEEK_SCAN, 12 * 1024, 0, 0, &r), 0);
 			if (r.d[0] != 0)
 				test_fail("b found %ld words of what a left on the activation they shared",
@@ -230,6 +252,8 @@ int main(void)
 		expect_status(a, EXIT_KILLED, "a");
 		CHECK_EQ(sys_kill(b), 0);
 		expect_status(b, EXIT_KILLED, "b");
+		CHECK_EQ(sys_kill(c), 0);
+		expect_status(c, EXIT_KILLED, "c");
 	}
 
 	/* q survived all of it. */

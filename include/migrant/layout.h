@@ -21,9 +21,13 @@
  * Each thread's activation stack (ACT_STACK_SIZE, syscall.h) sits at the
  * top of its own slot, so no two live threads ever overlap in any process
  * they migrate into. The lower half of every slot is never mapped: a guard.
+ * The window of slots is there twice: a depth's second parked frame (its
+ * other way) lies USER_ACT_WAY higher, in the same slot of the second
+ * window, on pages of its own.
  */
 #define USER_ACT_BASE    0x3000000000ul
 #define USER_ACT_SLOT    0x20000ul           /* 128 KiB of address space a thread */
+#define USER_ACT_WAY     0x40000000ul        /* way 1's window: 1 GiB above way 0's */
 #define USER_ACT_SLOTS   4096
 /* First address that is not user space (Sv39 lower half). */
 #define USER_TOP         0x4000000000ul

@@ -27,6 +27,9 @@
  * overlaps the owner's calls; the slot is handed out again only once all
  * of them are gone, so no new thread's root lands on a child's.
  */
+_Static_assert(USER_ACT_BASE + USER_ACT_WAY + USER_ACT_SLOTS * USER_ACT_SLOT <= USER_TOP,
+               "both windows of slots fit in user space");
+
 /* Protects slot_used and slot_holds; class slot, rank 40, irqs off. */
 static struct lock slot_lock = LOCK_INIT(LC_SLOT);
 static uint64_t slot_used[USER_ACT_SLOTS / 64];
@@ -77,7 +80,7 @@ static uint64_t frame_slot_top(const struct activation *a, const struct frame *f
     return f == &a->frame[0] ? a->root_va : activation_slot_va(a->slot);
 }
 
-/* The index in a->pages of f's lowest page. */
+/* The index in a->pages[f->way] of f's lowest page. */
 static unsigned frame_first_page(const struct activation *a, const struct frame *f)
 {
     uint64_t top = frame_slot_top(a, f);
@@ -87,7 +90,7 @@ static unsigned frame_first_page(const struct activation *a, const struct frame 
 /* f's pages, in the order of its addresses. Activations never cross 2 MiB. */
 static const uint64_t *frame_pages(const struct activation *a, const struct frame *f)
 {
-    return &a->pages[frame_first_page(a, f)];
+    return &a->pages[f->way][frame_first_page(a, f)];
 }
 
 /*
@@ -106,11 +109,12 @@ static void own_pages(struct activation *a, const struct frame *f, long pid)
     unsigned first = frame_first_page(a, f), n = (unsigned)(f->size / PAGE_SIZE);
     bool zeroed = false;
     for (unsigned i = first; i < first + n; i++) {
-        if (a->page_owner[i] && a->page_owner[i] != pid) {
-            memset(pa_to_va(a->pages[i]), 0, PAGE_SIZE);
+        long *owner = &a->page_owner[f->way][i];
+        if (*owner && *owner != pid) {
+            memset(pa_to_va(a->pages[f->way][i]), 0, PAGE_SIZE);
             zeroed = true;
         }
-        a->page_owner[i] = pid;
+        *owner = pid;
     }
     /*
      * The zeros must be visible before the entries the caller then writes:
@@ -126,7 +130,7 @@ static void own_pages(struct activation *a, const struct frame *f, long pid)
 /* Maps f's activation into `as` at f's addresses, its entries in *run. Caller holds the owner's act_lock. */
 static int map_frame_run(struct activation *a, const struct frame *f, struct aspace *as, void **run)
 {
-    return pt_map_run(as->root, f->base - f->size, frame_pages(a, f), (unsigned)(f->size / PAGE_SIZE),
+    return pt_map_run(as->root, f->va - f->size, frame_pages(a, f), (unsigned)(f->size / PAGE_SIZE),
                       PROT_R | PROT_W | PROT_U, run);
 }
 
@@ -141,7 +145,7 @@ static int map_frame(struct activation *a, struct frame *f, struct aspace *as)
  */
 static void unmap_frame(const struct frame *f, struct aspace *as)
 {
-    pt_unmap_run(f->run, f->base - f->size, (unsigned)(f->size / PAGE_SIZE), as->asid);
+    pt_unmap_run(f->run, f->va - f->size, (unsigned)(f->size / PAGE_SIZE), as->asid);
 }
 
 static void link_inside(struct proc *p, struct frame *f)
@@ -316,10 +320,10 @@ int activation_init(struct thread *t, struct proc *root, const struct thread *fo
     if (fork_of)
         slot_hold(slot_of_root(a->root_va));
     a->depth = 0;
-    a->frame[0] = (struct frame){ .proc = root, .base = a->root_va, .size = size, .thread = t };
+    a->frame[0] = (struct frame){ .proc = root, .base = a->root_va, .va = a->root_va, .size = size, .thread = t };
     for (int i = 0; i < ACT_PAGES; i++) {
-        a->pages[i] = page_alloc();
-        if (!a->pages[i]) {
+        a->pages[0][i] = page_alloc();
+        if (!a->pages[0][i]) {
             activation_fini(t);
             return E_NOMEM;
         }
@@ -366,12 +370,80 @@ void activation_move_root(struct thread *t, void *run)
     lock_release(&root->act_lock);
 }
 
-/* Takes back every parked frame from depth `from` up. */
+/* Takes back every parked frame from depth `from` up, the other ways' too. */
 static void dispose_above(struct activation *a, int from)
 {
-    for (int d = from; d <= ACT_MAX_DEPTH; d++)
+    for (int d = from; d <= a->high; d++) {
         if (a->frame[d].state != FRAME_FREE)
             dispose(&a->frame[d]);
+        if (d < ACT_MAX_DEPTH && a->alt[d].state != FRAME_FREE)
+            dispose(&a->alt[d]);
+    }
+}
+
+static bool overlaps(const struct frame *f, int way, uint64_t base, uint64_t size)
+{
+    return ck_pr_load_int(&f->state) == FRAME_PARKED && f->way == way && f->base - f->size < base &&
+           base - size < f->base;
+}
+
+/*
+ * Takes back every parked frame, of any depth, in `way` that lies in
+ * [base - size, base): its pages are about to be mapped elsewhere. This
+ * keeps the placement invariant: no two frames of a thread that are mapped
+ * (the root, the active ones, the parked ones) overlap in the same way, so
+ * no page is mapped in two processes at once (own_pages then decides
+ * whether it must be zeroed). Frames of the two ways never share a page or
+ * an address.
+ */
+static void dispose_overlapping(struct activation *a, int way, uint64_t base, uint64_t size)
+{
+    for (int d = 1; d <= a->high; d++) {
+        if (overlaps(&a->frame[d], way, base, size))
+            dispose(&a->frame[d]);
+        if (d < ACT_MAX_DEPTH && overlaps(&a->alt[d], way, base, size))
+            dispose(&a->alt[d]);
+    }
+}
+
+/*
+ * Moves a frame from one record of the thread to another (dst is free),
+ * relinking it in its process's list under that process's lock, so a
+ * teardown or a kill walking the list finds it at its new place. A parked
+ * frame the process took back meanwhile (FRAME_GONE) just ends free; an
+ * active one (a tail swapping the other way in) cannot be taken. The epoch
+ * section keeps the process's memory valid while we look, as in dispose().
+ */
+static void move_frame(struct frame *dst, struct frame *src)
+{
+    assert(dst->state == FRAME_FREE);   /* a move never overwrites a frame */
+    int state = ck_pr_load_int(&src->state);
+    if (state == FRAME_PARKED || state == FRAME_ACTIVE) {
+        struct proc *p = src->proc;
+        epoch_enter();
+        lock_acquire(&p->act_lock);
+        state = ck_pr_load_int(&src->state);
+        if (state == FRAME_PARKED || state == FRAME_ACTIVE) {
+            *dst = *src;
+            if (dst->inside_prev)
+                dst->inside_prev->inside_next = dst;
+            else
+                p->inside = dst;
+            if (dst->inside_next)
+                dst->inside_next->inside_prev = dst;
+        }
+        lock_release(&p->act_lock);
+        epoch_exit();
+    }
+    src->state = FRAME_FREE;
+}
+
+/* The two ways of depth d change places. */
+static void swap_ways(struct activation *a, int d)
+{
+    move_frame(&a->moving, &a->alt[d]);
+    move_frame(&a->alt[d], &a->frame[d]);
+    move_frame(&a->frame[d], &a->moving);
 }
 
 /* The root activation's entries go, and every hart forgets them before its pages can. */
@@ -389,12 +461,39 @@ static void unmap_root(struct thread *t)
     aspace_flush(root->as, 0);
 }
 
-/* The stack's pages and slots go back; nothing maps them any more. */
-static void free_stack(uint32_t slot, uint64_t root_va, const uint64_t pages[ACT_PAGES])
+/* One way's pages go back (those it has); nothing maps them any more. */
+static void free_way(uint64_t pages[ACT_PAGES], long owners[ACT_PAGES])
 {
-    for (int i = 0; i < ACT_PAGES; i++)
+    for (int i = 0; i < ACT_PAGES; i++) {
         if (pages[i])
             page_free(pages[i]);
+        pages[i] = 0;
+        owners[i] = 0;
+    }
+}
+
+/*
+ * Way 1's pages, taken the first time a depth needs a second way; false
+ * (nothing taken) when memory is short: the call then takes the old
+ * frame's place instead.
+ */
+static bool take_way1(struct activation *a)
+{
+    if (a->pages[1][0])
+        return true;
+    for (int i = 0; i < ACT_PAGES; i++) {
+        a->pages[1][i] = page_alloc();
+        if (!a->pages[1][i]) {
+            free_way(a->pages[1], a->page_owner[1]);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* The slots go back; the pages went before. */
+static void free_slots(uint32_t slot, uint64_t root_va)
+{
     if (root_va != activation_slot_va(slot))
         slot_put(slot_of_root(root_va));
     slot_put(slot);
@@ -407,7 +506,9 @@ void activation_fini(struct thread *t)
     assert(a->depth == 0);   /* only a thread back at its root frame gives its stack back */
     dispose_above(a, 1);
     unmap_root(t);
-    free_stack(a->slot, a->root_va, a->pages);
+    for (int w = 0; w < ACT_WAYS; w++)
+        free_way(a->pages[w], a->page_owner[w]);
+    free_slots(a->slot, a->root_va);
     memset(a, 0, sizeof(*a));
 }
 
@@ -475,13 +576,15 @@ void activation_retire(struct thread *t)
     struct activation *a = &t->act;
     assert(a->depth == 0);   /* only a thread back at its root frame gives its stack back */
     dispose_above(a, 1);
+    free_way(a->pages[1], a->page_owner[1]);   /* only a frame above the root uses way 1; a spare keeps way 0 */
     if (!keep_root(t))
         activation_fini(t);
 }
 
 static void free_spare(struct spare_root *r)
 {
-    free_stack(r->slot, activation_slot_va(r->slot), r->pages);
+    free_way(r->pages, r->page_owner);
+    free_slots(r->slot, activation_slot_va(r->slot));
     page_free_order(va_to_pa(r), KSTACK_ORDER);
 }
 
@@ -501,8 +604,8 @@ bool activation_stash(struct thread *t, void *block)
     lock_assert_held(&p->lock);
     struct spare_root *r = block;
     *r = (struct spare_root){ .slot = a->slot, .size = a->frame[0].size, .run = a->frame[0].run };
-    memcpy(r->pages, a->pages, sizeof(r->pages));
-    memcpy(r->page_owner, a->page_owner, sizeof(r->page_owner));
+    memcpy(r->pages, a->pages[0], sizeof(r->pages));
+    memcpy(r->page_owner, a->page_owner[0], sizeof(r->page_owner));
     bool same = a->root_image == p->execs;
     lock_acquire(&p->act_lock);
     if (same) {
@@ -512,9 +615,13 @@ bool activation_stash(struct thread *t, void *block)
         p->nkept--;
     }
     lock_release(&p->act_lock);
-    if (!same)
-        free_stack(r->slot, activation_slot_va(r->slot), r->pages);
-    memset(a, 0, sizeof(*a));
+    if (!same) {
+        free_way(r->pages, r->page_owner);
+        free_slots(r->slot, activation_slot_va(r->slot));
+    }
+    /* The stack is the spare's now; the thread object keeps no claim on it. */
+    memset(a->pages[0], 0, sizeof(a->pages[0]));
+    a->root_kept = false;
     return same;
 }
 
@@ -539,10 +646,13 @@ void *activation_unstash(struct thread *t, struct proc *p)
         lock_release(&p->act_lock);
         if (!r)
             return NULL;
-        *a = (struct activation){ .slot = r->slot, .root_va = activation_slot_va(r->slot) };
-        memcpy(a->pages, r->pages, sizeof(a->pages));
-        memcpy(a->page_owner, r->page_owner, sizeof(a->page_owner));
-        a->frame[0] = (struct frame){ .proc = p, .base = a->root_va, .size = r->size, .run = r->run, .thread = t };
+        /* t is fresh from the page allocator: its activation is all zeros but for this. */
+        a->slot = r->slot;
+        a->root_va = activation_slot_va(r->slot);
+        memcpy(a->pages[0], r->pages, sizeof(r->pages));
+        memcpy(a->page_owner[0], r->page_owner, sizeof(r->page_owner));
+        a->frame[0] = (struct frame){ .proc = p, .base = a->root_va, .va = a->root_va, .size = r->size,
+                                      .run = r->run, .thread = t };
         if (r->size == size)
             return r;
         activation_fini(t);
@@ -571,34 +681,77 @@ void activation_drain(struct proc *p)
     }
 }
 
-/* The pages p keeps for its next threads: its spares' stacks and their kernel stack blocks. */
-long activation_spare_pages(struct proc *p)
+/*
+ * The pages held for reuse that stats reports (a5): those p keeps for its
+ * next threads (its spares' stacks and their kernel stack blocks), and
+ * t's second way, which it keeps until it exits.
+ */
+long activation_kept_pages(struct proc *p, const struct thread *t)
 {
-    return (long)ck_pr_load_int(&p->nkept) * (ACT_PAGES + (1 << KSTACK_ORDER));
+    return (long)ck_pr_load_int(&p->nkept) * (ACT_PAGES + (1 << KSTACK_ORDER)) +
+           (t->act.pages[1][0] ? ACT_PAGES : 0);
 }
 
 /*
- * fork: the child's stack holds the same bytes as the parent's, page for
- * page (activation_init placed it), with the same owners, but for the
- * root activation's pages, which are the child's to resume on.
+ * fork: the child's stack holds the same bytes as the parent's way 0, page
+ * for page (activation_init placed it), with the same owners, but for the
+ * root activation's pages, which are the child's to resume on. Way 1 holds
+ * only frames above the root, which the child does not have.
  */
 void activation_copy(struct thread *dst, const struct thread *src)
 {
     struct activation *a = &dst->act;
     for (int i = 0; i < ACT_PAGES; i++) {
-        memcpy(pa_to_va(a->pages[i]), pa_to_va(src->act.pages[i]), PAGE_SIZE);
-        a->page_owner[i] = src->act.page_owner[i];
+        memcpy(pa_to_va(a->pages[0][i]), pa_to_va(src->act.pages[0][i]), PAGE_SIZE);
+        a->page_owner[0][i] = src->act.page_owner[0][i];
     }
     unsigned first = frame_first_page(a, &a->frame[0]);
     for (unsigned i = first; i < first + a->frame[0].size / PAGE_SIZE; i++)
-        a->page_owner[i] = dst->proc->id;
+        a->page_owner[0][i] = dst->proc->id;
 }
 
 
+/* A frame parked in another process than callee, at base: worth keeping as the other way. */
+static bool keepable(const struct frame *f, const struct proc *callee, uint64_t base)
+{
+    return ck_pr_load_int(&f->state) == FRAME_PARKED && f->proc != callee && f->base == base;
+}
+
 /*
- * A new frame for a call into `callee`, the slow way: whatever is parked
- * from here up is taken back (a new frame here may overlap it) and the
- * frame is entered under the callee's activation lock. The fast way is
+ * Which way a new frame at the next depth, at base, goes in. A frame
+ * parked there in another process is kept as the other way (the one it
+ * had is taken back), and the new one takes the way it is not in: a caller
+ * that alternates between two services then finds each one parked. Failing
+ * that, way 0, over whatever was there. A call into the thread's own root
+ * process (a notification handler, a self-migration) always takes way 0:
+ * way 1 would give every process whose threads take handlers the page
+ * tables of a second window, for as long as it lives.
+ */
+static int place_frame(struct thread *t, struct proc *callee, uint64_t base, uint64_t size)
+{
+    struct activation *a = &t->act;
+    int d = a->depth + 1, way = 0;
+    struct frame *f = &a->frame[d], *alt = &a->alt[d];
+    bool other = callee != t->proc;
+    if (other && keepable(f, callee, base) && take_way1(a)) {
+        if (alt->state != FRAME_FREE)
+            dispose(alt);
+        move_frame(alt, f);
+        way = !alt->way;
+    } else if (other && keepable(alt, callee, base) && take_way1(a)) {
+        way = !alt->way;
+    }
+    if (f->state != FRAME_FREE)
+        dispose(f);
+    dispose_overlapping(a, way, base, size);
+    return way;
+}
+
+/*
+ * A new frame for a call into `callee`, the slow way: the other way of
+ * this depth, if it is parked in callee, takes the call (swapped into
+ * place, still mapped); else a frame is placed (place_frame) and entered
+ * under the callee's activation lock. The fast way is
  * activation_push_parked.
  */
 int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t ret_pc, uint64_t ret_sp)
@@ -608,10 +761,20 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
     uint64_t base = activation_next_base(a), size = ck_pr_load_64(&callee->act_size);
     if (a->depth + 1 >= ACT_MAX_DEPTH || !activation_fits(a, base, size))
         return E_DEPTH;
+    struct frame *alt = &a->alt[a->depth + 1];
+    if (ck_pr_load_int(&alt->state) == FRAME_PARKED && alt->proc == callee && alt->size == size &&
+        alt->base == base) {
+        swap_ways(a, a->depth + 1);
+        if (activation_push_parked(a, callee, eid, ret_pc, ret_sp))
+            return 0;
+    }
+    int way = place_frame(t, callee, base, size);
     struct frame *f = &a->frame[a->depth + 1];
-    dispose_above(a, a->depth + 1);
+    if (a->high < a->depth + 1)
+        a->high = a->depth + 1;
     assert(f->state == FRAME_FREE);   /* never overwrite a frame still parked in (and linked to) a process */
-    *f = (struct frame){ .proc = callee, .base = base, .size = size, .thread = t };
+    *f = (struct frame){ .proc = callee, .base = base, .va = base + (uint64_t)way * USER_ACT_WAY, .size = size,
+                         .thread = t, .way = (uint8_t)way };
     int err = enter(t, callee, f);
     if (err)
         return err;
@@ -629,23 +792,52 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
  * return point, so the callee responds straight to the frame below. The
  * new frame is entered in the record above the top first, so a failure
  * changes nothing, then moved down once the old one is given back. A tail
- * into the process the frame is already in keeps the frame as it is.
+ * into the process the frame is already in keeps the frame as it is; one
+ * into the process of this depth's other way swaps the two ways.
  */
+/*
+ * A tail into the process the other way of this depth is parked in: that
+ * frame takes the call (entered as activation_push_parked does) and the
+ * replaced one parks in its place, so a chain that tails between two
+ * services, call after call, maps nothing. False: refused, nothing changed.
+ */
+static bool replace_by_alt(struct activation *a, struct proc *callee, long eid)
+{
+    struct frame *old = activation_top(a), *alt = &a->alt[a->depth];
+    activation_count_active(callee, 1);
+    if (unlikely(!proc_open(callee) || !ck_pr_cas_int(&alt->state, FRAME_PARKED, FRAME_ACTIVE)))
+        return activation_reenter_failed(callee);
+    alt->eid = eid;
+    alt->ret_pc = old->ret_pc;
+    alt->ret_sp = old->ret_sp;
+    alt->async = 0;
+    alt->crit = 0;
+    activation_park(old);
+    swap_ways(a, a->depth);
+    return true;
+}
+
 int activation_replace(struct thread *t, struct proc *callee, long eid)
 {
     struct activation *a = &t->act;
-    struct frame *old = activation_top(a), *spare = old + 1;
+    struct frame *old = activation_top(a), *spare = old + 1, *alt = &a->alt[a->depth];
     assert(a->depth > 0 && a->depth < ACT_MAX_DEPTH);   /* a pushed frame is replaced; its spare exists */
     uint64_t size = ck_pr_load_64(&callee->act_size);
     if (callee == old->proc) {
         old->eid = eid;
         return 0;
     }
+    if (ck_pr_load_int(&alt->state) == FRAME_PARKED && alt->proc == callee && alt->size == size &&
+        alt->base == old->base && replace_by_alt(a, callee, eid))
+        return 0;
     if (!activation_fits(a, old->base, size))
         return E_DEPTH;
     dispose_above(a, a->depth + 1);
+    dispose_overlapping(a, old->way, old->base, size);
+    if (a->high < a->depth + 1)
+        a->high = a->depth + 1;   /* the spare record above the top is used for a moment */
     *spare = (struct frame){ .proc = callee, .eid = eid, .ret_pc = old->ret_pc, .ret_sp = old->ret_sp,
-                             .base = old->base, .size = size, .thread = t };
+                             .base = old->base, .va = old->va, .size = size, .thread = t, .way = old->way };
     int err = enter(t, callee, spare);
     if (err)
         return err;

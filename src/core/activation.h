@@ -33,7 +33,7 @@ void activation_retire(struct thread *t);
 bool activation_stash(struct thread *t, void *block);
 void *activation_unstash(struct thread *t, struct proc *p);
 void activation_drain(struct proc *p);
-long activation_spare_pages(struct proc *p);
+long activation_kept_pages(struct proc *p, const struct thread *t);
 int activation_map_root(struct thread *t, struct aspace *as);
 int activation_map_root_new(struct thread *t, struct aspace *as, void **run);
 void activation_move_root(struct thread *t, void *run);
@@ -127,7 +127,8 @@ static inline void activation_pop(struct activation *a)
  * used last time is still parked in the same process at the same place,
  * so its entries are mapped and only its state flips. It writes the
  * thread's own frame and this hart's count, nothing shared. False, with
- * nothing changed, sends the caller to activation_push.
+ * nothing changed, sends the caller to activation_push, which also tries
+ * the depth's other way (alt).
  */
 static inline bool activation_push_parked(struct activation *a, struct proc *callee, long eid,
                                           uint64_t ret_pc, uint64_t ret_sp)

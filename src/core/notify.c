@@ -42,7 +42,7 @@ static bool force_migration(struct thread *t, struct trapframe *tf, long pid, lo
     f->async = (uint8_t)++t->nasync;
     f->crit = kind == START_SIGNAL ? 0 : (uint8_t)kind;
     t->crit_active |= f->crit != 0;
-    tf_init_user(tf, p->entry, f->base, (const uint64_t[6]){ 0, (uint64_t)t->id, (uint64_t)kind, word });
+    tf_init_user(tf, p->entry, f->va, (const uint64_t[6]){ 0, (uint64_t)t->id, (uint64_t)kind, word });
     t->as = p->as;
     aspace_activate(t->as);
     trace_migrate_in(t, TRACE_NOTIFY);

@@ -174,7 +174,7 @@ struct thread *thread_fork(struct proc *c, struct thread *parent)
 void thread_restart(struct thread *t, uint64_t pc, const uint64_t args[6])
 {
     struct trapframe *tf = thread_frame(t);
-    tf_init_user(tf, pc, t->act.frame[0].base, args);
+    tf_init_user(tf, pc, t->act.frame[0].va, args);
     t->ctx.ra = (uint64_t)thread_trampoline;
     t->ctx.sp = (uint64_t)tf;
 }

@@ -156,7 +156,7 @@ static int call(struct thread *t, struct trapframe *tf, unsigned kind)
         tf_keep(tf, &a->kept[a->depth - 1]);
     tf_clear_kept(tf);
     TF_PC(tf) = callee->entry;
-    TF_SP(tf) = activation_top(a)->base;
+    TF_SP(tf) = activation_top(a)->va;
     TF_ARG(tf, 1) = (uint64_t)t->id;
     TF_ARG(tf, 0) = (uint64_t)eid;
     switch_to_top(t);

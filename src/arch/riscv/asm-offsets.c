@@ -77,6 +77,7 @@ void asm_offsets(void)
     FIELD(F_RET_SP, struct frame, ret_sp);
     FIELD(F_BASE, struct frame, base);
     FIELD(F_SIZE, struct frame, size);
+    FIELD(F_VA, struct frame, va);
     FIELD(F_ASYNC, struct frame, async);
     FIELD(F_CRIT, struct frame, crit);
     OFFSET(FRAME_PARKED, FRAME_PARKED);

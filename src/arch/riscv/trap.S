@@ -430,11 +430,11 @@ req_fast:
     sd      zero, 4*8(sp)
     addi    t2, t2, 1
     sw      t2, T_DEPTH(t1)
-    /* enter _start(eid, tid, d0..d3) at callee->entry on the frame's base */
+    /* enter _start(eid, tid, d0..d3) at callee->entry on the frame's top (f->va: its way's window) */
     ld      a1, T_ID(t1)
     ld      t0, P_ENTRY(t5)
     csrw    sepc, t0
-    ld      t2, NEXT(F_BASE)(t3)
+    ld      t2, NEXT(F_VA)(t3)
     ld      t5, P_AS(t5)
     j       ipc_depart
 
