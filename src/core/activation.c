@@ -477,8 +477,9 @@ static void free_way(uint64_t pages[ACT_PAGES], long owners[ACT_PAGES])
  * (nothing taken) when memory is short: the call then takes the old
  * frame's place instead.
  */
-static bool take_way1(struct activation *a)
+static bool take_way1(struct thread *t)
 {
+    struct activation *a = &t->act;
     if (a->pages[1][0])
         return true;
     for (int i = 0; i < ACT_PAGES; i++) {
@@ -488,7 +489,18 @@ static bool take_way1(struct activation *a)
             return false;
         }
     }
+    ck_pr_add_64(&t->proc->way_pages, ACT_PAGES);
     return true;
+}
+
+/* Way 1's pages go back: no frame is left in it. */
+static void free_way1(struct thread *t)
+{
+    struct activation *a = &t->act;
+    if (!a->pages[1][0])
+        return;
+    free_way(a->pages[1], a->page_owner[1]);
+    ck_pr_sub_64(&t->proc->way_pages, ACT_PAGES);
 }
 
 /* The slots go back; the pages went before. */
@@ -506,8 +518,8 @@ void activation_fini(struct thread *t)
     assert(a->depth == 0);   /* only a thread back at its root frame gives its stack back */
     dispose_above(a, 1);
     unmap_root(t);
-    for (int w = 0; w < ACT_WAYS; w++)
-        free_way(a->pages[w], a->page_owner[w]);
+    free_way(a->pages[0], a->page_owner[0]);
+    free_way1(t);
     free_slots(a->slot, a->root_va);
     memset(a, 0, sizeof(*a));
 }
@@ -576,7 +588,7 @@ void activation_retire(struct thread *t)
     struct activation *a = &t->act;
     assert(a->depth == 0);   /* only a thread back at its root frame gives its stack back */
     dispose_above(a, 1);
-    free_way(a->pages[1], a->page_owner[1]);   /* only a frame above the root uses way 1; a spare keeps way 0 */
+    free_way1(t);   /* only a frame above the root uses way 1; a spare keeps way 0 */
     if (!keep_root(t))
         activation_fini(t);
 }
@@ -684,12 +696,12 @@ void activation_drain(struct proc *p)
 /*
  * The pages held for reuse that stats reports (a5): those p keeps for its
  * next threads (its spares' stacks and their kernel stack blocks), and
- * t's second way, which it keeps until it exits.
+ * its threads' second ways, which each keeps until it exits.
  */
-long activation_kept_pages(struct proc *p, const struct thread *t)
+long activation_kept_pages(struct proc *p)
 {
     return (long)ck_pr_load_int(&p->nkept) * (ACT_PAGES + (1 << KSTACK_ORDER)) +
-           (t->act.pages[1][0] ? ACT_PAGES : 0);
+           (long)ck_pr_load_64(&p->way_pages);
 }
 
 /*
@@ -733,12 +745,12 @@ static int place_frame(struct thread *t, struct proc *callee, uint64_t base, uin
     int d = a->depth + 1, way = 0;
     struct frame *f = &a->frame[d], *alt = &a->alt[d];
     bool other = callee != t->proc;
-    if (other && keepable(f, callee, base) && take_way1(a)) {
+    if (other && keepable(f, callee, base) && take_way1(t)) {
         if (alt->state != FRAME_FREE)
             dispose(alt);
         move_frame(alt, f);
         way = !alt->way;
-    } else if (other && keepable(alt, callee, base) && take_way1(a)) {
+    } else if (other && keepable(alt, callee, base) && take_way1(t)) {
         way = !alt->way;
     }
     if (f->state != FRAME_FREE)

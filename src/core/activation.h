@@ -33,7 +33,7 @@ void activation_retire(struct thread *t);
 bool activation_stash(struct thread *t, void *block);
 void *activation_unstash(struct thread *t, struct proc *p);
 void activation_drain(struct proc *p);
-long activation_kept_pages(struct proc *p, const struct thread *t);
+long activation_kept_pages(struct proc *p);
 int activation_map_root(struct thread *t, struct aspace *as);
 int activation_map_root_new(struct thread *t, struct aspace *as, void **run);
 void activation_move_root(struct thread *t, void *run);

@@ -70,6 +70,7 @@ struct proc {
     struct frame *inside;        /* frames of other threads' calls, active or parked */
     struct spare_root *spares;   /* its exited threads' root activations, kept for new threads */
     int nkept;                   /* roots kept: on spares, or on their way there (activation_retire) */
+    uint64_t way_pages;          /* atomic, no lock: pages its threads hold for their second ways (stats) */
 
     /* Protected by family_lock. */
     struct proc *parent;

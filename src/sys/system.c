@@ -51,7 +51,7 @@ long sys_stats(struct trapframe *tf)
     TF_ARG(tf, 2) = idtable_live(&thread_table);
     TF_ARG(tf, 3) = (uint64_t)nharts;
     TF_ARG(tf, 4) = (uint64_t)(epoch_pending() + tlb_pending());
-    TF_ARG(tf, 5) = (uint64_t)activation_kept_pages(caller_proc(), caller());
+    TF_ARG(tf, 5) = (uint64_t)activation_kept_pages(caller_proc());
     return (long)page_free_count();
 }
 
