@@ -249,7 +249,7 @@ def split_summary(row):
 def check(args, out):
     """make check's stage: one verdict per build and hart count, then the count."""
     passed = failed = 0
-    lock_line = symbol_line(REPO / "build" / "bkl" / "migrant.elf", "bkl")
+    lock_line = symbol_line(REPO / "build" / "bkl" / "migrant.elf", "bkl_line")
     for build in ("fine", "bkl"):
         for harts in (2, 4):
             report = out / f"lines-same-service-{build}-{harts}.txt"

@@ -25,7 +25,7 @@ struct hart *hart_add(uint64_t hartid)
     struct hart *h = &harts[nharts];
     h->index = nharts++;
 #ifdef LOCKING_bkl
-    h->bkl = &bkl;
+    h->bkl = bkl;
 #endif
     h->hartid = hartid;
     h->tlb_seq = 1;              /* a hart starts in the kernel */

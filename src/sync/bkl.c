@@ -11,17 +11,26 @@
  * (sync/lock.h), so the comparison is fair; trap.S's fast path takes and
  * drops it inline (non-debug builds), through hart.bkl.
  */
-struct lock bkl = LOCK_INIT(LC_BKL);
+static struct {
+    struct lock lock;
+} __attribute__((aligned(64))) bkl_line = { LOCK_INIT(LC_BKL) };
+
+/*
+ * Every kernel entry writes the lock, so it is alone on its line: make
+ * coherence found shm_table, defer_cache and tlb.c's deferred count on
+ * it, which every entry then took from whoever used them.
+ */
+struct lock *const bkl = &bkl_line.lock;
 
 void kernel_enter(void)
 {
     lockdebug_kernel_enter();
-    spin_lock(&bkl);
+    spin_lock(bkl);
 }
 
 void kernel_exit(void)
 {
     lockdebug_kernel_exit();
-    spin_unlock(&bkl);
+    spin_unlock(bkl);
 }
 #endif

@@ -16,7 +16,7 @@
 #ifdef LOCKING_bkl
 #define LOCKING_NAME "bkl"
 struct lock;
-extern struct lock bkl;
+extern struct lock *const bkl;
 void kernel_enter(void);
 void kernel_exit(void);
 #else
