@@ -593,10 +593,16 @@ void activation_retire(struct thread *t)
         activation_fini(t);
 }
 
-static void free_spare(struct spare_root *r)
+/* A spare's stack goes back: its pages and its slot. */
+static void free_spare_stack(struct spare_root *r)
 {
     free_way(r->pages, r->page_owner);
     free_slots(r->slot, activation_slot_va(r->slot));
+}
+
+static void free_spare(struct spare_root *r)
+{
+    free_spare_stack(r);
     page_free_order(va_to_pa(r), KSTACK_ORDER);
 }
 
@@ -627,10 +633,8 @@ bool activation_stash(struct thread *t, void *block)
         p->nkept--;
     }
     lock_release(&p->act_lock);
-    if (!same) {
-        free_way(r->pages, r->page_owner);
-        free_slots(r->slot, activation_slot_va(r->slot));
-    }
+    if (!same)
+        free_spare_stack(r);
     /* The stack is the spare's now; the thread object keeps no claim on it. */
     memset(a->pages[0], 0, sizeof(a->pages[0]));
     a->root_kept = false;
@@ -722,7 +726,6 @@ void activation_copy(struct thread *dst, const struct thread *src)
         a->page_owner[0][i] = dst->proc->id;
 }
 
-
 /* A frame parked in another process than callee, at base: worth keeping as the other way. */
 static bool keepable(const struct frame *f, const struct proc *callee, uint64_t base)
 {
@@ -800,6 +803,22 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
 }
 
 /*
+ * A tail into the process the other way of this depth is parked in: that
+ * frame takes the call, with the replaced one's return point, and the
+ * replaced one parks in its place, so a chain that tails between two
+ * services, call after call, maps nothing. False: refused, nothing changed.
+ */
+static bool replace_by_alt(struct activation *a, struct proc *callee, long eid)
+{
+    struct frame *old = activation_top(a), *alt = &a->alt[a->depth];
+    if (!activation_enter_parked(alt, callee, eid, old->ret_pc, old->ret_sp))
+        return false;
+    activation_park(old);
+    swap_ways(a, a->depth);
+    return true;
+}
+
+/*
  * Tail and kick: the top frame is reused for the new callee, keeping its
  * return point, so the callee responds straight to the frame below. The
  * new frame is entered in the record above the top first, so a failure
@@ -807,28 +826,6 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
  * into the process the frame is already in keeps the frame as it is; one
  * into the process of this depth's other way swaps the two ways.
  */
-/*
- * A tail into the process the other way of this depth is parked in: that
- * frame takes the call (entered as activation_push_parked does) and the
- * replaced one parks in its place, so a chain that tails between two
- * services, call after call, maps nothing. False: refused, nothing changed.
- */
-static bool replace_by_alt(struct activation *a, struct proc *callee, long eid)
-{
-    struct frame *old = activation_top(a), *alt = &a->alt[a->depth];
-    activation_count_active(callee, 1);
-    if (unlikely(!proc_open(callee) || !ck_pr_cas_int(&alt->state, FRAME_PARKED, FRAME_ACTIVE)))
-        return activation_reenter_failed(callee);
-    alt->eid = eid;
-    alt->ret_pc = old->ret_pc;
-    alt->ret_sp = old->ret_sp;
-    alt->async = 0;
-    alt->crit = 0;
-    activation_park(old);
-    swap_ways(a, a->depth);
-    return true;
-}
-
 int activation_replace(struct thread *t, struct proc *callee, long eid)
 {
     struct activation *a = &t->act;

@@ -130,13 +130,14 @@ static inline void activation_pop(struct activation *a)
  * nothing changed, sends the caller to activation_push, which also tries
  * the depth's other way (alt).
  */
-static inline bool activation_push_parked(struct activation *a, struct proc *callee, long eid,
-                                          uint64_t ret_pc, uint64_t ret_sp)
+/*
+ * Enters f, parked in callee: counted active, then claimed, unless callee
+ * closed meanwhile or took f back (false, nothing changed). The return
+ * point is the caller's.
+ */
+static inline bool activation_enter_parked(struct frame *f, struct proc *callee, long eid,
+                                           uint64_t ret_pc, uint64_t ret_sp)
 {
-    struct frame *f = &a->frame[a->depth + 1];
-    if (a->depth + 1 >= ACT_MAX_DEPTH || f->state != FRAME_PARKED || f->proc != callee ||
-        f->base != activation_next_base(a) || f->size != ck_pr_load_64(&callee->act_size))
-        return false;
     activation_count_active(callee, 1);
     if (unlikely(!proc_open(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE)))
         return activation_reenter_failed(callee);
@@ -145,6 +146,18 @@ static inline bool activation_push_parked(struct activation *a, struct proc *cal
     f->ret_sp = ret_sp;
     f->async = 0;
     f->crit = 0;
+    return true;
+}
+
+static inline bool activation_push_parked(struct activation *a, struct proc *callee, long eid,
+                                          uint64_t ret_pc, uint64_t ret_sp)
+{
+    struct frame *f = &a->frame[a->depth + 1];
+    if (a->depth + 1 >= ACT_MAX_DEPTH || f->state != FRAME_PARKED || f->proc != callee ||
+        f->base != activation_next_base(a) || f->size != ck_pr_load_64(&callee->act_size))
+        return false;
+    if (!activation_enter_parked(f, callee, eid, ret_pc, ret_sp))
+        return false;
     a->depth++;
     return true;
 }
