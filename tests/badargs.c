@@ -96,6 +96,7 @@ static const struct doc {
 	[SYS_SHM_FREE] = { "shm_free", C(E_INVAL) | C(E_NOENT) | C(E_PERM) },
 	[SYS_PROFILE] = { "profile", C(E_NOSYS) | C(E_INVAL) },
 	[SYS_TRACE] = { "trace", C(E_NOSYS) | C(E_INVAL) | C(E_NOMEM) },
+	[SYS_HOLD] = { "hold", C(E_PERM) | C(E_INVAL) | C(E_RANGE) },
 	[UNKNOWN_NR] = { "unknown number", C(E_NOSYS) },
 };
 
@@ -483,6 +484,13 @@ static void check_values(void)
 		{ "trace start", SYS_TRACE, { TRACE_START }, E_NOSYS },
 		{ "trace dump", SYS_TRACE, { TRACE_DUMP }, E_NOSYS },
 		{ "trace bad op", SYS_TRACE, { -1 }, E_NOSYS },
+		{ "hold mode 2", SYS_HOLD, { 2, 1 }, E_INVAL },
+		{ "hold mode -1", SYS_HOLD, { -1, 1 }, E_INVAL },
+		{ "hold mode 2 for 0 us (the mode first)", SYS_HOLD, { 2, 0 }, E_INVAL },
+		{ "hold for 0 us", SYS_HOLD, { HOLD_KERNEL, 0 }, E_RANGE },
+		{ "hold past HOLD_MAX_US", SYS_HOLD, { HOLD_USER, (long)HOLD_MAX_US + 1 }, E_RANGE },
+		{ "hold for -1 us", SYS_HOLD, { HOLD_KERNEL, -1 }, E_RANGE },
+		{ "hold in the kernel for 1 us", SYS_HOLD, { HOLD_KERNEL, 1 }, 0 },
 		{ "rights bit 20", SYS_RIGHTS, { 1l << 20 }, E_INVAL },
 		{ "rights all bits", SYS_RIGHTS, { -1 }, E_INVAL },
 		{ "rights 0", SYS_RIGHTS, { 0 }, R_ALL },
@@ -1038,6 +1046,7 @@ static void run_dropped_rights(long unused)
 		{ "notify without R_NOTIFY", SYS_NOTIFY, { parent_pid, 1 }, E_PERM },
 		{ "irq_register without R_IRQ", SYS_IRQ_REGISTER, { 10 }, E_PERM },
 		{ "shm_create without R_SHM", SYS_SHM_CREATE, { PAGE }, E_PERM },
+		{ "hold without R_HOLD", SYS_HOLD, { HOLD_KERNEL, 1 }, E_PERM },
 	};
 	long pid;
 

@@ -159,6 +159,16 @@ static void check_power(void)
 	CHECK_EQ(sys_poweroff(0), E_PERM);
 }
 
+static void check_hold(void)
+{
+	unsigned long start, end;
+
+	CHECK_EQ(sys_hold(HOLD_KERNEL, 1, &start, &end), 0);
+	CHECK(end >= start);
+	drop_right(R_HOLD);
+	CHECK_EQ(sys_hold(HOLD_KERNEL, 1, &start, &end), E_PERM);
+}
+
 static void check_spawn(void)
 {
 	long pid;
@@ -191,6 +201,7 @@ int main(void)
 	check_fork_inherits();
 	check_kill();
 	check_power();
+	check_hold();
 	check_spawn();
 	CHECK_EQ(held(), 0);
 	CHECK_EQ(sys_rights(R_ALL), 0);

@@ -13,7 +13,8 @@
 #define R_DEVMEM  (1u << 4)  /* map device MMIO */
 #define R_SHM     (1u << 5)  /* create shared memory regions */
 #define R_NOTIFY  (1u << 6)  /* signal another process */
+#define R_HOLD    (1u << 7)  /* hold a hart's interrupts off, or keep it in the kernel (SYS_HOLD) */
 
-#define R_ALL     (R_SPAWN | R_KILL | R_POWER | R_IRQ | R_DEVMEM | R_SHM | R_NOTIFY)
+#define R_ALL     (R_SPAWN | R_KILL | R_POWER | R_IRQ | R_DEVMEM | R_SHM | R_NOTIFY | R_HOLD)
 
 #endif

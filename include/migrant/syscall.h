@@ -65,7 +65,8 @@
 
 #define SYS_PROFILE       40  /* (op) -> E_INVAL; E_NOSYS unless built with PROFILE=1 */
 #define SYS_TRACE         41  /* (op) -> E_INVAL; E_NOSYS unless built with TRACE=1 */
-#define SYS_COUNT         42
+#define SYS_HOLD          42  /* (mode, us) -> a0 E_OK, a1 start, a2 end (timebase ticks) | E_PERM E_INVAL E_RANGE */
+#define SYS_COUNT         43
 
 /* SYS_PROFILE ops: start and stop act on the calling hart, dump prints every hart's. */
 #define PROFILE_START   0
@@ -77,6 +78,16 @@
 #define TRACE_STOP      1
 #define TRACE_DUMP      2
 
+/*
+ * SYS_HOLD modes, the TLB protocol's test hooks (docs/syscalls.md):
+ * HOLD_USER returns with the calling hart's IPIs and external interrupts
+ * held off until its next syscall, fault or interrupt, at most `us`
+ * microseconds; HOLD_KERNEL keeps the hart in the kernel, on the
+ * caller's space, for `us`.
+ */
+#define HOLD_USER       0
+#define HOLD_KERNEL     1
+
 /* Limits the kernel enforces; a larger value gets E_RANGE. */
 #define PUTS_MAX        4096
 #define PATH_MAX_LEN     255
@@ -85,6 +96,7 @@
 #define SHM_MAX         (1ul << 20)    /* one shared region */
 #define TIMER_MAX       (1ul << 62)    /* a timer's delay or period, in timebase ticks */
 #define SHM_GRANTS      8              /* processes one region can be granted to */
+#define HOLD_MAX_US     500000         /* one SYS_HOLD */
 
 #define ACT_STACK_SIZE  (64ul << 10)     /* a thread's activation stack */
 #define ACT_DEFAULT     (16ul << 10)     /* a process's reservation until it sets one */

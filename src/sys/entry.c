@@ -8,6 +8,7 @@
  * itself on its partial frame and, with none due, departs directly.
  */
 #include <sys/entry.h>
+#include <sys/hold.h>
 #include <sys/syscall.h>
 #include <core/notify.h>
 #include <core/proc.h>
@@ -67,8 +68,10 @@ static bool handle_irq(enum irq_kind kind)
  */
 void entry_interrupt(struct trapframe *tf, enum irq_kind kind, bool from_user)
 {
+    struct hart *h = hart_self();
     if (from_user)
-        tlb_enter_kernel(hart_self());
+        tlb_enter_kernel(h);
+    hold_check(h);
     trace_irq(kind, from_user);
     if (kind == IRQ_TIMER)
         profile_tick(tf, from_user);
@@ -87,7 +90,9 @@ void entry_interrupt(struct trapframe *tf, enum irq_kind kind, bool from_user)
 void entry_syscall(struct trapframe *tf)
 {
     uintptr_t site = syscall_handler(TF_SYSNO(tf));
-    tlb_enter_kernel(hart_self());
+    struct hart *h = hart_self();
+    tlb_enter_kernel(h);
+    hold_check(h);
     trace_syscall(TF_SYSNO(tf));
     kernel_enter();
     syscall_dispatch(tf);
@@ -101,7 +106,9 @@ void entry_syscall(struct trapframe *tf)
  */
 void entry_fault(struct trapframe *tf, long cause)
 {
-    tlb_enter_kernel(hart_self());
+    struct hart *h = hart_self();
+    tlb_enter_kernel(h);
+    hold_check(h);
     kernel_enter();
     proc_kill(proc_current(), EXIT_FAULT | cause);
     kernel_leave(tf, (uintptr_t)entry_fault);

@@ -49,5 +49,7 @@ long sys_cmdline(struct trapframe *tf);
 long sys_uart_info(struct trapframe *tf);
 long sys_profile(struct trapframe *tf);
 long sys_trace(struct trapframe *tf);
+/* hold.c */
+long sys_hold(struct trapframe *tf);
 
 #endif

@@ -44,6 +44,7 @@ static long (*const table[SYS_COUNT])(struct trapframe *) = {
     [SYS_SHM_FREE] = sys_shm_free,
     [SYS_PROFILE] = sys_profile,
     [SYS_TRACE] = sys_trace,
+    [SYS_HOLD] = sys_hold,
 };
 
 uintptr_t syscall_handler(uint64_t nr)

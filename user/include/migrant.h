@@ -206,6 +206,22 @@ static inline long sys_trace(long op)
 	return syscall1(SYS_TRACE, op);
 }
 
+/*
+ * The TLB protocol's test hook (R_HOLD; HOLD_USER or HOLD_KERNEL, see
+ * migrant/syscall.h). *start gets the timebase time the hold began,
+ * *end when it ends (HOLD_USER: at the latest) or ended (HOLD_KERNEL).
+ */
+static inline long sys_hold(long mode, unsigned long us, unsigned long *start, unsigned long *end)
+{
+	struct sysret r = syscall6(SYS_HOLD, mode, (long)us, 0, 0, 0, 0);
+
+	if (r.a0 == 0) {
+		*start = (unsigned long)r.a1;
+		*end = (unsigned long)r.a2;
+	}
+	return r.a0;
+}
+
 static inline long sys_yield(void)
 {
 	return syscall0(SYS_YIELD);

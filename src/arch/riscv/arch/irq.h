@@ -15,6 +15,8 @@
 
 void timer_init_hart(void);
 void timer_tick(void);
+void timer_hold(uint64_t until);
+void timer_release(void);
 void plic_init(void);
 void plic_init_hart(void);
 uint32_t plic_claim(void);
