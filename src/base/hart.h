@@ -66,7 +66,7 @@ struct hart {
     uint32_t nbcache[BCACHE_ORDERS];              /* free blocks of order 1 + i cached here, read racily */
     uint64_t bcache[BCACHE_ORDERS][BCACHE_MAX];   /* their first frames' numbers */
     uint8_t drain;               /* another hart ran out: give the caches back at the next tick */
-    bool held;                   /* sys_hold's user mode: IPIs held off until the next interrupt or trap (sys/hold.h) */
+    bool irq_held;               /* sys_hold's user mode: IPIs held off until the next interrupt or trap (sys/hold.h) */
 #ifdef INJECT
     uint64_t inject_rng;         /* sync/inject.c's generator */
 #endif

@@ -39,7 +39,7 @@ long sys_hold(struct trapframe *tf)
         TF_ARG(tf, 2) = cpu_time();
         return 0;
     }
-    hart_self()->held = true;
+    hart_self()->irq_held = true;
     timer_hold(until);
     TF_ARG(tf, 2) = until;
     return 0;
@@ -47,6 +47,6 @@ long sys_hold(struct trapframe *tf)
 
 void hold_end(struct hart *h)
 {
-    h->held = false;
+    h->irq_held = false;
     timer_release();
 }

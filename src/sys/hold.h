@@ -24,7 +24,7 @@ void hold_end(struct hart *h);
  */
 static inline __attribute__((always_inline)) void hold_check(struct hart *h)
 {
-    if (unlikely(h->held))
+    if (unlikely(h->irq_held))
         hold_end(h);
 }
 
