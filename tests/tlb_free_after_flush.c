@@ -15,28 +15,17 @@
  * and no store may follow the main thread's `freed` (`late`: such a
  * store went to a page that was already free). A round counts when the
  * free began inside the window; on a starved host one may not, and the
- * test needs ROUNDS that did. At the end free pages, processes and
- * threads are back where they started.
+ * test needs HELD_ROUNDS that did (held.h). At the end free pages,
+ * processes and threads are back where they started.
  */
-#include <test.h>
+#include "held.h"
 
 #define PAGE       4096l
 #define HOLD_US    400000     /* the hold's bound, far beyond the window */
 #define WINDOW_MS  50         /* the toucher's stores inside the hold */
-#define ROUNDS     3
-#define TRIES      12
 
 static volatile long *page;
 static volatile long touching, done, freed, late;
-static unsigned long hz;
-
-static unsigned long now(void)
-{
-	unsigned long t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
 
 /* On hart 1. Inside the window nothing traps: the only kernel entry is the yield that ends it. */
 static long toucher(long unused)
@@ -46,8 +35,8 @@ static long toucher(long unused)
 	(void)unused;
 	page[0] = 1;
 	CHECK_EQ(sys_hold(HOLD_USER, HOLD_US, &start, &end), 0);
-	stop = start + hz * WINDOW_MS / 1000;
-	while (now() < stop) {
+	stop = start + held_hz * WINDOW_MS / 1000;
+	while (held_now() < stop) {
 		if (freed) {
 			page[1] = 2;
 			late = 1;
@@ -62,11 +51,12 @@ static long toucher(long unused)
 }
 
 /* Returns whether the free began inside the toucher's window. */
-static bool free_round(long round)
+static bool free_round(long round, const struct mstats *before)
 {
 	long va = sys_mem_alloc(PAGE), tid, stores = -1, done_at_return;
 	bool open;
 
+	(void)before;
 	CHECK(va > 0);
 	page = (volatile long *)va;
 	touching = done = freed = late = 0;
@@ -92,19 +82,5 @@ static bool free_round(long round)
 
 int main(void)
 {
-	struct mstats before;
-	long counted = 0, tries = 0;
-
-	test_start("tlb_free_after_flush");
-	if (test_harts() < 2)
-		test_fail("needs 2 harts");
-	sys_clock(&hz);
-	CHECK_EQ(sys_thread_pin(0), 0);
-	stats_snapshot(&before);
-	while (counted < ROUNDS && tries < TRIES)
-		counted += free_round(tries++);
-	if (counted < ROUNDS)
-		test_fail("only %ld of %ld rounds freed the page inside the window (host starved?)", counted, tries);
-	stats_settle(&before);
-	test_pass();
+	held_run("tlb_free_after_flush", free_round, "freed the page inside the window");
 }

@@ -12,28 +12,18 @@
  * has left, they go back: free pages, processes, threads and the
  * deferred count return to where they were. A round counts when the
  * free and the stats call fell inside the hold (hart 1 reports its
- * times); on a starved host one may not, and the test needs ROUNDS
- * that did.
+ * times); on a starved host one may not, and the test needs HELD_ROUNDS
+ * that did (held.h).
  */
-#include <test.h>
+#include "held.h"
 
 #define PAGE       4096l
 #define REGION     (4l << 20)  /* covers a whole 2 MiB block: a table only it uses */
 #define HOLD_US    300000
 #define ENTER_MS   20          /* time for hart 1 to get from its flag into the kernel */
-#define ROUNDS     3
-#define TRIES      12
 
 static volatile long entering;
-static unsigned long hold_start, hold_stop, hz;
-
-static unsigned long now(void)
-{
-	unsigned long t;
-
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
+static unsigned long hold_start, hold_stop;
 
 static long holder(long unused)
 {
@@ -47,12 +37,12 @@ static long holder(long unused)
 static void wait_quiet(void)
 {
 	struct mstats s;
-	unsigned long t0 = now();
+	unsigned long t0 = held_now();
 
 	do {
 		sys_yield();
 		sys_stats(&s);
-	} while (s.deferred && now() - t0 < STATS_SETTLE_SECONDS * hz);
+	} while (s.deferred && held_now() - t0 < STATS_SETTLE_SECONDS * held_hz);
 	CHECK_EQ(s.deferred, 0);
 }
 
@@ -73,12 +63,12 @@ static bool tables_round(long round, const struct mstats *before)
 	CHECK(tid > 0);
 	while (!entering)
 		;
-	for (t0 = now(); now() - t0 < hz * ENTER_MS / 1000;)
+	for (t0 = held_now(); held_now() - t0 < held_hz * ENTER_MS / 1000;)
 		;
-	t0 = now();
+	t0 = held_now();
 	CHECK_EQ(sys_mem_free((void *)va, REGION), 0);
 	sys_stats(&during);
-	t1 = now();
+	t1 = held_now();
 	CHECK_EQ(sys_thread_join(tid, &v), 0);
 	inside = hold_start < t0 && t1 < hold_stop;
 	if (inside && during.deferred < 1)
@@ -92,18 +82,5 @@ static bool tables_round(long round, const struct mstats *before)
 
 int main(void)
 {
-	struct mstats before;
-	long counted = 0, tries = 0;
-
-	test_start("tlb_tables_deferred");
-	if (test_harts() < 2)
-		test_fail("needs 2 harts");
-	sys_clock(&hz);
-	CHECK_EQ(sys_thread_pin(0), 0);
-	stats_snapshot(&before);
-	while (counted < ROUNDS && tries < TRIES)
-		counted += tables_round(tries++, &before);
-	if (counted < ROUNDS)
-		test_fail("only %ld of %ld rounds freed inside hart 1's hold (host starved?)", counted, tries);
-	test_pass();
+	held_run("tlb_tables_deferred", tables_round, "freed inside hart 1's hold");
 }
