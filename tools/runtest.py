@@ -77,7 +77,8 @@ def run_pair(test, harts, cfg, timeout_s):
     (uboot-<test>-h<N>.log, beside its disk image, with --uboot;
     <machine>-<test>-h<N>.log on a machine other than virt)."""
     data = cfg.inputs.get(test)
-    cmdline = qemu.test_cmdline(test, harts) + (f" input={data}" if data else "")
+    cmdline = qemu.test_cmdline(test, harts) + (f" input={data}" if data else "") + \
+        (f" {cfg.args}" if cfg.args else "")
     prefix = "uboot-" if cfg.uboot else ""
     if cfg.machine != qemu.DEFAULT_MACHINE:
         prefix += f"{cfg.machine}-"
@@ -384,6 +385,7 @@ def parse_args(argv):
                     help="the QEMU machine; --harts counts migrant's harts, without "
                     "a monitor core (sifive_u's hart 0)")
     ap.add_argument("--extra-qemu", default="", help="extra QEMU arguments")
+    ap.add_argument("--args", default="", help="more words for the kernel command line (asid_bits=0)")
     ap.add_argument("--uboot", metavar="BOOT_SCR", default=None,
                     help="boot through U-Boot with this compiled boot script")
     ap.add_argument("--selfcheck", action="store_true",

@@ -14,5 +14,6 @@
 #define PLAT_MAX_MEM    8        /* memory ranges read from the device tree */
 #define PLAT_MAX_RSV    16       /* reserved ranges: firmware, dtb, initrd, kernel */
 #define AS_MAX_REGIONS  64       /* mapped regions of one address space */
+#define CACHE_LINE      64       /* bytes: what per-hart counters are padded to */
 
 #endif

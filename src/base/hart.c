@@ -24,6 +24,7 @@ struct hart *hart_add(uint64_t hartid)
         return NULL;
     struct hart *h = &harts[nharts];
     h->index = nharts++;
+    h->line_off = (uint64_t)h->index * CACHE_LINE;
 #ifdef LOCKING_bkl
     h->bkl = bkl;
 #endif

@@ -47,6 +47,7 @@ struct hart {
 
     /* Written once at boot, read-only afterwards. */
     int index;
+    uint64_t line_off;           /* index * CACHE_LINE: this hart's entry in per-hart arrays of lines (proc.active) */
     uint64_t hartid;
     struct hart_boot boot;
 

@@ -64,5 +64,6 @@ extern struct platform platform;
 int platform_probe(const void *dtb);
 bool platform_is_ram(uint64_t base, uint64_t size);
 void platform_add_reserved(uint64_t base, uint64_t size);
+unsigned long platform_arg(const char *key, unsigned long dflt);
 
 #endif

@@ -320,7 +320,8 @@ int activation_init(struct thread *t, struct proc *root, const struct thread *fo
     if (fork_of)
         slot_hold(slot_of_root(a->root_va));
     a->depth = 0;
-    a->frame[0] = (struct frame){ .proc = root, .base = a->root_va, .va = a->root_va, .size = size, .thread = t };
+    a->frame[0] = (struct frame){ .proc = root, .base = a->root_va, .va = a->root_va, .size = size,
+                                  .below = activation_slot_va(a->slot) - size, .thread = t };
     for (int i = 0; i < ACT_PAGES; i++) {
         a->pages[0][i] = page_alloc();
         if (!a->pages[0][i]) {
@@ -668,7 +669,7 @@ void *activation_unstash(struct thread *t, struct proc *p)
         memcpy(a->pages[0], r->pages, sizeof(r->pages));
         memcpy(a->page_owner[0], r->page_owner, sizeof(r->page_owner));
         a->frame[0] = (struct frame){ .proc = p, .base = a->root_va, .va = a->root_va, .size = r->size,
-                                      .run = r->run, .thread = t };
+                                      .below = a->root_va - r->size, .run = r->run, .thread = t };
         if (r->size == size)
             return r;
         activation_fini(t);
@@ -789,7 +790,7 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
         a->high = a->depth + 1;
     assert(f->state == FRAME_FREE);   /* never overwrite a frame still parked in (and linked to) a process */
     *f = (struct frame){ .proc = callee, .base = base, .va = base + (uint64_t)way * USER_ACT_WAY, .size = size,
-                         .thread = t, .way = (uint8_t)way };
+                         .below = base - size, .thread = t, .way = (uint8_t)way };
     int err = enter(t, callee, f);
     if (err)
         return err;
@@ -846,7 +847,8 @@ int activation_replace(struct thread *t, struct proc *callee, long eid)
     if (a->high < a->depth + 1)
         a->high = a->depth + 1;   /* the spare record above the top is used for a moment */
     *spare = (struct frame){ .proc = callee, .eid = eid, .ret_pc = old->ret_pc, .ret_sp = old->ret_sp,
-                             .base = old->base, .va = old->va, .size = size, .thread = t, .way = old->way };
+                             .base = old->base, .va = old->va, .size = size, .below = old->base - size,
+                             .thread = t, .way = old->way };
     int err = enter(t, callee, spare);
     if (err)
         return err;

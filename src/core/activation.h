@@ -56,13 +56,15 @@ static inline uint64_t activation_slot_va(uint32_t slot)
     return USER_ACT_BASE + (uint64_t)slot * USER_ACT_SLOT + USER_ACT_SLOT;
 }
 
-/* Where the next activation would start: below the top one, in this thread's own slot. */
+/*
+ * Where the next activation would start: below the top one, in this
+ * thread's own slot. Each frame keeps it (`below`): base - size, or for
+ * the root its slot's top - size (a forked child's root lies in its
+ * parent's slot).
+ */
 static inline uint64_t activation_next_base(const struct activation *a)
 {
-    const struct frame *top = &a->frame[a->depth];
-    if (a->depth == 0)
-        return activation_slot_va(a->slot) - top->size;
-    return top->base - top->size;
+    return a->frame[a->depth].below;
 }
 
 static inline bool activation_fits(const struct activation *a, uint64_t base, uint64_t size)
@@ -89,7 +91,8 @@ static inline bool activation_fits(const struct activation *a, uint64_t base, ui
  */
 static inline void activation_count_active(struct proc *p, long delta)
 {
-    __atomic_fetch_add(&p->active[hart_self()->index].n, delta, __ATOMIC_SEQ_CST);
+    struct proc_count *c = (struct proc_count *)((char *)p->active + hart_self()->line_off);
+    __atomic_fetch_add(&c->n, delta, __ATOMIC_SEQ_CST);
 }
 
 /* Parks f: its activation stays mapped in its process for the next call like it. */

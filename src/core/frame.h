@@ -37,6 +37,7 @@ struct frame {
     uint64_t ret_pc, ret_sp;     /* where the frame below resumes when this one returns */
     uint64_t base, size;         /* the activation: [base - size, base), in way 0's window */
     uint64_t va;                 /* where it is: base, plus USER_ACT_WAY in way 1 (kept: trap.S loads it) */
+    uint64_t below;              /* the base of a frame pushed above it (activation_next_base; kept: trap.S loads it) */
     void *run;                   /* its page-table entries in proc's space (pt_map_run) */
     struct thread *thread;
     struct frame *inside_next, *inside_prev;   /* in proc->inside; under proc->act_lock */

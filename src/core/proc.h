@@ -84,7 +84,8 @@ struct proc {
 /* One hart's count of the frames active in a process, on a line of its own. */
 struct proc_count {
     long n;
-} __attribute__((aligned(64)));
+} __attribute__((aligned(CACHE_LINE)));
+_Static_assert(sizeof(struct proc_count) == CACHE_LINE, "hart.line_off indexes proc.active");
 
 extern struct idtable proc_table;
 

@@ -65,8 +65,8 @@ void aspace_flush(struct aspace *as, uint64_t tables);
  * which space it runs only after satp has changed: aspace_destroy waits
  * for every hart to stop saying it runs a space before it frees the
  * tables. Whether the TLB must be flushed for `as` is decided on the way
- * back to user mode (tlb_return_user), not here. Inline: every migration
- * switches spaces.
+ * back to user mode (tlb_return_user), not here, ASID 0 included. Inline:
+ * every migration switches spaces.
  */
 static inline void aspace_activate(struct aspace *as)
 {
@@ -76,7 +76,19 @@ static inline void aspace_activate(struct aspace *as)
         ck_pr_store_ptr(&h->cur_as, NULL);
         return;
     }
-    mmu_activate(as->satp, as->asid);
+    mmu_activate(as->satp);
+    /*
+     * ASID 0 is every space's that has none of its own (no ASID bits, or
+     * every ASID live), so its entries may be another space's, cached
+     * while that one was in satp. Forgetting which generation this hart
+     * flushed it for makes the next return to user flush it, after the
+     * last switch (tlb_return). A switch that returns to user at once
+     * needs no reset: the generations of two spaces never match, so its
+     * own check flushes unless the entries are this space's (trap.S's
+     * ipc_depart relies on that).
+     */
+    if (unlikely(as->asid == 0))
+        h->tlb_seen[0] = 0;
     /* Release: the migration fast path's user accesses come before it (mm/tlb.h). */
     __atomic_store_n(&h->cur_as, as, __ATOMIC_RELEASE);
 }

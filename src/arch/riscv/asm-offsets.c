@@ -32,7 +32,7 @@ void asm_offsets(void)
     FIELD(HART_TLB_SEQ, struct hart, tlb_seq);
     FIELD(HART_KSTACK, struct hart, kstack_top);
     FIELD(HART_SCRATCH, struct hart, scratch);
-    FIELD(HART_INDEX, struct hart, index);
+    FIELD(HART_LINE_OFF, struct hart, line_off);
     FIELD(HART_HARTID, struct hart, hartid);
     FIELD(HART_BOOT, struct hart, boot);
     FIELD(HART_CURRENT, struct hart, current);
@@ -78,6 +78,7 @@ void asm_offsets(void)
     FIELD(F_BASE, struct frame, base);
     FIELD(F_SIZE, struct frame, size);
     FIELD(F_VA, struct frame, va);
+    FIELD(F_BELOW, struct frame, below);
     FIELD(F_ASYNC, struct frame, async);
     FIELD(F_CRIT, struct frame, crit);
     OFFSET(FRAME_PARKED, FRAME_PARKED);
@@ -93,7 +94,6 @@ void asm_offsets(void)
     FIELD(P_SIGNALS, struct proc, signals);
     OFFSET(P_ALIVE, P_ALIVE);
     OFFSET(P_EXEC, P_EXEC);
-    OFFSET(PCOUNT_SHIFT, log2_exact(sizeof(struct proc_count)));
 
     /* struct aspace. */
     FIELD(AS_SATP, struct aspace, satp);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <arch/mmu.h>
+#include <base/platform.h>
 #include <arch/kmap.h>
 #include <arch/pte.h>
 #include <arch/csr.h>
@@ -246,6 +247,10 @@ void mmu_init(void)
     csr_write_satp(satp);
     __asm__ volatile("sfence.vma" ::: "memory");
     nasid_bits = (unsigned)__builtin_popcountl(got);
+    /* asid_bits=N uses at most N: 0 runs every space as ASID 0, as a core without ASIDs does. */
+    unsigned long cap = platform_arg("asid_bits", nasid_bits);
+    if (cap < nasid_bits)
+        nasid_bits = (unsigned)cap;
 }
 
 unsigned asid_bits(void) { return nasid_bits; }

@@ -368,10 +368,8 @@ req_fast:
     ld      t5, NEXT(F_PROC)(t3)
     ld      t0, P_ID(t5)
     bne     t0, a0, req_out
-    /* f->base != activation_next_base(a): top->base - top->size */
-    ld      t0, TOP(F_BASE)(t3)
-    ld      t6, TOP(F_SIZE)(t3)
-    sub     t0, t0, t6
+    /* f->base != activation_next_base(a): top->below */
+    ld      t0, TOP(F_BELOW)(t3)
     ld      t6, NEXT(F_BASE)(t3)
     bne     t0, t6, req_out
     /* f->size != callee->act_size */
@@ -383,8 +381,7 @@ req_fast:
      * C's sequentially consistent add; its .aq orders the alive test
      * below after the count (the killer's side is in activation.h).
      */
-    lw      t0, HART_INDEX(tp)
-    slli    t0, t0, PCOUNT_SHIFT
+    ld      t0, HART_LINE_OFF(tp)
     ld      t6, P_ACTIVE(t5)
     add     t6, t6, t0
     li      t0, 1
@@ -499,8 +496,7 @@ resp_fast:
      * count drops (activation_park says why); the AMO's .rl orders the
      * store before it, its .aq the state load after it.
      */
-    lw      t0, HART_INDEX(tp)
-    slli    t0, t0, PCOUNT_SHIFT
+    ld      t0, HART_LINE_OFF(tp)
     ld      t6, P_ACTIVE(t4)
     add     t6, t6, t0
     li      t0, -1
@@ -538,14 +534,17 @@ resp_vacated:
  * the frame.
  */
 ipc_depart:
-    /* t->as = as; aspace_activate(as): satp, a full flush for ASID 0, cur_as by a release store */
+    /*
+     * t->as = as; aspace_activate(as): satp, cur_as by a release store.
+     * ASID 0 needs no reset of tlb_seen[0] here: the return below checks
+     * the generation of this very space (aspace_activate says why that is
+     * enough); ipc_work, which leaves that check to C, resets it.
+     */
     sd      t5, T_AS(t1)
     ld      t0, AS_SATP(t5)
     csrw    satp, t0
     lhu     t6, AS_ASID(t5)
-    bnez    t6, 1f
-    sfence.vma
-1:  fence   rw, w
+    fence   rw, w
     sd      t5, HART_CUR_AS(tp)
     /* if (ck_pr_load_32(&t->work) != 0): the full exit, with a whole frame */
     lw      t0, T_WORK(t1)
@@ -595,7 +594,11 @@ ipc_depart:
  * and the temporaries zeroed (tf_scrub_temps).
  */
 ipc_work:
-    csrr    t0, sepc
+    /* aspace_activate's reset for ASID 0, t6 the ASID */
+    bnez    t6, 1f
+    ld      t0, HART_TLB_SEEN(tp)
+    sd      zero, 0(t0)
+1:  csrr    t0, sepc
     sd      t0, 0(sp)
     sd      t2, 2*8(sp)
     SAVE_WORDS

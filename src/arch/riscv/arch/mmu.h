@@ -38,11 +38,10 @@ static inline uint64_t mmu_satp(uint64_t root, uint16_t asid)
     return SATP_MODE_SV39 | ((uint64_t)asid << SATP_ASID_SHIFT) | (root >> 12);
 }
 
-static inline void mmu_activate(uint64_t satp, uint16_t asid)
+/* No fence here: what the hart caches for the ASID is decided on the way back to user (mm/tlb.h). */
+static inline void mmu_activate(uint64_t satp)
 {
     csr_write_satp(satp);
-    if (asid == 0)
-        __asm__ volatile("sfence.vma" ::: "memory");
 }
 void mmu_activate_kernel(void);
 uint64_t mmu_kernel_satp(void);
