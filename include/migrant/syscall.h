@@ -8,40 +8,43 @@
 #ifndef MIGRANT_SYSCALL_H
 #define MIGRANT_SYSCALL_H
 
-#define SYS_EXIT           0  /* (status) -> does not return */
-#define SYS_PUTS           1  /* (buf, len) -> len | E_FAULT E_RANGE */
-#define SYS_POWEROFF       2  /* (status) -> E_PERM, else does not return */
-#define SYS_CLOCK          3  /* () -> a0 ticks, a1 timebase Hz */
-#define SYS_SPAWN          4  /* (path, len, rights) -> pid | E_PERM E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_INVAL */
-#define SYS_EXEC           5  /* (path, len) -> E_INVAL E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_BUSY E_KILLED, else no return */
-#define SYS_FORK           6  /* () -> child pid in parent, 0 in child | E_PERM E_NOMEM E_BUSY */
-#define SYS_KILL           7  /* (pid) -> E_NOENT E_PERM E_INVAL */
-#define SYS_WAIT           8  /* (pid) -> a0 E_OK, a1 status | E_NOENT E_PERM E_INVAL E_BUSY E_KILLED */
-#define SYS_THREAD_CREATE  9  /* (hart, d0, d1, d2) -> tid | E_INVAL E_NOMEM */
-#define SYS_THREAD_EXIT   10  /* (value) -> does not return */
-#define SYS_THREAD_KILL   11  /* (tid) -> E_NOENT E_PERM */
-#define SYS_THREAD_JOIN   12  /* (tid) -> exit value in a1 | E_NOENT E_PERM E_DEADLK E_BUSY E_KILLED */
-#define SYS_THREAD_PIN    13  /* (hart) -> E_INVAL; moves the caller */
-#define SYS_MEM_ALLOC     14  /* (size) -> va | E_INVAL E_RANGE E_NOMEM */
-#define SYS_MEM_FREE      15  /* (va, size) -> E_INVAL E_NOENT */
-#define SYS_YIELD         16  /* () -> E_OK */
-#define SYS_STATS         17  /* () -> a0 free pages, a1 processes, a2 threads, a3 harts, a4 deferred frees */
-#define SYS_SELF          18  /* () -> a0 pid, a1 tid, a2 hart index, a3 hart id */
-#define SYS_RIGHTS        19  /* (drop mask) -> rights held after dropping | E_INVAL */
-#define SYS_CMDLINE       20  /* (buf, len) -> length copied | E_FAULT E_RANGE */
-#define SYS_DEVMEM_MAP    21  /* (phys, size) -> va | E_PERM E_INVAL E_RANGE E_NOMEM */
-
 /*
  * Migration. The words always travel in a2..a5, where the callee's _start
  * (eid, tid, d0..d3) and the caller's result {a0 status, a1 the pid that
  * responded, a2..a5 d0..d3} want them, so the kernel never moves them
- * (docs/ipc.md). a1 is ignored on the way in.
+ * (docs/ipc.md). a1 is ignored on the way in. Numbered first, resp 0:
+ * trap.S tells the five from every other call with one compare and resp
+ * from the others with a test for zero.
  */
-#define SYS_IPC_REQ       22  /* (pid, -, d0, d1, d2, d3) */
-#define SYS_IPC_FWD       23  /* (pid, -, d0, d1, d2, d3): callee sees our eid */
-#define SYS_IPC_TAIL      24  /* (pid, -, d0, d1, d2, d3): replaces our frame */
-#define SYS_IPC_KICK      25  /* (pid, -, d0, d1, d2, d3): fwd + tail */
-#define SYS_IPC_RESP      26  /* (-, -, d0, d1, d2, d3) -> E_INVAL at the root, else no return */
+#define SYS_IPC_RESP       0  /* (-, -, d0, d1, d2, d3) -> E_INVAL at the root, else no return */
+#define SYS_IPC_REQ        1  /* (pid, -, d0, d1, d2, d3) */
+#define SYS_IPC_FWD        2  /* (pid, -, d0, d1, d2, d3): callee sees our eid */
+#define SYS_IPC_TAIL       3  /* (pid, -, d0, d1, d2, d3): replaces our frame */
+#define SYS_IPC_KICK       4  /* (pid, -, d0, d1, d2, d3): fwd + tail */
+
+#define SYS_EXIT           5  /* (status) -> does not return */
+#define SYS_PUTS           6  /* (buf, len) -> len | E_FAULT E_RANGE */
+#define SYS_POWEROFF       7  /* (status) -> E_PERM, else does not return */
+#define SYS_CLOCK          8  /* () -> a0 ticks, a1 timebase Hz */
+#define SYS_SPAWN          9  /* (path, len, rights) -> pid | E_PERM E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_INVAL */
+#define SYS_EXEC          10  /* (path, len) -> E_INVAL E_FAULT E_RANGE E_NOENT E_BADELF E_NOMEM E_BUSY E_KILLED, else no return */
+#define SYS_FORK          11  /* () -> child pid in parent, 0 in child | E_PERM E_NOMEM E_BUSY */
+#define SYS_KILL          12  /* (pid) -> E_NOENT E_PERM E_INVAL */
+#define SYS_WAIT          13  /* (pid) -> a0 E_OK, a1 status | E_NOENT E_PERM E_INVAL E_BUSY E_KILLED */
+#define SYS_THREAD_CREATE 14  /* (hart, d0, d1, d2) -> tid | E_INVAL E_NOMEM */
+#define SYS_THREAD_EXIT   15  /* (value) -> does not return */
+#define SYS_THREAD_KILL   16  /* (tid) -> E_NOENT E_PERM */
+#define SYS_THREAD_JOIN   17  /* (tid) -> exit value in a1 | E_NOENT E_PERM E_DEADLK E_BUSY E_KILLED */
+#define SYS_THREAD_PIN    18  /* (hart) -> E_INVAL; moves the caller */
+#define SYS_MEM_ALLOC     19  /* (size) -> va | E_INVAL E_RANGE E_NOMEM */
+#define SYS_MEM_FREE      20  /* (va, size) -> E_INVAL E_NOENT */
+#define SYS_YIELD         21  /* () -> E_OK */
+#define SYS_STATS         22  /* () -> a0 free pages, a1 processes, a2 threads, a3 harts, a4 deferred frees */
+#define SYS_SELF          23  /* () -> a0 pid, a1 tid, a2 hart index, a3 hart id */
+#define SYS_RIGHTS        24  /* (drop mask) -> rights held after dropping | E_INVAL */
+#define SYS_CMDLINE       25  /* (buf, len) -> length copied | E_FAULT E_RANGE */
+#define SYS_DEVMEM_MAP    26  /* (phys, size) -> va | E_PERM E_INVAL E_RANGE E_NOMEM */
+
 #define SYS_IPC_FRAME     27  /* (bytes) -> previous size | E_INVAL E_RANGE */
 #define SYS_IPC_ABORT     28  /* (tid) -> E_INVAL E_NOENT E_PERM */
 #define SYS_IPC_DEPTH     29  /* () -> a0 depth, a1 eid of the current frame */

@@ -148,6 +148,10 @@
     li      a7, 0
 .endm
 
+.if SYS_IPC_RESP != 0 || SYS_IPC_REQ != 1 || SYS_IPC_FWD > 4 || SYS_IPC_TAIL > 4 || SYS_IPC_KICK != 4
+.error "trap_entry and ipc_entry need the migration calls numbered 0..4, resp 0"
+.endif
+
     .section .text
     .balign 4
     .globl trap_entry
@@ -163,8 +167,7 @@ trap_entry:
     csrr    t0, scause
     addi    t0, t0, -8               /* environment call from U-mode */
     bnez    t0, 3f
-    addi    t0, a7, -SYS_IPC_REQ
-    sltiu   t0, t0, SYS_IPC_RESP - SYS_IPC_REQ + 1
+    sltiu   t0, a7, SYS_IPC_KICK + 1  /* the five are numbered 0..4 (migrant/syscall.h) */
     bnez    t0, ipc_entry
 3:  ld      t0, 5*8(sp)
     SAVE_GPRS
@@ -330,8 +333,7 @@ bkl_try:
     /* call() and resp() start with inject_delay(). */
     CALL_KEEPING_ARGS inject_delay
 #endif
-    addi    t0, a7, -SYS_IPC_RESP
-    beqz    t0, resp_fast
+    beqz    a7, resp_fast                /* SYS_IPC_RESP */
     addi    t0, a7, -SYS_IPC_REQ
     bnez    t0, ipc_slow
 
