@@ -249,16 +249,21 @@ static int enter(struct thread *t, struct proc *p, struct frame *f)
 }
 
 /*
- * The fast way in: f parked in p from an earlier call at the same place.
- * Its entries are still mapped, so this writes only the thread's own frame
- * and this hart's count. Fails (changing nothing) if p started dying or an
- * exec, or took the frame back.
+ * Undoes a claim of f that found its process closed
+ * (activation_enter_parked): f parks again, for the closer to take back,
+ * and the count drops, which may be what the closer waits for; that is
+ * activation_park. From the PARKED store on, a teardown may take f back
+ * and free the process, and this hart does not run its space (so the
+ * teardown's wait_unused does not wait for it): only the epoch section
+ * keeps the process's memory valid for the count and the state test.
+ * The section is announced (ck_epoch_begin's full fence) before the
+ * PARKED store, so a teardown that reads PARKED defers the free past it.
  */
-bool activation_reenter_failed(struct proc *p)
+bool activation_unclaim(struct frame *f)
 {
-    activation_count_active(p, -1);
-    if (!proc_open(p))
-        proc_vacated(p);
+    epoch_enter();
+    activation_park(f);
+    epoch_exit();
     return false;
 }
 
@@ -279,23 +284,40 @@ void activation_kick(struct proc *p)
 
 /*
  * Takes back every frame parked in p before its space goes (teardown,
- * exec). No frame is active in p (activation_count is 0), so each one's
- * owner sees FRAME_GONE and never touches p again. But the owner may
+ * exec). No frame is counted active in p (activation_count is 0), so each
+ * one's owner sees FRAME_GONE and never touches p again. But the owner may
  * reuse the frame the moment it sees FRAME_GONE, without our lock, so
- * what the unmap needs is copied while the frame is still parked: reading
- * it after the CAS once found a new call's null run (smp_kick_from_dying).
+ * what the unmap needs (and the link to the next frame) is copied while
+ * the frame is still parked: reading it after the CAS once found a new
+ * call's null run (smp_kick_from_dying). Each frame taken back leaves the
+ * list at once, so the owner's record is never walked again.
+ *
+ * A frame can be claimed and not yet counted, or counted for a moment
+ * after p closed (activation_enter_parked): its owner is then a few
+ * instructions from parking it again (activation_unclaim), with
+ * interrupts off. That is the one cross-hart wait here, done without the
+ * lock (docs/locking.md). The record may change meanwhile (the owner
+ * parks it and moves it to its other way), so the wait ends as soon as
+ * it no longer holds a claimed frame of p, and the list is read again.
  */
 void activation_evict(struct proc *p, struct aspace *as)
 {
     lock_acquire(&p->act_lock);
-    for (struct frame *f = p->inside, *next; f; f = next) {
-        next = f->inside_next;
-        assert(ck_pr_load_int(&f->state) != FRAME_ACTIVE);   /* activation_count is 0: none is active in p */
+    for (struct frame *f; (f = p->inside);) {
         struct frame parked = *f;
-        if (ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_GONE))
+        if (ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_GONE)) {
+            /* unlink_inside from the copy: f was the head, and its own links are the owner's now */
+            p->inside = parked.inside_next;
+            if (p->inside)
+                p->inside->inside_prev = NULL;
             unmap_frame(&parked, as);
+            continue;
+        }
+        lock_release(&p->act_lock);
+        while (ck_pr_load_int(&f->state) == FRAME_ACTIVE && ck_pr_load_ptr(&f->proc) == p)
+            cpu_relax();
+        lock_acquire(&p->act_lock);
     }
-    p->inside = NULL;
     lock_release(&p->act_lock);
 }
 

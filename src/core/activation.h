@@ -43,7 +43,7 @@ int activation_replace(struct thread *t, struct proc *callee, long eid);
 long activation_count(struct proc *p);
 void activation_kick(struct proc *p);
 void activation_evict(struct proc *p, struct aspace *as);
-bool activation_reenter_failed(struct proc *p);
+bool activation_unclaim(struct frame *f);
 
 static inline struct frame *activation_top(struct activation *a)
 {
@@ -134,16 +134,30 @@ static inline void activation_pop(struct activation *a)
  * the depth's other way (alt).
  */
 /*
- * Enters f, parked in callee: counted active, then claimed, unless callee
- * closed meanwhile or took f back (false, nothing changed). The return
- * point is the caller's.
+ * Enters f, parked in callee: claimed first (PARKED -> ACTIVE), then
+ * counted active, then callee's state read. False if callee took f back
+ * (nothing changed) or has closed (the claim is undone). The return point
+ * is the caller's.
+ *
+ * The claim comes first so that callee's memory stays valid without an
+ * epoch section: a teardown or exec that finds f claimed waits until it
+ * is not (activation_evict), and the count, which a closer reads after
+ * storing its state, comes after the claim. The count's update is
+ * sequentially consistent (fence iorw,ow; amoadd.d.aq): it orders the
+ * claim's store and its own before the state load, against a closer that
+ * stores the state, fences, and then reads the counts and the frames
+ * (proc_kill, close_for_exec): either this hart reads the new state and
+ * undoes the claim, or the closer reads the count (and waits for it) and
+ * activation_kick finds f ACTIVE (and pokes its thread).
  */
 static inline bool activation_enter_parked(struct frame *f, struct proc *callee, long eid,
                                            uint64_t ret_pc, uint64_t ret_sp)
 {
+    if (unlikely(!ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE)))
+        return false;
     activation_count_active(callee, 1);
-    if (unlikely(!proc_open(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE)))
-        return activation_reenter_failed(callee);
+    if (unlikely(!proc_open(callee)))
+        return activation_unclaim(f);
     f->eid = eid;
     f->ret_pc = ret_pc;
     f->ret_sp = ret_sp;

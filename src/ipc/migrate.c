@@ -96,8 +96,9 @@ static bool return_down(struct thread *t, struct trapframe *tf, long status, lon
  * grace period that begins after its teardown took its parked frames back
  * (PARKED -> GONE, a full-fenced CAS, then the defer), and this section
  * was announced, behind ck_epoch_begin's fence, before this hart read
- * PARKED; so the grace period must wait for it. The caller's checks that
- * follow (alive, the CAS to ACTIVE) are the same as after a lookup.
+ * PARKED; so the grace period must wait for it. The caller's steps that
+ * follow (the claim, the count, the alive test) are the same as after a
+ * lookup.
  */
 static inline struct proc *find_callee(struct activation *a, long pid)
 {

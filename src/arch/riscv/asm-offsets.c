@@ -38,7 +38,6 @@ void asm_offsets(void)
     FIELD(HART_CURRENT, struct hart, current);
     FIELD(HART_CUR_AS, struct hart, cur_as);
     FIELD(HART_TLB_SEEN, struct hart, tlb_seen);
-    FIELD(HART_EPOCH, struct hart, epoch);
 #ifdef LOCKING_bkl
     FIELD(HART_BKL, struct hart, bkl);
     FIELD(LOCK_WORD, struct lock, sl.value);
@@ -48,12 +47,6 @@ void asm_offsets(void)
     FIELD(TF_SSTATUS, struct trapframe, sstatus);
     FIELD(TF_SCAUSE, struct trapframe, scause);
     FIELD(TF_STVAL, struct trapframe, stval);
-
-    /* ck's epoch record and the global epoch (ck_epoch_begin/_end). */
-    FIELD(EPOCH_REC_ACTIVE, ck_epoch_record_t, active);
-    FIELD(EPOCH_REC_EPOCH, ck_epoch_record_t, epoch);
-    FIELD(EPOCH_REC_GLOBAL, ck_epoch_record_t, global);
-    FIELD(EPOCH_EPOCH, struct ck_epoch, epoch);
 
     /* struct thread and its activation stack. */
     FIELD(T_ID, struct thread, id);
@@ -83,6 +76,7 @@ void asm_offsets(void)
     FIELD(F_CRIT, struct frame, crit);
     OFFSET(FRAME_PARKED, FRAME_PARKED);
     OFFSET(FRAME_ACTIVE, FRAME_ACTIVE);
+    OFFSET(FRAME_GONE, FRAME_GONE);
 
     /* struct proc and its per-hart counts. */
     FIELD(P_ID, struct proc, id);

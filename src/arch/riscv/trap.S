@@ -232,8 +232,9 @@ trap_exit:
  *
  * Registers: t1 the thread, t2 its depth, then the new user sp; t3 the
  * thread plus depth * FRAME_SIZE, so TOP(x) and NEXT(x) address field x of
- * frame[depth] and frame[depth + 1]; t4 this hart's epoch record; t5 the
- * callee (req) or the process below (resp), then the space to switch to.
+ * frame[depth] and frame[depth + 1]; t4 the kept registers' base (req),
+ * or the responder (resp); t5 the callee (req) or the process below
+ * (resp), then the space to switch to.
  * t0, t6, a6 are scratch; a0..a5 and a7 stay the caller's until the point
  * of no return, ra until a C call.
  */
@@ -350,61 +351,53 @@ req_fast:
     slli    t3, t2, FRAME_SHIFT
     add     t3, t3, t1
     /*
-     * epoch_enter(): entry from user is never inside a section, so this is
-     * ck_epoch_begin's outer case. The store of active must be visible
-     * before the loads of the frame and the process below (store-load, as
-     * ck's full fence): a grace period that missed it must not see this
-     * hart read a process that teardown then frees.
+     * find_callee(): f->state == FRAME_PARKED && f->proc->id == pid. No
+     * epoch section: these loads, and the two checks below, may read a
+     * process that teardown has taken f back from and freed (the direct
+     * map keeps the memory readable), but then f is GONE and the claim
+     * below fails; nothing is written before it.
      */
-    addi    t4, tp, HART_EPOCH
-    li      t0, 1
-    sw      t0, EPOCH_REC_ACTIVE(t4)
-    fence   rw, rw
-    ld      t0, EPOCH_REC_GLOBAL(t4)
-    lw      t0, EPOCH_EPOCH(t0)
-    sw      t0, EPOCH_REC_EPOCH(t4)
-    /* find_callee(): f->state == FRAME_PARKED && f->proc->id == pid */
     lw      t0, NEXT(F_STATE)(t3)
     addi    t0, t0, -FRAME_PARKED
-    bnez    t0, req_out
+    bnez    t0, ipc_slow
     ld      t5, NEXT(F_PROC)(t3)
     ld      t0, P_ID(t5)
-    bne     t0, a0, req_out
+    bne     t0, a0, ipc_slow
     /* f->base != activation_next_base(a): top->below */
     ld      t0, TOP(F_BELOW)(t3)
     ld      t6, NEXT(F_BASE)(t3)
-    bne     t0, t6, req_out
+    bne     t0, t6, ipc_slow
     /* f->size != callee->act_size */
     ld      t0, NEXT(F_SIZE)(t3)
     ld      t6, P_ACT_SIZE(t5)
-    bne     t0, t6, req_out
+    bne     t0, t6, ipc_slow
+    /*
+     * activation_enter_parked(): the claim, ck_pr_cas_int(&f->state,
+     * FRAME_PARKED, FRAME_ACTIVE), as a swap. Only teardown changes a
+     * PARKED frame (to GONE), and a GONE frame is this thread's alone
+     * (activation_evict unlinked it), so a swap that finds GONE puts it
+     * back and nobody saw the ACTIVE in between. From here f keeps the
+     * callee's memory valid: teardown waits for a frame it finds claimed.
+     */
+    addi    t6, t3, NEXT(F_STATE)
+    li      t0, FRAME_ACTIVE
+    amoswap.w.aqrl t0, t0, (t6)
+    addi    t0, t0, -FRAME_PARKED
+    bnez    t0, req_gone
     /*
      * activation_count_active(callee, 1): one AMO with .aq and .rl, as the
-     * C's sequentially consistent add; its .aq orders the alive test
-     * below after the count (the killer's side is in activation.h).
+     * C's sequentially consistent add. With the swap's .aqrl it orders the
+     * claim's store and the count's before the state load below (the
+     * store-buffering shape against a closer: activation_enter_parked).
      */
     ld      t0, HART_LINE_OFF(tp)
     ld      t6, P_ACTIVE(t5)
     add     t6, t6, t0
     li      t0, 1
     amoadd.d.aqrl zero, t0, (t6)
-    /* if (unlikely(!proc_open(callee) || !ck_pr_cas_int(&f->state, FRAME_PARKED, FRAME_ACTIVE))) */
+    /* if (unlikely(!proc_open(callee))) activation_unclaim(f) */
     lw      t0, P_STATE(t5)
     bnez    t0, req_refused
-    addi    t6, t3, NEXT(F_STATE)
-1:  lr.w.aqrl t0, (t6)
-    addi    t0, t0, -FRAME_PARKED
-    bnez    t0, req_refused
-    li      t0, FRAME_ACTIVE
-    sc.w.rl t0, t0, (t6)
-    bnez    t0, 1b
-    /*
-     * epoch_exit(): the section's loads come before active's store (the
-     * release fence, as ck_epoch_end); our ACTIVE frame in callee->inside
-     * now keeps callee from being freed.
-     */
-    fence   rw, w
-    sw      zero, EPOCH_REC_ACTIVE(t4)
     /*
      * Point of no return. eid = top->proc->id; f->eid, ret_pc, ret_sp;
      * f->async = f->crit = 0; a->depth++.
@@ -446,18 +439,18 @@ bkl_spin:
     j       bkl_try
 #endif
 
-/* Refused after the count: activation_reenter_failed(callee), in the section. */
+/* The swap found f GONE: it is ours again, as it was (see the claim). */
+req_gone:
+    li      t0, FRAME_GONE
+    sw      t0, NEXT(F_STATE)(t3)
+    j       ipc_slow
+
+/* Claimed and counted, but the callee closed: activation_unclaim(f), then the C path. */
 req_refused:
     SAVE_ARGS
-    sd      t4, 6*8(sp)
-    mv      a0, t5
-    call    activation_reenter_failed
-    ld      t4, 6*8(sp)
+    addi    a0, t3, NEXT(0)
+    call    activation_unclaim
     LOAD_ARGS
-/* Nothing changed but the section: leave it, then the C path. */
-req_out:
-    fence   rw, w
-    sw      zero, EPOCH_REC_ACTIVE(t4)
     j       ipc_slow
 
 /* resp: resp() in the common case. */
