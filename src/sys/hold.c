@@ -11,13 +11,14 @@
 #include <migrant/syscall.h>
 
 /*
- * Spins with the big lock given up (bkl build), as the idle loop waits:
- * the flusher under test must be able to run meanwhile. The hart holds
- * no lock and stays on the caller's space, counted as in the kernel.
+ * Spins departed from the kernel's locks (the big lock, in the bkl
+ * build), as the idle loop waits: the flusher under test must be able to
+ * run meanwhile. The hart holds no lock and stays on the caller's space,
+ * counted as in the kernel.
  */
 static void stay_in_kernel(uint64_t until)
 {
-    kernel_exit();
+    kernel_depart((uintptr_t)sys_hold);
     while (cpu_time() < until)
         cpu_relax();
     kernel_enter();
