@@ -280,24 +280,24 @@ bool platform_is_ram(uint64_t base, uint64_t size)
     return false;
 }
 
-/*
- * The number after `key=` among the command line's space-separated
- * words, or dflt if the key is absent or not followed by a decimal
- * number (the rest of the word must be digits too).
- */
-unsigned long platform_arg(const char *key, unsigned long dflt)
+/* What follows `key=` in the first of the command line's space-separated words that starts so, or NULL. */
+const char *platform_arg_text(const char *key)
 {
     size_t n = strlen(key);
-    for (const char *p = platform.bootargs; *p; p++) {
-        if ((p != platform.bootargs && p[-1] != ' ') || strncmp(p, key, n) != 0 || p[n] != '=')
-            continue;
-        const char *d = p + n + 1;
-        unsigned long v = 0;
-        if (*d < '0' || *d > '9')
-            return dflt;
-        for (; *d >= '0' && *d <= '9'; d++)
-            v = v * 10 + (unsigned long)(*d - '0');
-        return *d == ' ' || *d == 0 ? v : dflt;
-    }
-    return dflt;
+    for (const char *p = platform.bootargs; *p; p++)
+        if ((p == platform.bootargs || p[-1] == ' ') && strncmp(p, key, n) == 0 && p[n] == '=')
+            return p + n + 1;
+    return NULL;
+}
+
+/* The decimal number `key=` gives, or dflt if the key is absent or its word is not all digits. */
+unsigned long platform_arg(const char *key, unsigned long dflt)
+{
+    const char *d = platform_arg_text(key);
+    unsigned long v = 0;
+    if (!d || *d < '0' || *d > '9')
+        return dflt;
+    for (; *d >= '0' && *d <= '9'; d++)
+        v = v * 10 + (unsigned long)(*d - '0');
+    return *d == ' ' || *d == 0 ? v : dflt;
 }

@@ -64,6 +64,7 @@ extern struct platform platform;
 int platform_probe(const void *dtb);
 bool platform_is_ram(uint64_t base, uint64_t size);
 void platform_add_reserved(uint64_t base, uint64_t size);
+const char *platform_arg_text(const char *key);
 unsigned long platform_arg(const char *key, unsigned long dflt);
 
 #endif

@@ -105,7 +105,7 @@ void kmain(uint64_t hartid, uint64_t dtb_pa, uint64_t load_pa)
     start_secondaries();
     kernel_enter();
     printk("migrant: all %d harts online, args \"%s\"\n", nharts, platform.bootargs);
-    wxtest_run(platform.bootargs);
+    wxtest_run();
     if (proc_spawn(NULL, "/init", R_ALL, NULL) < 0)
         panic("cannot start /init");
     sched_idle();

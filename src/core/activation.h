@@ -126,14 +126,6 @@ static inline void activation_pop(struct activation *a)
 }
 
 /*
- * The fast way in, inline on the migration path: the frame this depth
- * used last time is still parked in the same process at the same place,
- * so its entries are mapped and only its state flips. It writes the
- * thread's own frame and this hart's count, nothing shared. False, with
- * nothing changed, sends the caller to activation_push, which also tries
- * the depth's other way (alt).
- */
-/*
  * Enters f, parked in callee: claimed first (PARKED -> ACTIVE), then
  * counted active, then callee's state read. False if callee took f back
  * (nothing changed) or has closed (the claim is undone). The return point
@@ -166,6 +158,14 @@ static inline bool activation_enter_parked(struct frame *f, struct proc *callee,
     return true;
 }
 
+/*
+ * The fast way in, inline on the migration path: the frame this depth
+ * used last time is still parked in the same process at the same place,
+ * so its entries are mapped and only its state flips. It writes the
+ * thread's own frame and this hart's count, nothing shared. False, with
+ * nothing changed, sends the caller to activation_push, which also tries
+ * the depth's other way (alt).
+ */
 static inline bool activation_push_parked(struct activation *a, struct proc *callee, long eid,
                                           uint64_t ret_pc, uint64_t ret_sp)
 {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 #include <sync/bkl.h>
+#include <base/config.h>
 
 #ifdef LOCKING_bkl
 #include <sync/lock.h>
@@ -13,7 +14,7 @@
  */
 static struct {
     struct lock lock;
-} __attribute__((aligned(64))) bkl_line = { LOCK_INIT(LC_BKL) };
+} __attribute__((aligned(CACHE_LINE))) bkl_line = { LOCK_INIT(LC_BKL) };
 
 /*
  * Every kernel entry writes the lock, so it is alone on its line: make

@@ -6,19 +6,18 @@
 #include <stdint.h>
 #include <string.h>
 #include <arch/layout.h>
+#include <base/platform.h>
 #include <base/printk.h>
 #include <mm/page.h>
 
 #define INSN_RET 0x00008067u     /* jalr zero, 0(ra) */
 
-/* Whether `word` is one of the command line's space-separated words. */
-static bool has_word(const char *args, const char *word)
+/* Whether the command line says `wxtest=<what>`. */
+static bool asks_for(const char *what)
 {
-    size_t n = strlen(word);
-    for (const char *p = args; *p; p++)
-        if ((p == args || p[-1] == ' ') && strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == 0))
-            return true;
-    return false;
+    const char *v = platform_arg_text("wxtest");
+    size_t n = strlen(what);
+    return v && strncmp(v, what, n) == 0 && (v[n] == ' ' || v[n] == 0);
 }
 
 /*
@@ -53,11 +52,11 @@ static __attribute__((noinline)) void wxtest_jump_dmap(void)
     panic("wxtest: the jump into the direct map at %lx returned", (uint64_t)(uintptr_t)code);
 }
 
-void wxtest_run(const char *bootargs)
+void wxtest_run(void)
 {
-    if (has_word(bootargs, "wxtest=text"))
+    if (asks_for("text"))
         wxtest_store_text();
-    if (has_word(bootargs, "wxtest=dmap"))
+    if (asks_for("dmap"))
         wxtest_jump_dmap();
 }
 #endif

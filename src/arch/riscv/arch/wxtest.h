@@ -10,9 +10,9 @@
 #define ARCH_WXTEST_H
 
 #ifdef WXTEST
-void wxtest_run(const char *bootargs);
+void wxtest_run(void);
 #else
-static inline void wxtest_run(const char *bootargs) { (void)bootargs; }
+static inline void wxtest_run(void) {}
 #endif
 
 #endif
