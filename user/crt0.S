@@ -23,7 +23,16 @@ _start:
 	 * enters every thread with every register zero but sp and a0..a5
 	 * (docs/ipc.md, "The register contract").
 	 */
-	call	migrant_entry
+	/*
+	 * A migrated call (a0, the caller, not 0) goes straight to the
+	 * program's handler, as migrant_entry would send it, and one that
+	 * returns ends in migrant_served. The kernel's own entries (a0 0)
+	 * are migrant_entry's to sort out.
+	 */
+	beqz	a0, 1f
+	call	migrant_serve
+	tail	migrant_served
+1:	call	migrant_entry
 	/* migrant_entry never returns; trap rather than run off the end. */
 	unimp
 	.size _start, . - _start

@@ -10,6 +10,8 @@ int main(void);
 
 __attribute__((noreturn))
 void migrant_entry(long pid, long tid, long d0, long d1, long d2, long d3);
+/* crt0.S's _start ends a handler that returned here. */
+__attribute__((noreturn)) void migrant_served(void);
 
 /* A process that serves no calls answers every one with E_NOSYS. */
 __attribute__((weak))
@@ -53,6 +55,10 @@ static void notified(long kind, long word)
 	sys_exit(125);
 }
 
+/*
+ * Every entry (crt0.S's _start sends migrated calls to migrant_serve
+ * itself, but a program's own _start may send them all here).
+ */
 void migrant_entry(long pid, long tid, long d0, long d1, long d2, long d3)
 {
 	if (pid == 0 && (d0 == START_SIGNAL || d0 == START_TIMER || d0 == START_IRQ))
@@ -65,7 +71,12 @@ void migrant_entry(long pid, long tid, long d0, long d1, long d2, long d3)
 		sys_thread_exit(fn(d2));
 	}
 	migrant_serve(pid, tid, d0, d1, d2, d3);
-	/* A handler that returns without responding answers all zeros. */
+	migrant_served();
+}
+
+/* A handler that returns without responding answers all zeros. */
+__attribute__((noreturn)) void migrant_served(void)
+{
 	ipc_resp(0, 0, 0, 0);
 	/* Reached only if there was no caller to respond to. */
 	sys_exit(126);

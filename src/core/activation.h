@@ -169,8 +169,14 @@ static inline bool activation_enter_parked(struct frame *f, struct proc *callee,
 static inline bool activation_push_parked(struct activation *a, struct proc *callee, long eid,
                                           uint64_t ret_pc, uint64_t ret_sp)
 {
+    /*
+     * No depth test: at the deepest depth f is the spare record
+     * (frame[ACT_MAX_DEPTH]), which is never PARKED. Only the top frame
+     * parks (activation_pop, activation_replace's old one, both below the
+     * spare), or a frame that was PARKED (activation_unclaim).
+     */
     struct frame *f = &a->frame[a->depth + 1];
-    if (a->depth + 1 >= ACT_MAX_DEPTH || f->state != FRAME_PARKED || f->proc != callee ||
+    if (f->state != FRAME_PARKED || f->proc != callee ||
         f->base != activation_next_base(a) || f->size != ck_pr_load_64(&callee->act_size))
         return false;
     if (!activation_enter_parked(f, callee, eid, ret_pc, ret_sp))

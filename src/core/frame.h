@@ -59,7 +59,7 @@ struct activation {
      */
     uint64_t pages[ACT_WAYS][ACT_PAGES];
     long page_owner[ACT_WAYS][ACT_PAGES];   /* pid whose data pages[w][i] may hold, 0 while it is zero (fresh) */
-    struct frame frame[ACT_MAX_DEPTH + 1];   /* one spare for tail calls */
+    struct frame frame[ACT_MAX_DEPTH + 1];   /* one spare for tail calls, never PARKED (activation_push_parked) */
     /*
      * kept[d]: the registers frame d's caller context keeps while it waits
      * in a call to frame d + 1 (tf_keep at the call, tf_give_back at the

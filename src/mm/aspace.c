@@ -43,6 +43,7 @@ struct aspace *aspace_create(void)
     }
     asid_alloc(&as->asid);
     as->satp = mmu_satp(as->root, as->asid);
+    as->seen_off = as->asid * sizeof(uint64_t);
     as->flush_gen = first_gen();
     lock_init(&as->lock, LC_ASPACE);
     return as;

@@ -37,6 +37,7 @@ struct aspace {
     uint64_t root;               /* fixed */
     uint64_t satp;               /* fixed: what switches a hart to it */
     uint16_t asid;               /* fixed */
+    uint64_t seen_off;           /* fixed: asid * 8, trap.S's index into hart.tlb_seen */
     /*
      * TLB shootdown (mm/tlb.h): a flusher bumps flush_gen; each hart
      * compares it, on every return to user mode here, with what it last

@@ -15,8 +15,15 @@ void migrant_serve(long eid, long tid, long d0, long d1, long d2, long d3)
 	(void)d1;
 	(void)d2;
 	(void)d3;
-	if (d0 == NULL_SHRINK)
+	/*
+	 * Its own response, so that d0 is not live across the ipc_frame
+	 * call and the common case saves nothing.
+	 */
+	if (d0 == NULL_SHRINK) {
 		ipc_frame(4096);
+		ipc_resp(NULL_SHRINK + 1, 0, 0, 0);
+		return;
+	}
 	ipc_resp(d0 + 1, 0, 0, 0);
 }
 

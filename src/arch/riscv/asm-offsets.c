@@ -32,6 +32,7 @@ void asm_offsets(void)
     FIELD(HART_TLB_SEQ, struct hart, tlb_seq);
     FIELD(HART_KSTACK, struct hart, kstack_top);
     FIELD(HART_SCRATCH, struct hart, scratch);
+    FIELD(HART_SCRATCH_T0, struct hart, scratch_t0);
     FIELD(HART_LINE_OFF, struct hart, line_off);
     FIELD(HART_HARTID, struct hart, hartid);
     FIELD(HART_BOOT, struct hart, boot);
@@ -62,7 +63,6 @@ void asm_offsets(void)
     FIELD(K_GP, struct kept_regs, gp);
     FIELD(K_TP, struct kept_regs, tp);
     FIELD(K_S0, struct kept_regs, s);
-    OFFSET(ACT_MAX_DEPTH, ACT_MAX_DEPTH);
     FIELD(F_STATE, struct frame, state);
     FIELD(F_PROC, struct frame, proc);
     FIELD(F_EID, struct frame, eid);
@@ -92,6 +92,7 @@ void asm_offsets(void)
     /* struct aspace. */
     FIELD(AS_SATP, struct aspace, satp);
     FIELD(AS_ASID, struct aspace, asid);
+    FIELD(AS_SEEN_OFF, struct aspace, seen_off);
     FIELD(AS_FLUSH_GEN, struct aspace, flush_gen);
 }
 

@@ -137,7 +137,7 @@
     .endr
 .endm
 
-.macro ZERO_TEMPS
+.macro ZERO_TEMPS_BUT_A7
     li      t1, 0
     li      t2, 0
     li      t3, 0
@@ -145,6 +145,10 @@
     li      t5, 0
     li      t6, 0
     li      a6, 0
+.endm
+
+.macro ZERO_TEMPS
+    ZERO_TEMPS_BUT_A7
     li      a7, 0
 .endm
 
@@ -158,18 +162,22 @@
 trap_entry:
     csrrw   tp, sscratch, tp
     beqz    tp, 1f
-    /* From user: tp is our hart; switch to the thread's kernel stack. */
-    sd      sp, HART_SCRATCH(tp)
-    ld      sp, HART_KSTACK(tp)
-    addi    sp, sp, -TF_SIZE
-    /* req, fwd, tail, kick and resp take the migration path below. */
-    sd      t0, 5*8(sp)
+    /*
+     * From user: tp is our hart. req, fwd, tail, kick and resp take the
+     * migration path below, still on the user sp: its fast path touches
+     * no stack, and it takes the kernel stack itself where it needs one.
+     */
+    sd      t0, HART_SCRATCH_T0(tp)
     csrr    t0, scause
     addi    t0, t0, -8               /* environment call from U-mode */
     bnez    t0, 3f
     sltiu   t0, a7, SYS_IPC_KICK + 1  /* the five are numbered 0..4 (migrant/syscall.h) */
     bnez    t0, ipc_entry
-3:  ld      t0, 5*8(sp)
+3:  /* Any other trap: the thread's kernel stack. */
+    sd      sp, HART_SCRATCH(tp)
+    ld      sp, HART_KSTACK(tp)
+    addi    sp, sp, -TF_SIZE
+    ld      t0, HART_SCRATCH_T0(tp)
     SAVE_GPRS
     ld      t0, HART_SCRATCH(tp)
     sd      t0, 2*8(sp)
@@ -178,7 +186,15 @@ trap_entry:
     j       2f
 1:  /* From the kernel: the real tp went to sscratch. */
     csrrw   tp, sscratch, zero
-    addi    sp, sp, -TF_SIZE
+    /*
+     * A user sp here means a trap inside the migration path before it took
+     * a stack, which is a kernel bug: the frame goes on the thread's kernel
+     * stack (that path leaves it unused), so the panic gets reported rather
+     * than the frame's stores faulting on the user page again and again.
+     */
+    bltz    sp, 5f
+    ld      sp, HART_KSTACK(tp)
+5:  addi    sp, sp, -TF_SIZE
     SAVE_GPRS
     addi    t0, sp, TF_SIZE
     sd      t0, 2*8(sp)
@@ -230,13 +246,19 @@ trap_exit:
  * that fails before the point of no return leaves everything as it found
  * it and goes to the C path (ipc_slow), which decides again from scratch.
  *
- * Registers: t1 the thread, t2 its depth, then the new user sp; t3 the
- * thread plus depth * FRAME_SIZE, so TOP(x) and NEXT(x) address field x of
- * frame[depth] and frame[depth + 1]; t4 the kept registers' base (req),
- * or the responder (resp); t5 the callee (req) or the process below
- * (resp), then the space to switch to.
- * t0, t6, a6 are scratch; a0..a5 and a7 stay the caller's until the point
- * of no return, ra until a C call.
+ * The path runs on the caller's sp, which it never dereferences: it takes
+ * the thread's kernel stack only around a C call (ON_KSTACK) and for the C
+ * path and the full exit (ipc_slow, ipc_work). sp becomes the new context's
+ * at the point of no return.
+ *
+ * Registers: t1 the thread, t2 its depth; t3 the thread plus depth *
+ * FRAME_SIZE, so TOP(x) and NEXT(x) address field x of frame[depth] and
+ * frame[depth + 1], then the tp to leave with; t4 the kept registers'
+ * base (req), or the responder (resp); t5 the callee (req) or the process
+ * below (resp), then the space to switch to. a6 holds the caller's tp
+ * from the first instruction: no migration call takes a6, and every one
+ * gives it back zero. t0 and t6 are scratch; a0..a5 and a7 stay the
+ * caller's until the point of no return, ra until a C call.
  */
 #define TOP(field)  (T_FRAME0 + (field))
 #define NEXT(field) (T_FRAME0 + FRAME_SIZE + (field))
@@ -256,26 +278,24 @@ trap_exit:
 .error "kept registers out of reach of a load's offset"
 .endif
 
-/* tf_keep(): the caller's kept registers into kept[depth] at \base; its tp is in the frame. */
+/* tf_keep(): the caller's kept registers into kept[depth] at \base; its tp is in a6. */
 .macro KEEP_REGS base
     sd      ra, KEPT(K_RA)(\base)
     sd      gp, KEPT(K_GP)(\base)
-    ld      t0, 4*8(sp)
-    sd      t0, KEPT(K_TP)(\base)
+    sd      a6, KEPT(K_TP)(\base)
     .irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     sd      s\i, KEPT(K_S0 + \i * 8)(\base)
     .endr
 .endm
 
-/* tf_give_back(): the registers kept[depth - 1] at \base holds; tp goes to the frame, for the exit. */
+/* tf_give_back(): the registers kept[depth - 1] at \base holds; tp goes to t3, for the exit. */
 .macro GIVE_BACK base
     ld      ra, UNDER(K_RA)(\base)
     ld      gp, UNDER(K_GP)(\base)
-    ld      t0, UNDER(K_TP)(\base)
-    sd      t0, 4*8(sp)
     .irp i, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11
     ld      s\i, UNDER(K_S0 + \i * 8)(\base)
     .endr
+    ld      t3, UNDER(K_TP)(\base)
 .endm
 .if F_CRIT != F_ASYNC + 1 || HART_TLB_SEQ != 0 || P_ALIVE != 0
 .error "trap.S assumes async and crit adjacent, tlb_seq first in struct hart, P_ALIVE zero"
@@ -288,30 +308,47 @@ trap_exit:
 #define TLB_FAST_STEP 2
 #endif
 
-/* The caller's words and return address, around a C call of the asm path. */
+/*
+ * Around a C call of the asm path: the thread's kernel stack, whose top
+ * the path leaves unused, with the sp it ran on kept in hart.scratch.
+ */
+.macro ON_KSTACK
+    sd      sp, HART_SCRATCH(tp)
+    ld      sp, HART_KSTACK(tp)
+    addi    sp, sp, -TF_SIZE
+.endm
+
+.macro OFF_KSTACK
+    ld      sp, HART_SCRATCH(tp)
+.endm
+
+/* The caller's words, return address and tp (in a6), around a C call of the asm path. */
 .macro SAVE_ARGS
     sd      ra, 1*8(sp)
     SAVE_WORDS
+    sd      a6, 16*8(sp)
     sd      a7, 17*8(sp)
 .endm
 
 .macro LOAD_ARGS
     ld      ra, 1*8(sp)
     LOAD_WORDS
+    ld      a6, 16*8(sp)
     ld      a7, 17*8(sp)
 .endm
 
 /* A C call from the asm path, with only the caller's words kept. */
 .macro CALL_KEEPING_ARGS fn
+    ON_KSTACK
     SAVE_ARGS
     call    \fn
     LOAD_ARGS
+    OFF_KSTACK
 .endm
 
 ipc_entry:
-    /* sscratch is 0 while in the kernel; the user tp waits in the frame. */
-    csrrw   t0, sscratch, zero
-    sd      t0, 4*8(sp)
+    /* sscratch is 0 while in the kernel; the user tp waits in a6. */
+    csrrw   a6, sscratch, zero
 #ifdef FASTPATH
     /* ipc_fast's entry: tlb_enter_fast (bkl only), then kernel_enter. */
 #ifdef LOCKING_bkl
@@ -342,12 +379,12 @@ bkl_try:
 req_fast:
     /* if (unlikely(pid <= 0)) E_INVAL */
     blez    a0, ipc_slow
-    /* struct activation *a = &t->act; struct frame *f = &a->frame[a->depth + 1]; */
+    /*
+     * struct activation *a = &t->act; struct frame *f = &a->frame[a->depth + 1];
+     * at the deepest depth, the spare record, never PARKED
+     */
     ld      t1, HART_CURRENT(tp)
     lw      t2, T_DEPTH(t1)
-    /* if (a->depth + 1 >= ACT_MAX_DEPTH) return false; */
-    addi    t0, t2, 1 - ACT_MAX_DEPTH
-    bgez    t0, ipc_slow
     slli    t3, t2, FRAME_SHIFT
     add     t3, t3, t1
     /*
@@ -380,21 +417,21 @@ req_fast:
      * callee's memory valid: teardown waits for a frame it finds claimed.
      */
     addi    t6, t3, NEXT(F_STATE)
-    li      t0, FRAME_ACTIVE
-    amoswap.w.aqrl t0, t0, (t6)
+    li      t4, FRAME_ACTIVE
+    amoswap.w.aqrl t0, t4, (t6)
     addi    t0, t0, -FRAME_PARKED
     bnez    t0, req_gone
     /*
-     * activation_count_active(callee, 1): one AMO with .aq and .rl, as the
-     * C's sequentially consistent add. With the swap's .aqrl it orders the
-     * claim's store and the count's before the state load below (the
-     * store-buffering shape against a closer: activation_enter_parked).
+     * activation_count_active(callee, 1), by t4's 1 (FRAME_ACTIVE): one
+     * AMO with .aq and .rl, as the C's sequentially consistent add. With
+     * the swap's .aqrl it orders the claim's store and the count's before
+     * the state load below (the store-buffering shape against a closer:
+     * activation_enter_parked).
      */
     ld      t0, HART_LINE_OFF(tp)
     ld      t6, P_ACTIVE(t5)
     add     t6, t6, t0
-    li      t0, 1
-    amoadd.d.aqrl zero, t0, (t6)
+    amoadd.d.aqrl zero, t4, (t6)
     /* if (unlikely(!proc_open(callee))) activation_unclaim(f) */
     lw      t0, P_STATE(t5)
     bnez    t0, req_refused
@@ -408,8 +445,7 @@ req_fast:
     csrr    t0, sepc
     addi    t0, t0, 4
     sd      t0, NEXT(F_RET_PC)(t3)
-    ld      t0, HART_SCRATCH(tp)
-    sd      t0, NEXT(F_RET_SP)(t3)
+    sd      sp, NEXT(F_RET_SP)(t3)
     sh      zero, NEXT(F_ASYNC)(t3)
     /*
      * tf_keep(tf, &a->kept[a->depth - 1]), then tf_clear_kept(tf):
@@ -419,14 +455,18 @@ req_fast:
     add     t4, t4, t3
     KEEP_REGS t4
     ZERO_KEPT
-    sd      zero, 4*8(sp)
     addi    t2, t2, 1
     sw      t2, T_DEPTH(t1)
-    /* enter _start(eid, tid, d0..d3) at callee->entry on the frame's top (f->va: its way's window) */
+    /*
+     * enter _start(eid, tid, d0..d3) at callee->entry on the frame's top
+     * (f->va: its way's window), with tp and a7 zero
+     */
     ld      a1, T_ID(t1)
     ld      t0, P_ENTRY(t5)
     csrw    sepc, t0
-    ld      t2, NEXT(F_VA)(t3)
+    ld      sp, NEXT(F_VA)(t3)
+    li      t3, 0
+    li      a7, 0
     ld      t5, P_AS(t5)
     j       ipc_depart
 
@@ -447,10 +487,12 @@ req_gone:
 
 /* Claimed and counted, but the callee closed: activation_unclaim(f), then the C path. */
 req_refused:
+    ON_KSTACK
     SAVE_ARGS
     addi    a0, t3, NEXT(0)
     call    activation_unclaim
     LOAD_ARGS
+    OFF_KSTACK
     j       ipc_slow
 
 /* resp: resp() in the common case. */
@@ -468,9 +510,13 @@ resp_fast:
     lw      t0, P_STATE(t5)
     sltiu   t0, t0, P_EXEC + 1
     beqz    t0, ipc_slow
-    /* a->depth == 1 && t->proc->signals: the root frame takes its signals in C */
-    addi    t0, t2, -1
-    bnez    t0, 1f
+    /*
+     * a->depth == 1 && t->proc->signals: the root frame takes its signals
+     * in C. t2 is the depth after the pop from here (the C path does not
+     * read it).
+     */
+    addi    t2, t2, -1
+    bnez    t2, 1f
     ld      t0, T_PROC(t1)
     ld      t0, P_SIGNALS(t0)
     bnez    t0, ipc_slow
@@ -481,9 +527,8 @@ resp_fast:
     ld      a1, P_ID(t4)
     li      a0, 0
     /* activation_pop(): a->depth--; activation_park(f) */
-    addi    t2, t2, -1
     sw      t2, T_DEPTH(t1)
-    ld      t2, TOP(F_RET_SP)(t3)
+    ld      sp, TOP(F_RET_SP)(t3)
     li      t0, FRAME_PARKED
     sw      t0, TOP(F_STATE)(t3)
     /*
@@ -509,24 +554,23 @@ resp_parked:
     j       ipc_depart
 
 resp_vacated:
+    ON_KSTACK
     SAVE_WORDS
     sd      t1, 6*8(sp)
-    sd      t2, 7*8(sp)
     sd      t3, 29*8(sp)
     sd      t5, 28*8(sp)
     mv      a0, t4
     call    proc_vacated
     LOAD_WORDS
     ld      t1, 6*8(sp)
-    ld      t2, 7*8(sp)
     ld      t3, 29*8(sp)
     ld      t5, 28*8(sp)
+    OFF_KSTACK
     j       resp_parked
 
 /*
- * Both paths leave here: t1 the thread, t5 the space to run in, t2 the
- * new user sp, sepc, a0..a5 and the kept registers set, the user tp in
- * the frame.
+ * Both paths leave here: t1 the thread, t5 the space to run in, sp, sepc,
+ * a0..a5, a7 and the kept registers set, the new context's tp in t3.
  */
 ipc_depart:
     /*
@@ -538,7 +582,7 @@ ipc_depart:
     sd      t5, T_AS(t1)
     ld      t0, AS_SATP(t5)
     csrw    satp, t0
-    lhu     t6, AS_ASID(t5)
+    ld      t6, AS_SEEN_OFF(t5)      /* the ASID * 8 */
     fence   rw, w
     sd      t5, HART_CUR_AS(tp)
     /* if (ck_pr_load_32(&t->work) != 0): the full exit, with a whole frame */
@@ -553,22 +597,24 @@ ipc_depart:
     amoadd.w.aqrl zero, t0, (tp)
     ld      t0, AS_FLUSH_GEN(t5)
     ld      t4, HART_TLB_SEEN(tp)
-    slli    a6, t6, 3
-    add     t4, t4, a6
+    add     t4, t4, t6
     ld      a6, 0(t4)
     beq     a6, t0, 2f
+    lhu     t6, AS_ASID(t5)
     sfence.vma zero, t6
     sd      t0, 0(t4)
 2:  /* kernel_depart(): the big lock goes last (bkl only). */
 #if defined(FASTPATH) && defined(LOCKING_bkl)
 #if defined(LOCKDEBUG) || defined(INJECT)
+    ON_KSTACK
     SAVE_WORDS
     sd      ra, 1*8(sp)
-    sd      t2, 7*8(sp)
+    sd      t3, 28*8(sp)
     call    kernel_exit
     LOAD_WORDS
     ld      ra, 1*8(sp)
-    ld      t2, 7*8(sp)
+    ld      t3, 28*8(sp)
+    OFF_KSTACK
 #else
     /* spin_unlock(&bkl): the release orders the kernel's accesses before it. */
     ld      t6, HART_BKL(tp)
@@ -576,9 +622,8 @@ ipc_depart:
 #endif
 #endif
     csrw    sscratch, tp
-    ld      tp, 4*8(sp)
-    mv      sp, t2
-    ZERO_TEMPS
+    mv      tp, t3
+    ZERO_TEMPS_BUT_A7
     li      t0, 0
     sret
 
@@ -589,13 +634,17 @@ ipc_depart:
  * and the temporaries zeroed (tf_scrub_temps).
  */
 ipc_work:
-    /* aspace_activate's reset for ASID 0, t6 the ASID */
+    /* aspace_activate's reset for ASID 0, t6 the ASID * 8 */
     bnez    t6, 1f
     ld      t0, HART_TLB_SEEN(tp)
     sd      zero, 0(t0)
-1:  csrr    t0, sepc
+1:  mv      t0, sp
+    ld      sp, HART_KSTACK(tp)
+    addi    sp, sp, -TF_SIZE
+    sd      t0, 2*8(sp)
+    sd      t3, 4*8(sp)
+    csrr    t0, sepc
     sd      t0, 0(sp)
-    sd      t2, 2*8(sp)
     SAVE_WORDS
     SAVE_KEPT
     .irp r, 5, 6, 7, 16, 17, 28, 29, 30, 31
@@ -618,8 +667,11 @@ ipc_work:
  * takes from it (tf_keep) and gives back in it (tf_give_back).
  */
 ipc_slow:
-    ld      t0, HART_SCRATCH(tp)
+    mv      t0, sp
+    ld      sp, HART_KSTACK(tp)
+    addi    sp, sp, -TF_SIZE
     sd      t0, 2*8(sp)
+    sd      a6, 4*8(sp)
     SAVE_WORDS
     sd      a7, 17*8(sp)
     SAVE_KEPT
