@@ -43,7 +43,7 @@ struct hart {
 
     /* Touched by trap.S (offsets from asm-offsets.c). */
     uint64_t kstack_top;         /* kernel stack of the running thread */
-    uint64_t scratch;            /* user sp while the trap path switches stacks */
+    uint64_t scratch;            /* user sp while the trap path switches stacks, or the migration path calls C */
     uint64_t scratch_t0;         /* user t0 while trap_entry tells a migration call from other traps */
 
     /* Written once at boot, read-only afterwards. */
