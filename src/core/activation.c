@@ -342,7 +342,7 @@ int activation_init(struct thread *t, struct proc *root, const struct thread *fo
     if (fork_of)
         slot_hold(slot_of_root(a->root_va));
     a->depth = 0;
-    a->frame[0] = (struct frame){ .proc = root, .base = a->root_va, .va = a->root_va, .size = size,
+    a->frame[0] = (struct frame){ .proc = root, .pid = root->id, .base = a->root_va, .va = a->root_va, .size = size,
                                   .below = activation_slot_va(a->slot) - size, .thread = t };
     for (int i = 0; i < ACT_PAGES; i++) {
         a->pages[0][i] = page_alloc();
@@ -690,7 +690,7 @@ void *activation_unstash(struct thread *t, struct proc *p)
         a->root_va = activation_slot_va(r->slot);
         memcpy(a->pages[0], r->pages, sizeof(r->pages));
         memcpy(a->page_owner[0], r->page_owner, sizeof(r->page_owner));
-        a->frame[0] = (struct frame){ .proc = p, .base = a->root_va, .va = a->root_va, .size = r->size,
+        a->frame[0] = (struct frame){ .proc = p, .pid = p->id, .base = a->root_va, .va = a->root_va, .size = r->size,
                                       .below = a->root_va - r->size, .run = r->run, .thread = t };
         if (r->size == size)
             return r;
@@ -811,7 +811,7 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
     if (a->high < a->depth + 1)
         a->high = a->depth + 1;
     assert(f->state == FRAME_FREE);   /* never overwrite a frame still parked in (and linked to) a process */
-    *f = (struct frame){ .proc = callee, .base = base, .va = base + (uint64_t)way * USER_ACT_WAY, .size = size,
+    *f = (struct frame){ .proc = callee, .pid = callee->id, .base = base, .va = base + (uint64_t)way * USER_ACT_WAY, .size = size,
                          .below = base - size, .thread = t, .way = (uint8_t)way };
     int err = enter(t, callee, f);
     if (err)
@@ -819,8 +819,6 @@ int activation_push(struct thread *t, struct proc *callee, long eid, uint64_t re
     f->eid = eid;
     f->ret_pc = ret_pc;
     f->ret_sp = ret_sp;
-    f->async = 0;
-    f->crit = 0;
     a->depth++;
     return 0;
 }
@@ -868,7 +866,7 @@ int activation_replace(struct thread *t, struct proc *callee, long eid)
     dispose_overlapping(a, old->way, old->base, size);
     if (a->high < a->depth + 1)
         a->high = a->depth + 1;   /* the spare record above the top is used for a moment */
-    *spare = (struct frame){ .proc = callee, .eid = eid, .ret_pc = old->ret_pc, .ret_sp = old->ret_sp,
+    *spare = (struct frame){ .proc = callee, .pid = callee->id, .eid = eid, .ret_pc = old->ret_pc, .ret_sp = old->ret_sp,
                              .base = old->base, .va = old->va, .size = size, .below = old->base - size,
                              .thread = t, .way = old->way };
     int err = enter(t, callee, spare);

@@ -100,6 +100,9 @@ static inline void activation_park(struct frame *f)
 {
     struct proc *p = f->proc;
     assert(ck_pr_load_int(&f->state) == FRAME_ACTIVE);   /* only the owner's active frame parks */
+    /* A notification's marks go with it: the next call into f finds them 0. */
+    f->async = 0;
+    f->crit = 0;
     /*
      * PARKED must be visible before the count drops. A teardown that sums
      * the counts to zero (proc_release) then reads every frame inside p
@@ -153,8 +156,6 @@ static inline bool activation_enter_parked(struct frame *f, struct proc *callee,
     f->eid = eid;
     f->ret_pc = ret_pc;
     f->ret_sp = ret_sp;
-    f->async = 0;
-    f->crit = 0;
     return true;
 }
 

@@ -33,6 +33,7 @@ enum frame_state {
 struct frame {
     int state;                   /* enum frame_state; atomic */
     struct proc *proc;           /* the process this activation runs in */
+    long pid;                    /* proc->id, kept: trap.S reads a caller's pid with one load */
     long eid;                    /* effective caller it was entered with (0: the kernel) */
     uint64_t ret_pc, ret_sp;     /* where the frame below resumes when this one returns */
     uint64_t base, size;         /* the activation: [base - size, base), in way 0's window */
@@ -41,8 +42,9 @@ struct frame {
     void *run;                   /* its page-table entries in proc's space (pt_map_run) */
     struct thread *thread;
     struct frame *inside_next, *inside_prev;   /* in proc->inside; under proc->act_lock */
+    /* Both 0 in a PARKED frame (activation_park), so entering one leaves them. */
     uint8_t async;               /* forced by a notification: 1 + index of the saved context */
-    uint8_t crit;                /* a critical handler: START_TIMER or START_IRQ, else 0 */
+    uint8_t crit;                /* a critical handler: START_TIMER or START_IRQ (only with async), else 0 */
     uint8_t way;                 /* whose pages and window: 0, or 1 (the root is in 0) */
 } __attribute__((aligned(128)));   /* a power of two, so frame[depth] is a shift, not a multiply */
 

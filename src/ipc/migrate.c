@@ -103,7 +103,7 @@ static bool return_down(struct thread *t, struct trapframe *tf, long status, lon
 static inline struct proc *find_callee(struct activation *a, long pid)
 {
     struct frame *f = &a->frame[a->depth + 1];
-    if (ck_pr_load_int(&f->state) == FRAME_PARKED && f->proc->id == pid)
+    if (ck_pr_load_int(&f->state) == FRAME_PARKED && f->pid == pid)
         return f->proc;
     return idtable_lookup(&proc_table, pid);
 }
@@ -131,7 +131,7 @@ static int call(struct thread *t, struct trapframe *tf, unsigned kind)
         ((kind & CALL_FWD) && top->eid == 0)) {
         err = E_INVAL;
     } else {
-        eid = (kind & CALL_FWD) ? top->eid : top->proc->id;
+        eid = (kind & CALL_FWD) ? top->eid : top->pid;
         epoch_enter();
         callee = find_callee(a, pid);
         err = !callee ? E_NOENT
@@ -190,7 +190,7 @@ static int resp(struct thread *t, struct trapframe *tf)
     TF_PC(tf) = f->ret_pc;
     TF_SP(tf) = f->ret_sp;
     tf_give_back(tf, &a->kept[a->depth - 1]);
-    TF_ARG(tf, 1) = (uint64_t)f->proc->id;
+    TF_ARG(tf, 1) = (uint64_t)f->pid;
     TF_ARG(tf, 0) = 0;
     trace_migrate_out(t);
     activation_pop(&t->act);

@@ -65,6 +65,7 @@ void asm_offsets(void)
     FIELD(K_S0, struct kept_regs, s);
     FIELD(F_STATE, struct frame, state);
     FIELD(F_PROC, struct frame, proc);
+    FIELD(F_PID, struct frame, pid);
     FIELD(F_EID, struct frame, eid);
     FIELD(F_RET_PC, struct frame, ret_pc);
     FIELD(F_RET_SP, struct frame, ret_sp);
@@ -73,13 +74,11 @@ void asm_offsets(void)
     FIELD(F_VA, struct frame, va);
     FIELD(F_BELOW, struct frame, below);
     FIELD(F_ASYNC, struct frame, async);
-    FIELD(F_CRIT, struct frame, crit);
     OFFSET(FRAME_PARKED, FRAME_PARKED);
     OFFSET(FRAME_ACTIVE, FRAME_ACTIVE);
     OFFSET(FRAME_GONE, FRAME_GONE);
 
     /* struct proc and its per-hart counts. */
-    FIELD(P_ID, struct proc, id);
     FIELD(P_AS, struct proc, as);
     FIELD(P_ACT_SIZE, struct proc, act_size);
     FIELD(P_STATE, struct proc, state);

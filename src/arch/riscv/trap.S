@@ -262,7 +262,7 @@ trap_exit:
  */
 #define TOP(field)  (T_FRAME0 + (field))
 #define NEXT(field) (T_FRAME0 + FRAME_SIZE + (field))
-.if NEXT(F_CRIT) > 2047 || TOP(F_STATE) < 0
+.if NEXT(F_ASYNC) > 2047 || TOP(F_STATE) < 0
 .error "frame fields out of reach of a load's offset"
 .endif
 /*
@@ -297,8 +297,8 @@ trap_exit:
     .endr
     ld      t3, UNDER(K_TP)(\base)
 .endm
-.if F_CRIT != F_ASYNC + 1 || HART_TLB_SEQ != 0 || P_ALIVE != 0
-.error "trap.S assumes async and crit adjacent, tlb_seq first in struct hart, P_ALIVE zero"
+.if HART_TLB_SEQ != 0 || P_ALIVE != 0
+.error "trap.S assumes tlb_seq first in struct hart, P_ALIVE zero"
 .endif
 
 #if defined(FASTPATH) && defined(LOCKING_bkl)
@@ -388,7 +388,7 @@ req_fast:
     slli    t3, t2, FRAME_SHIFT
     add     t3, t3, t1
     /*
-     * find_callee(): f->state == FRAME_PARKED && f->proc->id == pid. No
+     * find_callee(): f->state == FRAME_PARKED && f->pid == pid. No
      * epoch section: these loads, and the two checks below, may read a
      * process that teardown has taken f back from and freed (the direct
      * map keeps the memory readable), but then f is GONE and the claim
@@ -397,9 +397,9 @@ req_fast:
     lw      t0, NEXT(F_STATE)(t3)
     addi    t0, t0, -FRAME_PARKED
     bnez    t0, ipc_slow
-    ld      t5, NEXT(F_PROC)(t3)
-    ld      t0, P_ID(t5)
+    ld      t0, NEXT(F_PID)(t3)
     bne     t0, a0, ipc_slow
+    ld      t5, NEXT(F_PROC)(t3)
     /* f->base != activation_next_base(a): top->below */
     ld      t0, TOP(F_BELOW)(t3)
     ld      t6, NEXT(F_BASE)(t3)
@@ -436,17 +436,15 @@ req_fast:
     lw      t0, P_STATE(t5)
     bnez    t0, req_refused
     /*
-     * Point of no return. eid = top->proc->id; f->eid, ret_pc, ret_sp;
-     * f->async = f->crit = 0; a->depth++.
+     * Point of no return. eid = top->pid; f->eid, ret_pc, ret_sp
+     * (f->async and f->crit are 0 in a parked frame); a->depth++.
      */
-    ld      t0, TOP(F_PROC)(t3)
-    ld      a0, P_ID(t0)
+    ld      a0, TOP(F_PID)(t3)
     sd      a0, NEXT(F_EID)(t3)
     csrr    t0, sepc
     addi    t0, t0, 4
     sd      t0, NEXT(F_RET_PC)(t3)
     sd      sp, NEXT(F_RET_SP)(t3)
-    sh      zero, NEXT(F_ASYNC)(t3)
     /*
      * tf_keep(tf, &a->kept[a->depth - 1]), then tf_clear_kept(tf):
      * kept[depth], the depth before the push.
@@ -520,13 +518,17 @@ resp_fast:
     ld      t0, T_PROC(t1)
     ld      t0, P_SIGNALS(t0)
     bnez    t0, ipc_slow
-1:  /* Point of no return: {0, f->proc->id, d0..d3} at f->ret_pc, f->ret_sp. */
+1:  /* Point of no return: {0, f->pid, d0..d3} at f->ret_pc, f->ret_sp. */
     ld      t0, TOP(F_RET_PC)(t3)
     csrw    sepc, t0
     ld      t4, TOP(F_PROC)(t3)
-    ld      a1, P_ID(t4)
+    ld      a1, TOP(F_PID)(t3)
     li      a0, 0
-    /* activation_pop(): a->depth--; activation_park(f) */
+    /*
+     * activation_pop(): a->depth--; activation_park(f), whose clearing of
+     * f->async and f->crit has nothing to do: async is 0 (tested above),
+     * and crit is set only with it (force_migration).
+     */
     sw      t2, T_DEPTH(t1)
     ld      sp, TOP(F_RET_SP)(t3)
     li      t0, FRAME_PARKED
